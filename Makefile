@@ -1,0 +1,30 @@
+# Vane: the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/bash
+DATA ?= ../shared/data
+APT_PACKAGES := libopenblas-dev zlib1g-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build demo test bench
+
+## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build -c release --product vane
+
+## The main job on the real data in $(DATA).
+demo: build
+	.build/release/vane graph stats --edges $(DATA)/debian-packages.edges.tsv.gz
+
+## Every test (unit tests and the real-data checks, which skip when $(DATA) is absent).
+test: deps
+	swift test
+
+## Benchmarks against peers in the same run (needs numpy).
+bench: deps
+	python3 Benchmarks/matmul.py

@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Vane",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vane", targets: ["vane"]),
+        .library(name: "VaneTensor", targets: ["VaneTensor"]),
+        .library(name: "VaneMetrics", targets: ["VaneMetrics"]),
+        .library(name: "VaneIO", targets: ["VaneIO"]),
+        .library(name: "VaneGraph", targets: ["VaneGraph"]),
+        .library(name: "VaneTabular", targets: ["VaneTabular"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: OpenBLAS for GEMM, zlib for gzip input.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Numeric core and shared infrastructure.
+        .target(name: "VaneTensor", dependencies: ["COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "VaneMetrics"),
+        .target(name: "VaneIO", dependencies: ["CZlib"]),
+        .target(name: "VaneGraph", dependencies: ["VaneIO"]),
+        .target(name: "VaneTabular", dependencies: ["VaneIO"]),
+
+        // Thin command-line layer.
+        .executableTarget(name: "vane", dependencies: [
+            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "VaneTensorTests", dependencies: ["VaneTensor"]),
+        .testTarget(name: "VaneMetricsTests", dependencies: ["VaneMetrics"]),
+        .testTarget(name: "VaneIOTests", dependencies: ["VaneIO"]),
+        .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph"]),
+        .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,81 @@
+import VaneIO
+
+/// A column-oriented table read from a CSV with a header: each column is numeric or categorical.
+public struct Table: Sendable {
+    /// One column's values.
+    public enum Column: Sendable, Equatable {
+        /// Numbers; a missing value (empty, `?`, `NA`) is NaN.
+        case numeric([Double])
+        /// Category codes into `levels`; a missing value is its own level, the marker's text.
+        case categorical(codes: [Int32], levels: [String])
+
+        public var count: Int {
+            switch self {
+            case .numeric(let values): values.count
+            case .categorical(let codes, _): codes.count
+            }
+        }
+    }
+
+    /// Where the table came from, for error messages.
+    public let source: String
+    public let columnNames: [String]
+    public let columns: [Column]
+    public var rowCount: Int { columns.first?.count ?? 0 }
+
+    public init(source: String, columnNames: [String], columns: [Column]) {
+        precondition(columnNames.count == columns.count, "Table: one name per column")
+        precondition(Set(columns.map(\.count)).count <= 1, "Table: columns of different lengths")
+        self.source = source
+        self.columnNames = columnNames
+        self.columns = columns
+    }
+
+    /// Index of a column by exact name; the error lists the columns that exist.
+    public func columnIndex(named name: String) throws(InputError) -> Int {
+        guard let index = columnNames.firstIndex(of: name) else {
+            throw InputError(.missingColumn, file: source,
+                             "no column \"\(name)\"; columns are: \(columnNames.joined(separator: ", "))")
+        }
+        return index
+    }
+
+    /// A binary label: true where the column's text equals `positive` (numbers compare by value).
+    /// Fails when the column has a value other than `positive` and one other class.
+    public func binaryLabels(column name: String, positive: String) throws(InputError) -> [Bool] {
+        let index = try columnIndex(named: name)
+        switch columns[index] {
+        case .categorical(let codes, let levels):
+            guard let positiveCode = levels.firstIndex(of: positive) else {
+                throw InputError(.invalidValue, file: source,
+                                 "label column \"\(name)\" has no value \"\(positive)\"; values are: \(levels.prefix(10).joined(separator: ", "))")
+            }
+            guard levels.count == 2 else {
+                throw InputError(.invalidValue, file: source,
+                                 "label column \"\(name)\" is not binary: \(levels.count) distinct values (\(levels.prefix(10).joined(separator: ", ")))")
+            }
+            return codes.map { Int($0) == positiveCode }
+        case .numeric(let values):
+            guard let positiveValue = Double(positive) else {
+                throw InputError(.invalidValue, file: source, "label column \"\(name)\" is numeric but --positive \"\(positive)\" is not a number")
+            }
+            let distinct = Set(values.filter { !$0.isNaN })
+            guard distinct.count <= 2, distinct.contains(positiveValue), !values.contains(where: \.isNaN) else {
+                throw InputError(.invalidValue, file: source,
+                                 "label column \"\(name)\" must hold \(positive) and one other value, no missing ones; found \(distinct.sorted().prefix(10))")
+            }
+            return values.map { $0 == positiveValue }
+        }
+    }
+
+    /// The rows at `indices`, in that order (for splits and resampling).
+    public func selectingRows(_ indices: [Int]) -> Table {
+        let selected = columns.map { column -> Column in
+            switch column {
+            case .numeric(let values): .numeric(indices.map { values[$0] })
+            case .categorical(let codes, let levels): .categorical(codes: indices.map { codes[$0] }, levels: levels)
+            }
+        }
+        return Table(source: source, columnNames: columnNames, columns: selected)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Rectified linear unit, elementwise: y = max(x, 0); dy/dx = 1 where x > 0 else 0.
+public enum ReLU {
+    public static func forward(_ input: Matrix) -> Matrix {
+        var output = input
+        output.values.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices where buffer[i] < 0 { buffer[i] = 0 }
+        }
+        return output
+    }
+
+    /// Backward from the forward *output* (zero exactly where the input was clipped).
+    public static func backward(outputGradient: Matrix, output: Matrix) -> Matrix {
+        var gradient = outputGradient
+        gradient.values.withUnsafeMutableBufferPointer { g in
+            output.values.withUnsafeBufferPointer { y in
+                for i in g.indices where y[i] <= 0 { g[i] = 0 }
+            }
+        }
+        return gradient
+    }
+}
+
+/// Logistic sigmoid, elementwise: y = 1 / (1 + e^-x); dy/dx = y (1 - y). Numerically stable for
+/// large |x| (never computes e^x for large positive x).
+public enum Sigmoid {
+    @inlinable public static func value(_ x: Float) -> Float {
+        if x >= 0 { return 1 / (1 + exp(-x)) }
+        let e = exp(x)
+        return e / (1 + e)
+    }
+
+    public static func forward(_ input: Matrix) -> Matrix {
+        var output = input
+        for i in 0..<output.count { output.values[i] = value(output.values[i]) }
+        return output
+    }
+
+    public static func backward(outputGradient: Matrix, output: Matrix) -> Matrix {
+        var gradient = outputGradient
+        for i in 0..<gradient.count {
+            let y = output.values[i]
+            gradient.values[i] *= y * (1 - y)
+        }
+        return gradient
+    }
+}
+
+/// Softplus, elementwise: y = log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|);
+/// dy/dx = sigmoid(x).
+public enum Softplus {
+    @inlinable public static func value(_ x: Float) -> Float {
+        max(x, 0) + log1p(exp(-abs(x)))
+    }
+
+    public static func forward(_ input: Matrix) -> Matrix {
+        var output = input
+        for i in 0..<output.count { output.values[i] = value(output.values[i]) }
+        return output
+    }
+
+    public static func backward(outputGradient: Matrix, input: Matrix) -> Matrix {
+        var gradient = outputGradient
+        for i in 0..<gradient.count { gradient.values[i] *= Sigmoid.value(input.values[i]) }
+        return gradient
+    }
+}

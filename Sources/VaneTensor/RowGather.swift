@@ -1,0 +1,85 @@
+/// Gathers rows of a table by index: out[i] = table[indices[i]] (an embedding lookup).
+///
+/// Shapes: table (N x D), indices (B), output (B x D). O(B D). Its backward is a scatter-add into
+/// the touched rows only, returned as a `SparseRowGradient` so a large table never gets a dense
+/// N x D gradient.
+public enum RowGather {
+    /// out[i] = table[indices[i]].
+    public static func forward(_ table: Matrix, indices: [Int32]) -> Matrix {
+        let d = table.columns
+        var result = Matrix(rows: indices.count, columns: d)
+        table.values.withUnsafeBufferPointer { source in
+            result.values.withUnsafeMutableBufferPointer { target in
+                for (i, index) in indices.enumerated() {
+                    let row = Int(index)
+                    precondition(row >= 0 && row < table.rows, "RowGather: index \(row) out of range")
+                    let from = row * d, to = i * d
+                    for c in 0..<d { target[to + c] = source[from + c] }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Backward: scatter-add the output rows' gradients into the rows they came from.
+    public static func backward(outputGradient: Matrix, indices: [Int32]) -> SparseRowGradient {
+        SparseRowGradient(indices: indices, rowGradients: outputGradient)
+    }
+
+    /// Dense backward for small tables: grad[indices[i]] += outputGradient[i]; (rowCount x D).
+    public static func denseBackward(outputGradient: Matrix, indices: [Int32], rowCount: Int) -> Matrix {
+        var gradient = Matrix(rows: rowCount, columns: outputGradient.columns)
+        SparseRowGradient(indices: indices, rowGradients: outputGradient).add(into: &gradient)
+        return gradient
+    }
+}
+
+/// A gradient that is non-zero only on some rows of a table: `rowIndices[j]` holds `gradients` row j.
+///
+/// Built by summing duplicate indices, so each touched row appears once; order is first appearance.
+public struct SparseRowGradient: Sendable, Equatable {
+    /// Distinct touched rows of the table, in order of first appearance.
+    public private(set) var rowIndices: [Int32]
+    /// One gradient row per touched table row (rowIndices.count x D).
+    public private(set) var gradients: Matrix
+
+    /// Sums `rowGradients[i]` into the entry for `indices[i]`. O(B D) expected (hashing).
+    public init(indices: [Int32], rowGradients: Matrix) {
+        precondition(indices.count == rowGradients.rows, "SparseRowGradient: one index per row")
+        let d = rowGradients.columns
+        var slotOf: [Int32: Int] = [:]
+        slotOf.reserveCapacity(indices.count)
+        var order: [Int32] = []
+        var slots = [Int](repeating: 0, count: indices.count)
+        for (i, index) in indices.enumerated() {
+            if let slot = slotOf[index] {
+                slots[i] = slot
+            } else {
+                slotOf[index] = order.count
+                slots[i] = order.count
+                order.append(index)
+            }
+        }
+        var summed = Matrix(rows: order.count, columns: d)
+        rowGradients.values.withUnsafeBufferPointer { source in
+            summed.values.withUnsafeMutableBufferPointer { target in
+                for i in 0..<indices.count {
+                    let from = i * d, to = slots[i] * d
+                    for c in 0..<d { target[to + c] += source[from + c] }
+                }
+            }
+        }
+        rowIndices = order
+        gradients = summed
+    }
+
+    /// Adds this gradient into a dense matrix of the table's shape.
+    public func add(into dense: inout Matrix) {
+        let d = gradients.columns
+        precondition(dense.columns == d, "SparseRowGradient: column mismatch")
+        for (j, row) in rowIndices.enumerated() {
+            let to = Int(row) * d, from = j * d
+            for c in 0..<d { dense.values[to + c] += gradients.values[from + c] }
+        }
+    }
+}

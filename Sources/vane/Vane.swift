@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `vane` command line: a thin layer over the Vane libraries.
+@main
+struct Vane: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vane",
+        abstract: "Recommendation toolkit: related items on directed graphs, delayed-feedback conversion models, uncertainty-aware decisions.",
+        discussion: """
+        Start with `vane graph stats --edges FILE` to inspect a directed item graph.
+        Every command takes --help; randomised commands take --seed, and the same seed gives the same result.
+        """,
+        subcommands: [GraphCommand.self]
+    )
+}

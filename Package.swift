@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VaneIO", targets: ["VaneIO"]),
         .library(name: "VaneGraph", targets: ["VaneGraph"]),
         .library(name: "VaneTabular", targets: ["VaneTabular"]),
+        .library(name: "VaneRelated", targets: ["VaneRelated"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,20 +28,24 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "VaneMetrics"),
         .target(name: "VaneIO", dependencies: ["CZlib"]),
-        .target(name: "VaneGraph", dependencies: ["VaneIO"]),
+        .target(name: "VaneGraph", dependencies: ["VaneIO", "VaneTensor"]),
         .target(name: "VaneTabular", dependencies: ["VaneIO"]),
+
+        // Techniques: each depends on the core modules, never on another technique.
+        .target(name: "VaneRelated", dependencies: ["VaneTensor", "VaneMetrics", "VaneGraph"]),
 
         // Thin command-line layer.
         .executableTarget(name: "vane", dependencies: [
-            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular",
+            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular", "VaneRelated",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "VaneTensorTests", dependencies: ["VaneTensor"]),
         .testTarget(name: "VaneMetricsTests", dependencies: ["VaneMetrics"]),
         .testTarget(name: "VaneIOTests", dependencies: ["VaneIO"]),
-        .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph"]),
+        .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph", "VaneTensor"]),
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
+        .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,7 +4,7 @@ import ArgumentParser
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
-        abstract: "Directed item graphs: inspect them.",
-        subcommands: [GraphStatsCommand.self]
+        abstract: "Directed item graphs: inspect them, train and evaluate related-item models, recommend.",
+        subcommands: [GraphStatsCommand.self, GraphEvaluateCommand.self]
     )
 }

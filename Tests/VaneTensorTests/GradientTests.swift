@@ -40,6 +40,20 @@ struct GradientTests {
         #expect(output.row(1) == [0, 0, 0])
     }
 
+    @Test func neighbourMean() {
+        let table = randomMatrix(5, 3, seed: 20)
+        let indices: [Int32] = [1, 4, 1, 0, 2, 2]
+        let offsets = [0, 3, 3, 6]
+        let r = randomMatrix(3, 3, seed: 21)
+        var analytic = Matrix(rows: 5, columns: 3)
+        NeighbourMean.backward(outputGradient: r, indices: indices, offsets: offsets, into: &analytic)
+        let numeric = numericalGradient(of: table) { NeighbourMean.forward($0, indices: indices, offsets: offsets).dot(r) }
+        #expect(maxRelativeError(analytic, numeric) < tolerance)
+        // Equals gather followed by segment mean.
+        let unfused = SegmentMean.forward(RowGather.forward(table, indices: indices), offsets: offsets)
+        #expect(maxRelativeError(NeighbourMean.forward(table, indices: indices, offsets: offsets), unfused) < 1e-6)
+    }
+
     @Test func relu() {
         // Keep inputs away from the kink at 0, where finite differences are undefined.
         var x = randomMatrix(4, 4, seed: 8)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VaneTensor
 
@@ -148,5 +149,25 @@ struct TensorTests {
         let a = randomMatrix(3, 5, seed: 9)
         #expect(a.transposed().transposed() == a)
         #expect(a.transposed()[4, 2] == a[2, 4])
+    }
+}
+
+@Suite("safetensors")
+struct SafeTensorsTests {
+    @Test func roundTrip() throws {
+        let matrix = randomMatrix(3, 4, seed: 1)
+        let data = try SafeTensors.encode(["weights": .float32(matrix), "ids": .int32([1, -2, 3, 4], shape: [2, 2])],
+                                          metadata: ["format": "vane"])
+        #expect(data.count % 4 == 0)
+        let (tensors, metadata) = try SafeTensors.decode(data, file: "m.safetensors")
+        #expect(tensors["weights"] == .float32(matrix))
+        #expect(tensors["ids"] == .int32([1, -2, 3, 4], shape: [2, 2]))
+        #expect(metadata == ["format": "vane"])
+    }
+
+    @Test func truncatedFileIsAnError() throws {
+        let data = try SafeTensors.encode(["w": .float32(randomMatrix(2, 2, seed: 2))])
+        #expect(throws: SafeTensors.FormatError.self) { _ = try SafeTensors.decode(data.prefix(data.count - 4), file: "m") }
+        #expect(throws: SafeTensors.FormatError.self) { _ = try SafeTensors.decode(Data([1, 2, 3]), file: "m") }
     }
 }

@@ -1,0 +1,64 @@
+import VaneGraph
+import VaneTensor
+
+/// The sampled computation graph of one mini-batch, built top-down like PyG's neighbour loader /
+/// DGL's blocks: level L holds the query nodes of each kind; level l - 1 holds level l's nodes (as a
+/// prefix, so a node's own previous state is row i of the level below) followed by every sampled
+/// neighbour those nodes aggregate over. Cost O(sum of sampled fan-outs).
+struct ComputationPlan: Sendable {
+    /// How one layer computes one kind's states at level l + 1 from level l.
+    struct Block: Sendable {
+        /// Number of nodes computed (the first rows of the same kind's level below).
+        let destinationCount: Int
+        /// Row of each sampled neighbour in the neighbour kind's level below, CSR by destination.
+        let neighbourPositions: [Int32]
+        let offsets: [Int]
+    }
+
+    /// nodes[level][kind]: distinct node ids, level 0 (embedding lookups) ... L (queries).
+    let nodes: [[[Int32]]]
+    /// blocks[layer][kind] computes level layer + 1 from level layer.
+    let blocks: [[Block]]
+
+    /// Samples the plan for distinct query nodes of each kind. `scratch` has one entry per node, all
+    /// -1, and is returned so.
+    init(queries: [[Int32]], layers: Int, kinds: [RepresentationKind], views: GraphViews,
+         sampler: any NeighbourSampler, generator: inout SeededGenerator, scratch: inout [Int32]) {
+        var nodes = [[[Int32]]](repeating: [], count: layers + 1)
+        var blocks = [[Block]](repeating: [], count: layers)
+        nodes[layers] = queries
+        for level in stride(from: layers, to: 0, by: -1) {
+            var sampled = [[Int32]](repeating: [], count: kinds.count)
+            var offsets = [[Int]](repeating: [0], count: kinds.count)
+            for (k, kind) in kinds.enumerated() {
+                let graph = views.graph(for: kind)
+                for node in nodes[level][k] {
+                    sampler.sample(node, direction: kind.direction, in: graph, into: &sampled[k], using: &generator)
+                    offsets[k].append(sampled[k].count)
+                }
+            }
+            var lower = nodes[level]
+            var positions = [[Int32]](repeating: [], count: kinds.count)
+            for j in kinds.indices {
+                for (i, node) in lower[j].enumerated() { scratch[Int(node)] = Int32(i) }
+                for (k, kind) in kinds.enumerated() where kind.neighbourKind == j {
+                    positions[k].reserveCapacity(sampled[k].count)
+                    for node in sampled[k] {
+                        if scratch[Int(node)] < 0 {
+                            scratch[Int(node)] = Int32(lower[j].count)
+                            lower[j].append(node)
+                        }
+                        positions[k].append(scratch[Int(node)])
+                    }
+                }
+                for node in lower[j] { scratch[Int(node)] = -1 }
+            }
+            blocks[level - 1] = kinds.indices.map {
+                Block(destinationCount: nodes[level][$0].count, neighbourPositions: positions[$0], offsets: offsets[$0])
+            }
+            nodes[level - 1] = lower
+        }
+        self.nodes = nodes
+        self.blocks = blocks
+    }
+}

@@ -1,0 +1,78 @@
+import VaneGraph
+
+/// Everything that defines a directed GNN and how it is trained. Defaults are the measured-good
+/// settings of `docs/results/related.md`; `validate()` names the first bad field.
+public struct DirectedGNNConfiguration: Sendable, Equatable {
+    /// How a node's representations are built and scored.
+    public enum Structure: String, Sendable, CaseIterable {
+        /// One embedding per node over the undirected graph (GraphSAGE); score h_u . h_v is symmetric.
+        case symmetric
+        /// Source and target embeddings (DiGAE/BLADE): s_u aggregates out-neighbours' t, t_v aggregates
+        /// in-neighbours' s; score s_u . t_v.
+        case dual
+        /// Both: a symmetric part for proximity plus a dual part for direction;
+        /// score h_u . h_v + s_u . t_v, each part with half the dimensions.
+        case hybrid
+    }
+
+    /// How neighbourhoods are sampled during training and inference.
+    public enum Sampling: Sendable, Equatable {
+        /// GraphSAGE: up to `fanOut` uniform 1-hop neighbours.
+        case uniform(fanOut: Int)
+        /// BLADE-style: budget falls with degree, 2-hop fill; exponent fitted from the graph when
+        /// `fitToGraph` is true.
+        case degreeBiased(DegreeBiasedSampler.Configuration, fitToGraph: Bool)
+    }
+
+    public var structure: Structure = .hybrid
+    public var sampling: Sampling = .degreeBiased(.init(), fitToGraph: true)
+    /// Fan-out of the uniform sampler used by the `symmetric` and `uniform` method presets.
+    public var uniformFanOut: Int = 10
+    /// Total embedding width of a node's source (or target) representation.
+    public var dimension: Int = 64
+    /// Message-passing layers (0 = free embeddings only, a matrix-factorisation model).
+    public var layers: Int = 2
+    /// Uniform random negatives per positive edge.
+    public var negativesPerPositive: Int = 4
+    /// Loss weights of the three terms: positives, uniform negatives (shared by all of an edge's
+    /// negatives), and the reversed one-way edge as a hard negative.
+    public var positiveWeight: Float = 1
+    public var negativeWeight: Float = 1
+    public var reverseWeight: Float = 0.5
+    public var learningRate: Float = 0.01
+    /// Decoupled weight decay on the dense layer weights.
+    public var weightDecay: Float = 0
+    /// Positive edges per mini-batch.
+    public var batchSize: Int = 512
+    public var maximumEpochs: Int = 30
+    /// Stop after this many epochs without a better validation MRR.
+    public var patience: Int = 4
+    /// Validation edges ranked per epoch for early stopping (a seeded sample when there are more).
+    public var validationQueries: Int = 1000
+
+    public init() {}
+
+    public func validate() throws(RelatedError) {
+        func fail(_ message: String) -> RelatedError { RelatedError(.invalidConfiguration, message) }
+        guard dimension >= 2, dimension <= 4096 else { throw fail("dimension must be in 2...4096, got \(dimension)") }
+        guard structure != .hybrid || dimension % 2 == 0 else { throw fail("hybrid structure needs an even dimension, got \(dimension)") }
+        guard (0...6).contains(layers) else { throw fail("layers must be in 0...6, got \(layers)") }
+        guard negativesPerPositive >= 0, negativesPerPositive <= 1000 else { throw fail("negativesPerPositive must be in 0...1000, got \(negativesPerPositive)") }
+        for (name, weight) in [("positiveWeight", positiveWeight), ("negativeWeight", negativeWeight), ("reverseWeight", reverseWeight)] {
+            guard weight >= 0, weight.isFinite else { throw fail("\(name) must be finite and >= 0, got \(weight)") }
+        }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive, got \(learningRate)") }
+        guard weightDecay >= 0, weightDecay < 1 else { throw fail("weightDecay must be in [0, 1), got \(weightDecay)") }
+        guard uniformFanOut >= 1 else { throw fail("uniformFanOut must be positive, got \(uniformFanOut)") }
+        guard batchSize >= 1 else { throw fail("batchSize must be positive, got \(batchSize)") }
+        guard maximumEpochs >= 1 else { throw fail("maximumEpochs must be positive, got \(maximumEpochs)") }
+        guard patience >= 1 else { throw fail("patience must be positive, got \(patience)") }
+        guard validationQueries >= 1 else { throw fail("validationQueries must be positive, got \(validationQueries)") }
+        switch sampling {
+        case .uniform(let fanOut):
+            guard fanOut >= 1 else { throw fail("uniform fanOut must be positive, got \(fanOut)") }
+        case .degreeBiased(let configuration, _):
+            do { try configuration.validate() } catch { throw fail(error.message) }
+        }
+    }
+}

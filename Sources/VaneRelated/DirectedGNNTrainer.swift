@@ -1,0 +1,187 @@
+import Foundation
+import VaneGraph
+import VaneTensor
+
+/// Trains a `DirectedGNN` by mini-batch gradient descent on sampled neighbourhoods, with early
+/// stopping on validation MRR.
+///
+/// Loss per batch (SPEC.md section 1), normalised by the number of positive edges B:
+///   L = (1/B) sum_{u->v} [ w+ BCE(s(u,v), 1) + (w- / K) sum_{k<K} BCE(s(u,v'_k), 0)
+///                          + w_rev [v->u not an edge] BCE(s(v,u), 0) ]
+/// with v'_k uniform random items and BCE on logits. The reversed one-way edge is the hard negative
+/// that teaches direction. Embedding tables take sparse (lazy) Adam steps on touched rows only;
+/// layer weights take dense Adam steps.
+public struct DirectedGNNTrainer: Sendable {
+    /// What the trainer reports while it works.
+    public enum Event: Sendable {
+        case batch(epoch: Int, batch: Int, batches: Int, loss: Double)
+        case epoch(epoch: Int, loss: Double, validationMRR: Double, improved: Bool)
+    }
+
+    /// What training did, for logs and model files.
+    public struct Report: Sendable {
+        public var epochs: [(loss: Double, validationMRR: Double)] = []
+        public var bestEpoch = 0
+        public var seconds = 0.0
+        public var trainingEdges = 0
+        /// Sampler settings after fitting to the graph (the budget exponent, reference degree).
+        public var samplerDescription = ""
+    }
+
+    public let configuration: DirectedGNNConfiguration
+
+    public init(configuration: DirectedGNNConfiguration) throws(RelatedError) {
+        try configuration.validate()
+        self.configuration = configuration
+    }
+
+    /// The sampler the configuration describes, fitted to `graph` where asked.
+    public func makeSampler(for graph: DirectedGraph) throws(RelatedError) -> (sampler: any NeighbourSampler, description: String) {
+        switch configuration.sampling {
+        case .uniform(let fanOut):
+            return (UniformSampler(fanOut: fanOut), "uniform fan-out \(fanOut)")
+        case .degreeBiased(let settings, let fitToGraph):
+            let fitted = fitToGraph ? settings.fitted(to: graph) : settings
+            do {
+                let sampler = try DegreeBiasedSampler(configuration: fitted)
+                let description = String(format: "degree-biased k(d) = clamp(round(%.1f * (%.1f / (d + 1))^%.2f), %d, %d), 2-hop fill %@",
+                                          fitted.baseFanOut, fitted.referenceDegree, fitted.exponent,
+                                          fitted.minimumFanOut, fitted.maximumFanOut, fitted.twoHopFill ? "on" : "off")
+                return (sampler, description)
+            } catch {
+                throw RelatedError(.invalidConfiguration, error.message)
+            }
+        }
+    }
+
+    /// Fits on `graph` (the training edges), stopping early on MRR over `validation` edges ranked
+    /// against all items except known ones (`graph` plus `validation`). Deterministic for a seed.
+    public func fit(graph: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
+                    progress: ((Event) -> Void)? = nil) throws(RelatedError) -> (model: DirectedGNN, report: Report) {
+        guard graph.edgeCount > 0 else { throw RelatedError(.invalidRequest, "cannot train on a graph without edges") }
+        let started = Date()
+        var generator = SeededGenerator(seed: seed)
+        let (sampler, samplerDescription) = try makeSampler(for: graph)
+        var model = DirectedGNN(configuration: configuration, nodeCount: graph.nodeCount, sampler: sampler, generator: &generator)
+        let c = configuration
+        let adamSettings = AdamConfiguration(learningRate: c.learningRate)
+        var embeddingOptimisers = model.kinds.map { SparseAdam(rows: graph.nodeCount, columns: $0.dimension, configuration: adamSettings) }
+        let denseSettings = AdamConfiguration(learningRate: c.learningRate, weightDecay: c.weightDecay)
+        var weightOptimisers = model.weights.map { $0.map { Adam(parameterCount: $0.count, configuration: denseSettings) } }
+        var biasOptimisers = model.biases.map { $0.map { Adam(parameterCount: $0.count, configuration: adamSettings) } }
+
+        let views = GraphViews(graph, kinds: model.kinds)
+        let pairs = c.structure.scorePairs
+        var edges = graph.edges
+        var scratch = [Int32](repeating: -1, count: graph.nodeCount)
+        // Validation: a fixed sample, filtered by everything known at training time.
+        var validationGenerator = SeededGenerator(seed: seed ^ 0x5EED)
+        var validationQueries = validation
+        if validationQueries.count > c.validationQueries {
+            for i in 0..<c.validationQueries {
+                validationQueries.swapAt(i, i + validationGenerator.nextIndex(below: validationQueries.count - i))
+            }
+            validationQueries.removeLast(validationQueries.count - c.validationQueries)
+        }
+        let evaluator = LinkPredictionEvaluator(knownEdges: graph.withEdges(graph.edges + validation), trainingGraph: graph)
+
+        var report = Report()
+        report.trainingEdges = graph.edgeCount
+        report.samplerDescription = samplerDescription
+        var best: (mrr: Double, model: DirectedGNN)?
+        var epochsWithoutImprovement = 0
+        let batches = (edges.count + c.batchSize - 1) / c.batchSize
+        for epoch in 1...c.maximumEpochs {
+            for i in stride(from: edges.count - 1, to: 0, by: -1) { edges.swapAt(i, generator.nextIndex(below: i + 1)) }
+            var epochLoss = 0.0
+            for batch in 0..<batches {
+                let positives = edges[(batch * c.batchSize)..<min(edges.count, (batch + 1) * c.batchSize)]
+                // Scored pairs: positives, uniform negatives, reversed one-way edges.
+                var sources: [Int32] = [], targets: [Int32] = [], labels: [Float] = [], weights: [Float] = []
+                let negativeWeight = c.negativesPerPositive > 0 ? c.negativeWeight / Float(c.negativesPerPositive) : 0
+                for edge in positives {
+                    sources.append(edge.source); targets.append(edge.target); labels.append(1); weights.append(c.positiveWeight)
+                    for _ in 0..<c.negativesPerPositive {
+                        sources.append(edge.source)
+                        targets.append(Int32(generator.nextIndex(below: graph.nodeCount)))
+                        labels.append(0); weights.append(negativeWeight)
+                    }
+                    if c.reverseWeight > 0 && !graph.hasEdge(from: edge.target, to: edge.source) {
+                        sources.append(edge.target); targets.append(edge.source); labels.append(0); weights.append(c.reverseWeight)
+                    }
+                }
+                // Distinct query nodes per kind, and each pair's row in its kind's top level.
+                var queries = [[Int32]](repeating: [], count: model.kinds.count)
+                var sourceRows = [[Int32]](repeating: [], count: model.kinds.count)
+                var targetRows = [[Int32]](repeating: [], count: model.kinds.count)
+                for k in model.kinds.indices {
+                    let asSource = pairs.contains { $0.source == k }, asTarget = pairs.contains { $0.target == k }
+                    func row(_ node: Int32) -> Int32 {
+                        if scratch[Int(node)] < 0 {
+                            scratch[Int(node)] = Int32(queries[k].count)
+                            queries[k].append(node)
+                        }
+                        return scratch[Int(node)]
+                    }
+                    if asSource { sourceRows[k] = sources.map(row) }
+                    if asTarget { targetRows[k] = targets.map(row) }
+                    for node in queries[k] { scratch[Int(node)] = -1 }
+                }
+                let plan = ComputationPlan(queries: queries, layers: c.layers, kinds: model.kinds, views: views,
+                                           sampler: sampler, generator: &generator, scratch: &scratch)
+                let state = model.forward(plan)
+                let top = state.levels[c.layers]
+                var logits = [Float](repeating: 0, count: sources.count)
+                var gathered: [(Matrix, Matrix)] = []
+                for pair in pairs {
+                    let a = RowGather.forward(top[pair.source], indices: sourceRows[pair.source])
+                    let b = RowGather.forward(top[pair.target], indices: targetRows[pair.target])
+                    for (i, value) in RowDot.forward(a, b).enumerated() { logits[i] += value }
+                    gathered.append((a, b))
+                }
+                let scale = Float(sources.count) / Float(positives.count)
+                let loss = BinaryCrossEntropy.loss(logits: logits, labels: labels, weights: weights) * Double(scale)
+                guard loss.isFinite else {
+                    throw RelatedError(.diverged, "training diverged (loss \(loss)) in epoch \(epoch); lower the learning rate (now \(c.learningRate))")
+                }
+                let logitGradient = BinaryCrossEntropy.gradient(logits: logits, labels: labels, weights: weights, scale: scale)
+                var topGradients = model.kinds.indices.map { Matrix(rows: queries[$0].count, columns: model.kinds[$0].dimension) }
+                for (pair, (a, b)) in zip(pairs, gathered) {
+                    let (gradientA, gradientB) = RowDot.backward(outputGradient: logitGradient, a: a, b: b)
+                    SparseRowGradient(indices: sourceRows[pair.source], rowGradients: gradientA).add(into: &topGradients[pair.source])
+                    SparseRowGradient(indices: targetRows[pair.target], rowGradients: gradientB).add(into: &topGradients[pair.target])
+                }
+                let gradients = model.backward(plan, state: state, outputGradients: topGradients)
+                for k in model.kinds.indices {
+                    embeddingOptimisers[k].update(&model.embeddings[k], gradient: gradients.embeddings[k])
+                }
+                for l in 0..<c.layers {
+                    for k in model.kinds.indices {
+                        weightOptimisers[l][k].update(&model.weights[l][k], gradient: gradients.weights[l][k])
+                        biasOptimisers[l][k].update(&model.biases[l][k], gradient: gradients.biases[l][k])
+                    }
+                }
+                epochLoss += loss
+                progress?(.batch(epoch: epoch, batch: batch + 1, batches: batches, loss: loss))
+            }
+            epochLoss /= Double(batches)
+            let fitted = model.relatedItemModel(graph: graph, method: "validation", seed: seed)
+            let ranks = evaluator.ranks(of: fitted, queries: validationQueries)
+            let mrr = ranks.isEmpty ? 0 : ranks.reduce(0) { $0 + 1 / $1 } / Double(ranks.count)
+            // Without validation edges there is nothing to stop on: keep the latest parameters.
+            let improved = validationQueries.isEmpty || best == nil || mrr > best!.mrr
+            if improved {
+                best = (mrr, model)
+                report.bestEpoch = epoch
+                epochsWithoutImprovement = 0
+            } else {
+                epochsWithoutImprovement += 1
+            }
+            report.epochs.append((epochLoss, mrr))
+            progress?(.epoch(epoch: epoch, loss: epochLoss, validationMRR: mrr, improved: improved))
+            if epochsWithoutImprovement >= c.patience { break }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return (best?.model ?? model, report)
+    }
+}

@@ -1,0 +1,116 @@
+import Dispatch
+import VaneGraph
+import VaneMetrics
+import VaneTensor
+
+/// Metrics of one model on held-out edges, as SPEC.md section 1 defines them.
+public struct LinkPredictionEvaluation: Sendable {
+    /// Metrics of the queries whose source falls in one degree bucket.
+    public struct Bucket: Sendable {
+        public let queries: Int
+        public let hitRateAt10: Double
+        public let meanReciprocalRank: Double
+    }
+
+    public let queries: Int
+    public let hitRateAt5: Double
+    public let hitRateAt10: Double
+    public let hitRateAt20: Double
+    public let meanReciprocalRank: Double
+    public let ndcgAt10: Double
+    /// P(score(u -> v) > score(v -> u)) over one-way held-out edges, ties 1/2; nil when there are none.
+    public let directionAUC: Double?
+    /// Keyed by `LinkPredictionEvaluator.degreeBuckets` labels.
+    public let byDegree: [String: Bucket]
+}
+
+/// The filtered full-ranking protocol: for each held-out edge u -> v, rank v among every item except
+/// u itself and u's other known out-neighbours (`knownEdges`), ties counted at half rank
+/// (rank = 1 + #higher + #tied / 2). Buckets use the source's total degree in `trainingGraph`.
+///
+/// Cost: one (batch x d) x (d x N) GEMM per batch of distinct sources plus O(N) per query.
+public struct LinkPredictionEvaluator: Sendable {
+    /// Degree buckets of SPEC.md: label and inclusive upper bound (degree 0 counts as "1").
+    public static let degreeBuckets: [(label: String, upperBound: Int)] = [("1", 1), ("2-4", 4), ("5-16", 16), ("17+", Int.max)]
+
+    public let knownEdges: DirectedGraph
+    public let trainingGraph: DirectedGraph
+
+    public init(knownEdges: DirectedGraph, trainingGraph: DirectedGraph) {
+        precondition(knownEdges.nodeCount == trainingGraph.nodeCount, "LinkPredictionEvaluator: graphs over different nodes")
+        self.knownEdges = knownEdges
+        self.trainingGraph = trainingGraph
+    }
+
+    /// The filtered rank of each query's target, in query order.
+    public func ranks(of model: RelatedItemModel, queries: [DirectedGraph.Edge], batchSize: Int = 256) -> [Double] {
+        let bySource = Dictionary(grouping: queries.indices, by: { queries[$0].source })
+        let sources = bySource.keys.sorted()
+        var ranks = [Double](repeating: 0, count: queries.count)
+        let n = model.itemCount
+        for batchStart in stride(from: 0, to: sources.count, by: batchSize) {
+            let batch = Array(sources[batchStart..<min(sources.count, batchStart + batchSize)])
+            let scores = model.scores(forSources: batch)
+            ranks.withUnsafeMutableBufferPointer { buffer in
+                let output = SharedPointer(buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: batch.count) { row in
+                    let source = batch[row]
+                    let base = row * n
+                    for queryIndex in bySource[source]! {
+                        let target = queries[queryIndex].target
+                        let targetScore = scores.values[base + Int(target)]
+                        var higher = 0, tied = 0
+                        scores.values.withUnsafeBufferPointer { values in
+                            for j in base..<(base + n) {
+                                let value = values[j]
+                                if value > targetScore { higher += 1 } else if value == targetScore { tied += 1 }
+                            }
+                        }
+                        tied -= 1  // the target itself
+                        // Take out the excluded candidates: the source and its other known targets.
+                        var excluded = [source]
+                        for known in knownEdges.outNeighbours(of: source) where known != target { excluded.append(known) }
+                        for item in excluded where item != target {
+                            let value = scores.values[base + Int(item)]
+                            if value > targetScore { higher -= 1 } else if value == targetScore { tied -= 1 }
+                        }
+                        output[queryIndex] = 1 + Double(higher) + Double(tied) / 2
+                    }
+                }
+            }
+        }
+        return ranks
+    }
+
+    /// Every metric of the protocol on `test`.
+    public func evaluate(_ model: RelatedItemModel, test: [DirectedGraph.Edge]) -> LinkPredictionEvaluation {
+        let ranks = ranks(of: model, queries: test)
+        var bucketRanks = [String: [Double]]()
+        for (query, rank) in zip(test, ranks) {
+            let degree = trainingGraph.outDegree(of: query.source) + trainingGraph.inDegree(of: query.source)
+            let label = Self.degreeBuckets.first { degree <= $0.upperBound }!.label
+            bucketRanks[label, default: []].append(rank)
+        }
+        var byDegree: [String: LinkPredictionEvaluation.Bucket] = [:]
+        for (label, values) in bucketRanks {
+            byDegree[label] = .init(queries: values.count, hitRateAt10: RankingMetrics.hitRate(ranks: values, cutoff: 10),
+                                    meanReciprocalRank: RankingMetrics.meanReciprocalRank(ranks: values))
+        }
+        var directionWins = 0.0, oneWay = 0
+        for edge in test where !knownEdges.hasEdge(from: edge.target, to: edge.source) {
+            let forward = model.score(source: edge.source, target: edge.target)
+            let backward = model.score(source: edge.target, target: edge.source)
+            directionWins += forward > backward ? 1 : (forward == backward ? 0.5 : 0)
+            oneWay += 1
+        }
+        return LinkPredictionEvaluation(
+            queries: test.count,
+            hitRateAt5: RankingMetrics.hitRate(ranks: ranks, cutoff: 5),
+            hitRateAt10: RankingMetrics.hitRate(ranks: ranks, cutoff: 10),
+            hitRateAt20: RankingMetrics.hitRate(ranks: ranks, cutoff: 20),
+            meanReciprocalRank: RankingMetrics.meanReciprocalRank(ranks: ranks),
+            ndcgAt10: RankingMetrics.ndcg(ranks: ranks, cutoff: 10),
+            directionAUC: oneWay > 0 ? directionWins / Double(oneWay) : nil,
+            byDegree: byDegree)
+    }
+}

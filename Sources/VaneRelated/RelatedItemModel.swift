@@ -1,0 +1,112 @@
+import Dispatch
+import VaneGraph
+import VaneTensor
+
+/// A fitted related-items model: every item's source and target embedding, scored
+/// score(u -> v) = sourceEmbeddings[u] . targetEmbeddings[v].
+///
+/// Every method in this module (GNN, symmetric, popularity) ends as one of these, so evaluation,
+/// top-K serving and files are shared. Immutable; `Sendable`, so one instance serves many threads.
+public struct RelatedItemModel: Sendable {
+    /// What produced the embeddings, e.g. "blade" or "popularity"; saved with the model.
+    public let method: String
+    /// The graph the model knows (item names, and the edges excluded as already known).
+    public let graph: DirectedGraph
+    /// (items x dimension) source-side embeddings.
+    public let sourceEmbeddings: Matrix
+    /// (items x dimension) target-side embeddings.
+    public let targetEmbeddings: Matrix
+
+    public init(method: String, graph: DirectedGraph, sourceEmbeddings: Matrix, targetEmbeddings: Matrix) {
+        precondition(sourceEmbeddings.rows == graph.nodeCount && targetEmbeddings.rows == graph.nodeCount,
+                     "RelatedItemModel: one embedding row per node")
+        precondition(sourceEmbeddings.columns == targetEmbeddings.columns, "RelatedItemModel: widths differ")
+        self.method = method
+        self.graph = graph
+        self.sourceEmbeddings = sourceEmbeddings
+        self.targetEmbeddings = targetEmbeddings
+    }
+
+    public var itemCount: Int { graph.nodeCount }
+    public var dimension: Int { sourceEmbeddings.columns }
+
+    /// Score of one directed pair. O(dimension).
+    public func score(source: Int32, target: Int32) -> Float {
+        let d = dimension
+        var total: Float = 0
+        let s = Int(source) * d, t = Int(target) * d
+        for c in 0..<d { total += sourceEmbeddings.values[s + c] * targetEmbeddings.values[t + c] }
+        return total
+    }
+
+    /// Scores of every item as a target of each given source: (sources.count x items), one GEMM.
+    public func scores(forSources sources: [Int32]) -> Matrix {
+        let queries = RowGather.forward(sourceEmbeddings, indices: sources)
+        return MatrixProduct.forward(queries, targetEmbeddings, transposeB: true)
+    }
+
+    /// Item id for a name, or an `unknownItem` error that says how many items the model knows.
+    public func itemID(_ name: String) throws(RelatedError) -> Int32 {
+        guard let id = graph.id(of: name) else {
+            throw RelatedError(.unknownItem, "unknown item \"\(name)\" (the model knows \(itemCount) items)")
+        }
+        return id
+    }
+
+    /// The `count` best targets for `item`, best first, never the item itself; known out-neighbours
+    /// are left out unless `excludingKnown` is false, and so is every name in `excluding`.
+    /// O(items x dimension + items log count).
+    public func recommend(for item: String, count: Int, excludingKnown: Bool = true,
+                          excluding: [String] = []) throws(RelatedError) -> [(item: String, score: Float)] {
+        guard count >= 1 else { throw RelatedError(.invalidRequest, "count must be at least 1, got \(count)") }
+        let source = try itemID(item)
+        var excluded = Set<Int32>()
+        for name in excluding { excluded.insert(try itemID(name)) }
+        let row = scores(forSources: [source]).values
+        return topK(row: row[...], source: source, count: count, excludingKnown: excludingKnown, excluded: excluded)
+            .map { (graph.nodeNames[Int($0.index)], $0.score) }
+    }
+
+    /// Top-`count` targets of every item, computed in batches of `batchSize` sources (one GEMM each)
+    /// on all cores. Returns, per source id, (target id, score) pairs best first.
+    public func recommendAll(count: Int, excludingKnown: Bool = true, batchSize: Int = 512,
+                             progress: (@Sendable (Int) -> Void)? = nil) -> [[(index: Int32, score: Float)]] {
+        var results = [[(index: Int32, score: Float)]](repeating: [], count: itemCount)
+        var start = 0
+        while start < itemCount {
+            let sources = (start..<min(itemCount, start + batchSize)).map { Int32($0) }
+            let block = scores(forSources: sources)
+            let n = itemCount
+            let partial = results.withUnsafeMutableBufferPointer { buffer in
+                let output = SharedPointer(buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: sources.count) { i in
+                    let row = block.values[(i * n)..<((i + 1) * n)]
+                    output[Int(sources[i])] = topK(row: row, source: sources[i], count: count,
+                                                   excludingKnown: excludingKnown, excluded: [])
+                        .map { (index: $0.index, score: $0.score) }
+                }
+                return sources.count
+            }
+            start += partial
+            progress?(start)
+        }
+        return results
+    }
+
+    private func topK(row: ArraySlice<Float>, source: Int32, count: Int, excludingKnown: Bool,
+                      excluded: Set<Int32>) -> [(score: Float, index: Int32)] {
+        var selector = TopKSelector(capacity: count)
+        let known = excludingKnown ? graph.outNeighbours(of: source) : []
+        var knownCursor = known.startIndex
+        let base = row.startIndex
+        for target in 0..<itemCount {
+            let id = Int32(target)
+            // Known neighbours are sorted, so one cursor skips them in a single pass.
+            while knownCursor < known.endIndex && known[knownCursor] < id { knownCursor += 1 }
+            if knownCursor < known.endIndex && known[knownCursor] == id { continue }
+            if id == source || excluded.contains(id) { continue }
+            selector.offer(score: row[base + target], index: id)
+        }
+        return selector.sorted()
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import VaneGraph
+import VaneRelated
+
+/// Model and training options shared by `vane graph train` and `vane graph evaluate`.
+struct GNNOptions: ParsableArguments {
+    @Option(help: "Embedding width of a node's source (and target) representation.")
+    var dimension = 64
+
+    @Option(help: "Message-passing layers (0 = free embeddings only).")
+    var layers = 2
+
+    @Option(help: "Maximum training epochs (early stopping on validation MRR usually ends sooner).")
+    var epochs = 30
+
+    @Option(help: "Epochs without validation improvement before stopping.")
+    var patience = 4
+
+    @Option(name: .customLong("batch-size"), help: "Positive edges per mini-batch.")
+    var batchSize = 512
+
+    @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
+    var learningRate: Float = 0.01
+
+    @Option(help: "Uniform random negatives per positive edge.")
+    var negatives = 4
+
+    @Option(name: .customLong("reverse-weight"), help: "Loss weight of the reversed one-way edge as a hard negative (teaches direction).")
+    var reverseWeight: Float = 0.5
+
+    @Option(name: .customLong("fan-out"), help: "Fan-out of the uniform sampler (methods symmetric and uniform, or --sampler uniform).")
+    var fanOut = 10
+
+    @Option(name: .customLong("degree-exponent"), help: "Exponent of the degree-biased budget; default: fitted from the graph's power law.")
+    var degreeExponent: Double?
+
+    @Flag(name: .customLong("no-two-hop"), help: "Disable the 2-hop fill of low-degree nodes' budgets.")
+    var noTwoHop = false
+
+    /// The base configuration these options describe (a method preset may change structure/sampling).
+    func configuration() throws -> DirectedGNNConfiguration {
+        var configuration = DirectedGNNConfiguration()
+        configuration.dimension = dimension
+        configuration.layers = layers
+        configuration.maximumEpochs = epochs
+        configuration.patience = patience
+        configuration.batchSize = batchSize
+        configuration.learningRate = learningRate
+        configuration.negativesPerPositive = negatives
+        configuration.reverseWeight = reverseWeight
+        var degreeBiased = DegreeBiasedSampler.Configuration()
+        degreeBiased.twoHopFill = !noTwoHop
+        if let degreeExponent { degreeBiased.exponent = degreeExponent }
+        configuration.sampling = .degreeBiased(degreeBiased, fitToGraph: degreeExponent == nil)
+        configuration.uniformFanOut = fanOut
+        try configuration.validate()
+        return configuration
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import VaneGraph
+import VaneIO
+import VaneTensor
+@testable import VaneRelated
+
+/// A small directed "catalogue": 12 phones each pointing to 3 of 12 cases (phone -> case), plus a
+/// ring among phones so the graph is connected. Cases never point to phones.
+func catalogueGraph() throws -> DirectedGraph {
+    var lines: [String] = []
+    for phone in 0..<12 {
+        for offset in 0..<3 { lines.append("phone\(phone)\tcase\((phone + offset * 4) % 12)") }
+        lines.append("phone\(phone)\tphone\((phone + 1) % 12)")
+    }
+    return try EdgeListLoader().load(TextFile(path: "catalogue.tsv", text: lines.joined(separator: "\n"))).graph
+}
+
+/// A random graph with a power-law-ish degree spread: node i links to ~ (n / (i + 1))^0.7 others.
+func randomGraph(nodes: Int, seed: UInt64) -> DirectedGraph {
+    var generator = SeededGenerator(seed: seed)
+    var edges: [DirectedGraph.Edge] = []
+    for u in 0..<nodes {
+        let degree = max(1, Int(pow(Double(nodes) / Double(u + 1), 0.7)))
+        for _ in 0..<degree {
+            let v = generator.nextIndex(below: nodes)
+            if v != u { edges.append(.init(source: Int32(u), target: Int32(v))) }
+        }
+    }
+    return DirectedGraph(nodeNames: (0..<nodes).map { "n\($0)" }, edges: edges)
+}
+
+func smallConfiguration(_ structure: DirectedGNNConfiguration.Structure) -> DirectedGNNConfiguration {
+    var configuration = DirectedGNNConfiguration()
+    configuration.structure = structure
+    configuration.dimension = 8
+    configuration.layers = 1
+    configuration.batchSize = 16
+    configuration.maximumEpochs = 60
+    configuration.patience = 60
+    configuration.learningRate = 0.03
+    configuration.sampling = .uniform(fanOut: 4)
+    return configuration
+}

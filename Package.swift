@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "VaneGraph", targets: ["VaneGraph"]),
         .library(name: "VaneTabular", targets: ["VaneTabular"]),
         .library(name: "VaneRelated", targets: ["VaneRelated"]),
+        .library(name: "VaneLinear", targets: ["VaneLinear"]),
+        .library(name: "VaneDecisions", targets: ["VaneDecisions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,14 +31,16 @@ let package = Package(
         .target(name: "VaneMetrics"),
         .target(name: "VaneIO", dependencies: ["CZlib"]),
         .target(name: "VaneGraph", dependencies: ["VaneIO", "VaneTensor"]),
-        .target(name: "VaneTabular", dependencies: ["VaneIO"]),
+        .target(name: "VaneTabular", dependencies: ["VaneIO", "VaneTensor"]),
+        .target(name: "VaneLinear", dependencies: ["VaneTensor"]),
 
         // Techniques: each depends on the core modules, never on another technique.
         .target(name: "VaneRelated", dependencies: ["VaneTensor", "VaneMetrics", "VaneGraph"]),
+        .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular"]),
 
         // Thin command-line layer.
         .executableTarget(name: "vane", dependencies: [
-            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular", "VaneRelated",
+            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular", "VaneRelated", "VaneLinear", "VaneDecisions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "VaneIOTests", dependencies: ["VaneIO"]),
         .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph", "VaneTensor"]),
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
+        .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
         .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO"]),
     ],
     swiftLanguageModes: [.v6]

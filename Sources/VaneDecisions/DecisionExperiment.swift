@@ -1,0 +1,117 @@
+import Foundation
+import VaneLinear
+import VaneTabular
+import VaneTensor
+
+/// The decision experiment of SPEC.md section 3 on a table: split rows into train / validation /
+/// test, fit a logistic model with an uncertainty estimator on train, fit each policy on validation
+/// for each precision target, report honest test measures.
+public struct DecisionExperiment: Sendable {
+    /// How rows are split.
+    public enum Split: Sendable, Equatable {
+        /// Seeded random 60/20/20.
+        case random
+        /// By a numeric column: the earliest 60% train, next 20% validation, latest 20% test.
+        case time(column: String)
+    }
+
+    public struct Settings: Sendable {
+        public var estimator: UncertaintyEstimator = .ensemble
+        public var precisionTargets: [Double] = [0.5, 0.6, 0.7, 0.8, 0.9]
+        /// Keep this fraction of negative *training* rows (differential class sampling); 1 keeps all.
+        public var negativeSampling: Double = 1
+        public var split: Split = .random
+        public var ensembleMembers = 10
+        public var uncertaintyBins = 4
+        public var scoreBins = 20
+        public var bound: PrecisionBound = .pointEstimate
+        public var model = LogisticRegression.Configuration()
+        public init() {}
+    }
+
+    /// Per policy and target: honest test results; plus the curve-based comparison.
+    public struct Outcome: Sendable {
+        public let rows: Int
+        public let positives: Int
+        public let testRows: Int
+        public var policies: [ThresholdPolicy.Kind: [Double: PolicyEvaluation]] = [:]
+        public var fitted: [ThresholdPolicy.Kind: [Double: ThresholdPolicy]] = [:]
+        /// Recall at each target read off the test PR curve: "raw" and each 2-D policy's recalibrated score.
+        public var curve: [String: [Double: Double]] = [:]
+        public var testExamples: ScoredExamples?
+    }
+
+    public let table: Table
+    public let labels: [Bool]
+    public let settings: Settings
+
+    public init(table: Table, labelColumn: String, positive: String, settings: Settings) throws {
+        guard !settings.precisionTargets.isEmpty, settings.precisionTargets.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
+            throw DecisionError(.invalidConfiguration, "precision targets must be in (0, 1], got \(settings.precisionTargets)")
+        }
+        guard settings.negativeSampling > 0, settings.negativeSampling <= 1 else {
+            throw DecisionError(.invalidConfiguration, "negative sampling fraction must be in (0, 1], got \(settings.negativeSampling)")
+        }
+        self.table = table
+        self.labels = try table.binaryLabels(column: labelColumn, positive: positive)
+        self.settings = settings
+        self.labelColumn = labelColumn
+        guard table.rowCount >= 100 else { throw DecisionError(.invalidInput, "\(table.source): need at least 100 rows, found \(table.rowCount)") }
+    }
+
+    private let labelColumn: String
+
+    /// Row indices of train, validation and test.
+    func splitRows(using generator: inout SeededGenerator) throws -> ([Int], [Int], [Int]) {
+        var order = Array(0..<table.rowCount)
+        switch settings.split {
+        case .random:
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+        case .time(let column):
+            guard case .numeric(let times) = table.columns[try table.columnIndex(named: column)] else {
+                throw DecisionError(.invalidInput, "time split column \"\(column)\" must be numeric")
+            }
+            order.sort { times[$0] < times[$1] }
+        }
+        let n = order.count
+        return (Array(order[0..<(n * 6 / 10)]), Array(order[(n * 6 / 10)..<(n * 8 / 10)]), Array(order[(n * 8 / 10)...]))
+    }
+
+    public func run(seed: UInt64) throws -> Outcome {
+        var generator = SeededGenerator(seed: seed)
+        var (trainRows, validationRows, testRows) = try splitRows(using: &generator)
+        if settings.negativeSampling < 1 {
+            trainRows = trainRows.filter { labels[$0] || generator.nextUnitDouble() < settings.negativeSampling }
+        }
+        // The label is never a feature, nor is the time column of a time split.
+        var excluded: Set<String> = [labelColumn]
+        if case .time(let column) = settings.split { excluded.insert(column) }
+        let encoder = TableFeatureEncoder(table: table, excluding: excluded, rows: trainRows)
+        let train = try encoder.encode(table, rows: trainRows)
+        let heldOut = try encoder.encode(table, rows: validationRows + testRows)
+        let model = try LogisticRegression(configuration: settings.model)
+        let (scores, uncertainties) = try settings.estimator.scoreAndUncertainty(
+            training: train, labels: trainRows.map { labels[$0] }, test: heldOut, model: model,
+            members: settings.ensembleMembers, using: &generator)
+        let all = try ScoredExamples(scores: scores, uncertainties: uncertainties, labels: (validationRows + testRows).map { labels[$0] })
+        let validation = all.subset(Array(0..<validationRows.count))
+        let test = all.subset(Array(validationRows.count..<all.count))
+        var outcome = Outcome(rows: table.rowCount, positives: labels.filter { $0 }.count, testRows: test.count)
+        outcome.testExamples = test
+        for target in settings.precisionTargets {
+            let fitter = ThresholdPolicyFitter(targetPrecision: target, bound: settings.bound,
+                                               uncertaintyBins: settings.uncertaintyBins, scoreBins: settings.scoreBins)
+            outcome.curve["raw", default: [:]][target] = PolicyEvaluation.curveRecall(values: test.scores, labels: test.labels, precision: target)
+            for kind in ThresholdPolicy.Kind.allCases {
+                let policy = try fitter.fit(kind, on: validation)
+                outcome.policies[kind, default: [:]][target] = PolicyEvaluation(policy: policy, on: test)
+                outcome.fitted[kind, default: [:]][target] = policy
+                if kind != .single {
+                    let recalibrated = (0..<test.count).map { policy.recalibratedScore(score: test.scores[$0], uncertainty: test.uncertainties[$0]) }
+                    outcome.curve[kind.rawValue, default: [:]][target] = PolicyEvaluation.curveRecall(values: recalibrated, labels: test.labels, precision: target)
+                }
+            }
+        }
+        return outcome
+    }
+}

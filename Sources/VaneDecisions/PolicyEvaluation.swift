@@ -1,0 +1,31 @@
+import VaneMetrics
+
+/// Honest test-split measures of a fitted policy (SPEC.md section 3): recall *and* the precision it
+/// actually achieved, and whether that meets the target within `tolerance`.
+public struct PolicyEvaluation: Sendable, Equatable {
+    public let recall: Double
+    public let precision: Double
+    public let accepted: Int
+    public let meetsTarget: Bool
+
+    public static let tolerance = 0.01
+
+    public init(policy: ThresholdPolicy, on test: ScoredExamples) {
+        var tp = 0, pp = 0
+        for i in 0..<test.count where policy.decide(score: test.scores[i], uncertainty: test.uncertainties[i]) {
+            pp += 1
+            if test.labels[i] { tp += 1 }
+        }
+        let positives = test.positiveCount
+        recall = positives > 0 ? Double(tp) / Double(positives) : 0
+        precision = pp > 0 ? Double(tp) / Double(pp) : 0
+        accepted = pp
+        meetsTarget = pp > 0 && precision >= policy.targetPrecision - Self.tolerance
+    }
+
+    /// Recall at `precision` read off the test precision-recall curve of `values` (threshold chosen
+    /// on test, so it measures ranking quality, not threshold-selection luck).
+    public static func curveRecall(values: [Double], labels: [Bool], precision: Double) -> Double {
+        PrecisionRecallCurve(scores: values, labels: labels).maximumRecall(atPrecision: precision)
+    }
+}

@@ -1,0 +1,32 @@
+/// Labelled predictions with their uncertainty: the input every threshold policy is fitted on.
+public struct ScoredExamples: Sendable {
+    public let scores: [Double]
+    public let uncertainties: [Double]
+    public let labels: [Bool]
+
+    /// Checks lengths and finiteness; the error names the first bad row (0-based).
+    public init(scores: [Double], uncertainties: [Double], labels: [Bool]) throws(DecisionError) {
+        guard scores.count == uncertainties.count, scores.count == labels.count else {
+            throw DecisionError(.invalidInput, "scores (\(scores.count)), uncertainties (\(uncertainties.count)) and labels (\(labels.count)) differ in length")
+        }
+        guard !scores.isEmpty else { throw DecisionError(.invalidInput, "no examples") }
+        if let bad = scores.firstIndex(where: { !$0.isFinite }) {
+            throw DecisionError(.invalidInput, "score of row \(bad) is \(scores[bad]); scores must be finite")
+        }
+        if let bad = uncertainties.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            throw DecisionError(.invalidInput, "uncertainty of row \(bad) is \(uncertainties[bad]); uncertainties must be finite and >= 0")
+        }
+        self.scores = scores
+        self.uncertainties = uncertainties
+        self.labels = labels
+    }
+
+    public var count: Int { scores.count }
+    public var positiveCount: Int { labels.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    /// The examples at `indices`.
+    public func subset(_ indices: [Int]) -> ScoredExamples {
+        try! ScoredExamples(scores: indices.map { scores[$0] }, uncertainties: indices.map { uncertainties[$0] },
+                            labels: indices.map { labels[$0] })
+    }
+}

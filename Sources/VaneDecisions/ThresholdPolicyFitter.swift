@@ -1,0 +1,196 @@
+import Foundation
+
+/// Fits single, EW-DPMT and MIST policies: maximise recall subject to precision >= target on the
+/// fitting data (as judged by `bound`).
+///
+/// Binning: `uncertaintyBins` equal-mass bins by uncertainty; EW-DPMT then splits each into
+/// `scoreBins` equal-mass score bins. Bins never hold fewer than `minimumBinSize` examples (counts
+/// shrink to fit small data).
+public struct ThresholdPolicyFitter: Sendable {
+    public var targetPrecision: Double
+    public var bound: PrecisionBound
+    public var uncertaintyBins: Int
+    public var scoreBins: Int
+    public var minimumBinSize: Int
+
+    public init(targetPrecision: Double, bound: PrecisionBound = .pointEstimate, uncertaintyBins: Int = 4,
+                scoreBins: Int = 20, minimumBinSize: Int = 25) {
+        self.targetPrecision = targetPrecision
+        self.bound = bound
+        self.uncertaintyBins = uncertaintyBins
+        self.scoreBins = scoreBins
+        self.minimumBinSize = minimumBinSize
+    }
+
+    public func validate() throws(DecisionError) {
+        guard targetPrecision > 0, targetPrecision <= 1 else {
+            throw DecisionError(.invalidConfiguration, "target precision must be in (0, 1], got \(targetPrecision)")
+        }
+        guard uncertaintyBins >= 1, scoreBins >= 1, minimumBinSize >= 1 else {
+            throw DecisionError(.invalidConfiguration, "bin counts and minimum bin size must be positive")
+        }
+        if case .wilson(let confidence) = bound, !(confidence > 0.5 && confidence < 1) {
+            throw DecisionError(.invalidConfiguration, "confidence must be in (0.5, 1), got \(confidence)")
+        }
+    }
+
+    public func fit(_ kind: ThresholdPolicy.Kind, on data: ScoredExamples) throws(DecisionError) -> ThresholdPolicy {
+        try validate()
+        switch kind {
+        case .single: return fitSingle(data)
+        case .ewDPMT: return fitEWDPMT(data)
+        case .mist: return fitMIST(data)
+        }
+    }
+
+    // MARK: - Shared pieces
+
+    /// Equal-mass cut points of `values` into `bins` bins (fewer when values tie or data is small).
+    static func equalMassCuts(_ values: [Double], bins: Int) -> [Double] {
+        let sorted = values.sorted()
+        var cuts: [Double] = []
+        for b in 1..<max(1, bins) {
+            let cut = sorted[min(sorted.count - 1, b * sorted.count / bins)]
+            if cut > (cuts.last ?? -.infinity) && cut > sorted[0] { cuts.append(cut) }
+        }
+        return cuts
+    }
+
+    /// Uncertainty bins actually used: each keeps at least two minimum-size score bins.
+    func effectiveUncertaintyBins(_ count: Int) -> Int { max(1, min(uncertaintyBins, count / (2 * minimumBinSize))) }
+
+    /// Summary of accepting `accepted` on `data`.
+    func summary(_ data: ScoredExamples, accepted: (Int) -> Bool) -> (tp: Double, pp: Double) {
+        var tp = 0.0, pp = 0.0
+        for i in 0..<data.count where accepted(i) {
+            pp += 1
+            if data.labels[i] { tp += 1 }
+        }
+        return (tp, pp)
+    }
+
+    func makePolicy(_ kind: ThresholdPolicy.Kind, data: ScoredExamples, cuts: [Double], thresholds: [Double],
+                    calibrations: [IsotonicRegression]) -> ThresholdPolicy {
+        let draft = ThresholdPolicy(kind: kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: cuts,
+                                    scoreThresholds: thresholds, calibrations: calibrations,
+                                    fit: .init(examples: 0, precision: 0, recall: 0, reachedTarget: false))
+        let (tp, pp) = summary(data) { draft.decide(score: data.scores[$0], uncertainty: data.uncertainties[$0]) }
+        let positives = Double(data.positiveCount)
+        let reached = pp > 0 && bound.value(truePositives: tp, predictedPositives: pp) >= targetPrecision
+        return ThresholdPolicy(kind: kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: cuts,
+                               scoreThresholds: reached ? thresholds : thresholds.map { _ in .infinity },
+                               calibrations: calibrations,
+                               fit: .init(examples: data.count, precision: pp > 0 ? tp / pp : 0,
+                                          recall: reached && positives > 0 ? tp / positives : 0, reachedTarget: reached))
+    }
+
+    /// The lowest threshold on `values` (accept value >= t) whose accepted set meets the bound:
+    /// the maximum-recall operating point. Nil when none does. O(n log n).
+    func lowestFeasibleThreshold(values: [Double], labels: [Bool]) -> Double? {
+        let order = values.indices.sorted { values[$0] > values[$1] }
+        var tp = 0.0, pp = 0.0, best: Double?
+        var index = 0
+        while index < order.count {
+            let value = values[order[index]]
+            while index < order.count && values[order[index]] == value {
+                pp += 1
+                if labels[order[index]] { tp += 1 }
+                index += 1
+            }
+            if bound.value(truePositives: tp, predictedPositives: pp) >= targetPrecision { best = value }
+        }
+        return best
+    }
+
+    // MARK: - Policies
+
+    func fitSingle(_ data: ScoredExamples) -> ThresholdPolicy {
+        let threshold = lowestFeasibleThreshold(values: data.scores, labels: data.labels) ?? .infinity
+        return makePolicy(.single, data: data, cuts: [], thresholds: [threshold], calibrations: [])
+    }
+
+    /// Indices of examples per uncertainty bin.
+    func binMembers(_ data: ScoredExamples, cuts: [Double]) -> [[Int]] {
+        var members = [[Int]](repeating: [], count: cuts.count + 1)
+        let probe = ThresholdPolicy(kind: .single, targetPrecision: 1, bound: .pointEstimate, uncertaintyCuts: cuts,
+                                    scoreThresholds: [], calibrations: [], fit: .init(examples: 0, precision: 0, recall: 0, reachedTarget: false))
+        for i in 0..<data.count { members[probe.uncertaintyBin(data.uncertainties[i])].append(i) }
+        return members
+    }
+
+    /// MIST: isotonic regression of the label on the score inside each uncertainty bin, then one
+    /// global threshold on the recalibrated score. Per bin that is a score threshold: the lowest
+    /// score whose calibrated value clears the global one. O(n log n).
+    func fitMIST(_ data: ScoredExamples) -> ThresholdPolicy {
+        let cuts = Self.equalMassCuts(data.uncertainties, bins: effectiveUncertaintyBins(data.count))
+        let members = binMembers(data, cuts: cuts)
+        let calibrations = members.map { indices in
+            IsotonicRegression(scores: indices.map { data.scores[$0] }, labels: indices.map { data.labels[$0] })
+        }
+        var calibrated = [Double](repeating: 0, count: data.count)
+        for (bin, indices) in members.enumerated() {
+            for i in indices { calibrated[i] = calibrations[bin].predict(data.scores[i]) }
+        }
+        guard let global = lowestFeasibleThreshold(values: calibrated, labels: data.labels) else {
+            return makePolicy(.mist, data: data, cuts: cuts, thresholds: members.map { _ in .infinity }, calibrations: calibrations)
+        }
+        let thresholds = calibrations.map { calibration -> Double in
+            guard let block = calibration.values.firstIndex(where: { $0 >= global }) else { return .infinity }
+            return calibration.blockStarts[block]
+        }
+        return makePolicy(.mist, data: data, cuts: cuts, thresholds: thresholds, calibrations: calibrations)
+    }
+
+    /// EW-DPMT: per uncertainty bin u choose how many of its top equal-mass score bins j_u to accept,
+    /// maximising total true positives subject to the precision bound. With equal-mass bins the
+    /// predicted positives depend (almost) only on K = sum j_u, so a dynamic programme over bins with
+    /// state K finds, for every K, the most true positives: O(U * (U S) * S) = O(U^2 S^2).
+    /// The feasible K with the most true positives (by exact counts) wins.
+    func fitEWDPMT(_ data: ScoredExamples) -> ThresholdPolicy {
+        let cuts = Self.equalMassCuts(data.uncertainties, bins: effectiveUncertaintyBins(data.count))
+        let members = binMembers(data, cuts: cuts)
+        // For each bin: candidate thresholds (score cut points, best first) with cumulative TP and PP.
+        var options: [[(threshold: Double, tp: Double, pp: Double)]] = []
+        var calibrations: [IsotonicRegression] = []
+        for indices in members {
+            let scores = indices.map { data.scores[$0] }
+            let bins = max(1, min(scoreBins, indices.count / minimumBinSize))
+            let scoreCuts = [scores.min() ?? 0] + Self.equalMassCuts(scores, bins: bins)
+            var choices: [(threshold: Double, tp: Double, pp: Double)] = [(.infinity, 0, 0)]
+            for threshold in scoreCuts.reversed() {
+                var tp = 0.0, pp = 0.0
+                for i in indices where data.scores[i] >= threshold {
+                    pp += 1
+                    if data.labels[i] { tp += 1 }
+                }
+                choices.append((threshold, tp, pp))
+            }
+            options.append(choices)
+            // Cell positive rates as the recalibrated score (monotone by pooling, like MIST's map).
+            calibrations.append(IsotonicRegression(scores: indices.map { i in
+                scoreCuts.last(where: { $0 <= data.scores[i] }) ?? scoreCuts[0]
+            }, labels: indices.map { data.labels[$0] }))
+        }
+        // dp[K] = (tp, pp, choice per bin) with the most TP (then fewest PP) using K selected score bins.
+        var dp: [Int: (tp: Double, pp: Double, picks: [Int])] = [0: (0, 0, [])]
+        for choices in options {
+            var next: [Int: (tp: Double, pp: Double, picks: [Int])] = [:]
+            for (k, state) in dp {
+                for (j, choice) in choices.enumerated() {
+                    let candidate = (tp: state.tp + choice.tp, pp: state.pp + choice.pp, picks: state.picks + [j])
+                    if let existing = next[k + j], existing.tp > candidate.tp || (existing.tp == candidate.tp && existing.pp <= candidate.pp) {
+                        continue
+                    }
+                    next[k + j] = candidate
+                }
+            }
+            dp = next
+        }
+        var best: (tp: Double, pp: Double, picks: [Int])?
+        for state in dp.values where bound.value(truePositives: state.tp, predictedPositives: state.pp) >= targetPrecision {
+            if best == nil || state.tp > best!.tp || (state.tp == best!.tp && state.pp < best!.pp) { best = state }
+        }
+        let thresholds = best.map { picks in zip(options, picks.picks).map { $0[$1].threshold } } ?? members.map { _ in .infinity }
+        return makePolicy(.ewDPMT, data: data, cuts: cuts, thresholds: thresholds, calibrations: calibrations)
+    }
+}

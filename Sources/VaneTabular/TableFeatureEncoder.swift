@@ -1,0 +1,80 @@
+import Foundation
+import VaneTensor
+
+/// Turns table columns into sparse model features: numeric columns standardised (missing -> 0 plus
+/// a missing indicator), categorical columns hashed into `hashBuckets` one-hot slots per value
+/// (the hashing trick, Weinberger et al. 2009), so high-cardinality IDs need no vocabulary.
+///
+/// Fit on training rows (means, deviations), then encode any rows. Columns: numeric ones first (two
+/// slots each: value, missing), then the hash space.
+public struct TableFeatureEncoder: Sendable {
+    public let featureColumns: [String]
+    public let hashBuckets: Int
+    private let numericStatistics: [String: (mean: Double, deviation: Double)]
+
+    /// Uses every column except `excluding` (e.g. the label); statistics from `rows` of `table`.
+    public init(table: Table, excluding: Set<String>, rows: [Int], hashBuckets: Int = 1 << 14) {
+        featureColumns = table.columnNames.filter { !excluding.contains($0) }
+        self.hashBuckets = hashBuckets
+        var statistics: [String: (Double, Double)] = [:]
+        for name in featureColumns {
+            guard case .numeric(let values) = table.columns[table.columnNames.firstIndex(of: name)!] else { continue }
+            let present = rows.map { values[$0] }.filter { !$0.isNaN }
+            let mean = present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
+            let variance = present.isEmpty ? 0 : present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count)
+            statistics[name] = (mean, variance > 0 ? variance.squareRoot() : 1)
+        }
+        numericStatistics = statistics
+    }
+
+    /// Numeric columns, in feature order.
+    private var numericColumns: [String] { featureColumns.filter { numericStatistics[$0] != nil } }
+
+    public var columnCount: Int { 2 * numericColumns.count + hashBuckets }
+
+    /// FNV-1a over "column=value": stable across runs and platforms (Swift's Hasher is seeded per process).
+    static func bucket(column: String, value: String, buckets: Int) -> Int32 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (column + "=" + value).utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Int32(hash % UInt64(buckets))
+    }
+
+    /// Encodes `rows` of `table` (which must have the fitted columns).
+    public func encode(_ table: Table, rows: [Int]) throws -> SparseRowMatrix {
+        let numeric = numericColumns
+        let numericIndex = try numeric.map { try table.columnIndex(named: $0) }
+        let categorical = featureColumns.filter { numericStatistics[$0] == nil }
+        let categoricalIndex = try categorical.map { try table.columnIndex(named: $0) }
+        var matrix = SparseRowMatrix(columnCount: columnCount)
+        let base = 2 * numeric.count
+        // Hash each (column, level) once, not once per row.
+        let levelBuckets: [[Int32]] = zip(categorical, categoricalIndex).map { name, index in
+            switch table.columns[index] {
+            case .categorical(_, let levels): levels.map { Int32(base) + Self.bucket(column: name, value: $0, buckets: hashBuckets) }
+            case .numeric: []
+            }
+        }
+        for row in rows {
+            var columns: [Int32] = [], values: [Float] = []
+            for (k, index) in numericIndex.enumerated() {
+                guard case .numeric(let column) = table.columns[index] else { continue }
+                let statistics = numericStatistics[numeric[k]]!
+                let value = column[row]
+                if value.isNaN {
+                    columns.append(Int32(2 * k + 1)); values.append(1)
+                } else {
+                    columns.append(Int32(2 * k)); values.append(Float((value - statistics.mean) / statistics.deviation))
+                }
+            }
+            for (k, index) in categoricalIndex.enumerated() {
+                guard case .categorical(let codes, _) = table.columns[index] else { continue }
+                columns.append(levelBuckets[k][Int(codes[row])]); values.append(1)
+            }
+            matrix.appendRow(columns: columns, values: values)
+        }
+        return matrix
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import VaneDecisions
+import VaneLinear
+import VaneTabular
+
+/// `vane thresholds evaluate`: fit single / EW-DPMT / MIST policies on a CSV and report honest test results.
+struct ThresholdsEvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Compare a single score threshold with per-uncertainty thresholds (EW-DPMT, MIST) on a labelled CSV.",
+        discussion: """
+        Rows are split 60/20/20 (train/validation/test; random, or by a time column). A logistic model
+        with an uncertainty estimator is trained on train; each policy is fitted on validation to
+        maximise recall at precision >= target; the test split reports recall AND the precision the
+        policy achieved (a gain counts only where both policies meet the target within 0.01), and recall
+        read off the test precision-recall curve of each recalibrated score versus the raw score.
+
+        Example:
+          vane thresholds evaluate --data ../shared/data/adult.csv.gz --label income --positive '>50K' --json
+        """
+    )
+
+    @Option(help: "CSV with a header (gzip accepted).")
+    var data: String
+
+    @Option(help: "Label column.")
+    var label: String
+
+    @Option(help: "Value of the label column that means positive.")
+    var positive: String
+
+    @Option(help: "Uncertainty estimator: ensemble (bootstrap, 10 members) or laplace.")
+    var estimator = "ensemble"
+
+    @Option(help: "Comma-separated precision targets.")
+    var precision = "0.5,0.6,0.7,0.8,0.9"
+
+    @Option(name: .customLong("downsample-negatives"), help: "Keep this fraction of negative training rows (1 keeps all).")
+    var downsampleNegatives = 1.0
+
+    @Option(help: "random, or time:COLUMN to train on the earliest rows and test on the latest.")
+    var split = "random"
+
+    @Option(name: .customLong("uncertainty-bins"), help: "Uncertainty bins of the 2-D policies.")
+    var uncertaintyBins = 4
+
+    @Option(help: "Require a Wilson lower confidence bound on precision at this level (e.g. 0.95) instead of the point estimate.")
+    var confidence: Double?
+
+    @Option(help: "Seed of the split, resampling and training.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        var settings = DecisionExperiment.Settings()
+        guard let chosen = UncertaintyEstimator(rawValue: estimator) else {
+            throw ValidationError("--estimator must be one of \(UncertaintyEstimator.allCases.map(\.rawValue).joined(separator: ", ")), got \(estimator)")
+        }
+        settings.estimator = chosen
+        settings.precisionTargets = try precision.split(separator: ",").map {
+            guard let value = Double($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--precision: \"\($0)\" is not a number") }
+            return value
+        }
+        settings.negativeSampling = downsampleNegatives
+        settings.uncertaintyBins = uncertaintyBins
+        if let confidence { settings.bound = .wilson(confidence: confidence) }
+        if split == "random" {
+            settings.split = .random
+        } else if split.hasPrefix("time:") {
+            settings.split = .time(column: String(split.dropFirst(5)))
+        } else {
+            throw ValidationError("--split must be random or time:COLUMN, got \(split)")
+        }
+        let table = try CSVTableLoader().load(path: data)
+        let experiment = try DecisionExperiment(table: table, labelColumn: label, positive: positive, settings: settings)
+        let outcome = try experiment.run(seed: seed)
+        if json {
+            try printJSON(ThresholdsEvaluationOutput(outcome: outcome, estimator: estimator, targets: settings.precisionTargets))
+            return
+        }
+        print("\(data): \(outcome.rows) rows, \(outcome.positives) positives; estimator \(estimator); \(outcome.testRows) test rows")
+        print("target  policy    test recall  test precision  meets  | curve recall (test PR curve)")
+        for target in settings.precisionTargets {
+            for kind in ThresholdPolicy.Kind.allCases {
+                let e = outcome.policies[kind]![target]!
+                let curve = kind == .single ? outcome.curve["raw"]![target]! : outcome.curve[kind.rawValue]![target]!
+                print(String(format: "%.2f    ", target) + kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                      + String(format: " %.4f       %.4f          %@    | %.4f%@", e.recall, e.precision, e.meetsTarget ? "yes" : "NO ",
+                               curve, kind == .single ? " (raw score)" : ""))
+            }
+        }
+    }
+}
+
+/// The `--json` shape of `vane thresholds evaluate` (issue 5's contract).
+struct ThresholdsEvaluationOutput: Encodable {
+    struct Result: Encodable {
+        let recall: Double, precision: Double, accepted: Int, meetsTarget: Bool, reachedOnValidation: Bool
+        enum CodingKeys: String, CodingKey {
+            case recall, precision, accepted, meetsTarget = "meets_target", reachedOnValidation = "reached_on_validation"
+        }
+    }
+    let rows: Int
+    let positives: Int
+    let testRows: Int
+    let estimator: String
+    let policies: [String: [String: Result]]
+    let curve: [String: [String: Double]]
+    enum CodingKeys: String, CodingKey { case rows, positives, testRows = "test_rows", estimator, policies, curve }
+
+    init(outcome: DecisionExperiment.Outcome, estimator: String, targets: [Double]) {
+        rows = outcome.rows
+        positives = outcome.positives
+        testRows = outcome.testRows
+        self.estimator = estimator
+        func key(_ target: Double) -> String { String(format: "%g", target) }
+        var policies: [String: [String: Result]] = [:]
+        for (kind, byTarget) in outcome.policies {
+            for (target, e) in byTarget {
+                let reached = outcome.fitted[kind]?[target]?.fit.reachedTarget ?? false
+                policies[kind.rawValue, default: [:]][key(target)] = Result(recall: e.recall, precision: e.precision, accepted: e.accepted,
+                                                                            meetsTarget: e.meetsTarget, reachedOnValidation: reached)
+            }
+        }
+        self.policies = policies
+        curve = outcome.curve.mapValues { byTarget in Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), $0.value) }) }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import VaneDecisions
+import VaneTabular
+
+/// Reads (label, score, uncertainty) columns of a CSV as `ScoredExamples`.
+struct ScoreColumns: ParsableArguments {
+    @Option(name: .customLong("label-column"), help: "Column holding the 0/1 label (fit only).")
+    var labelColumn = "label"
+
+    @Option(name: .customLong("score-column"), help: "Column holding the model score.")
+    var scoreColumn = "score"
+
+    @Option(name: .customLong("uncertainty-column"), help: "Column holding the score's uncertainty (any monotone measure, >= 0).")
+    var uncertaintyColumn = "uncertainty"
+
+    func numbers(_ table: Table, _ column: String) throws -> [Double] {
+        guard case .numeric(let values) = table.columns[try table.columnIndex(named: column)] else {
+            throw ValidationError("\(table.source): column \"\(column)\" must be numeric")
+        }
+        if let bad = values.firstIndex(where: { $0.isNaN }) {
+            throw ValidationError("\(table.source):\(bad + 2): column \"\(column)\" is missing a value")
+        }
+        return values
+    }
+}
+
+/// `vane thresholds fit`: fit a policy on the user's own (label, score, uncertainty) rows.
+struct ThresholdsFitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit a decision policy on a CSV of label, score and uncertainty columns; write it as JSON.",
+        discussion: """
+        Example:
+          vane thresholds fit --scores validation.csv --precision 0.9 --confidence 0.95 --out policy.json
+          vane thresholds apply --policy policy.json --scores new.csv
+        """
+    )
+
+    @Option(help: "CSV with label, score and uncertainty columns.")
+    var scores: String
+
+    @Option(help: "Precision target in (0, 1].")
+    var precision: Double
+
+    @Option(help: "Policy: single, ew-dpmt or mist.")
+    var policy = "mist"
+
+    @Option(help: "Use a Wilson lower confidence bound on precision at this level (e.g. 0.95).")
+    var confidence: Double?
+
+    @Option(name: .customLong("uncertainty-bins"), help: "Uncertainty bins.")
+    var uncertaintyBins = 4
+
+    @Option(help: "Where to write the policy JSON.")
+    var out: String
+
+    @OptionGroup var columns: ScoreColumns
+
+    func run() throws {
+        guard let kind = ThresholdPolicy.Kind(rawValue: policy) else {
+            throw ValidationError("--policy must be one of \(ThresholdPolicy.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let table = try CSVTableLoader().load(path: scores)
+        let labels = try table.binaryLabels(column: columns.labelColumn, positive: "1")
+        let examples = try ScoredExamples(scores: columns.numbers(table, columns.scoreColumn),
+                                          uncertainties: columns.numbers(table, columns.uncertaintyColumn), labels: labels)
+        let fitter = ThresholdPolicyFitter(targetPrecision: precision, bound: confidence.map { .wilson(confidence: $0) } ?? .pointEstimate,
+                                           uncertaintyBins: uncertaintyBins)
+        let fitted = try fitter.fit(kind, on: examples)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try encoder.encode(fitted).write(to: URL(fileURLWithPath: out), options: .atomic)
+        print(String(format: "%@ policy, %d uncertainty bins: precision %.4f, recall %.4f on %d rows%@; written to %@",
+                     kind.rawValue, fitted.scoreThresholds.count, fitted.fit.precision, fitted.fit.recall, fitted.fit.examples,
+                     fitted.fit.reachedTarget ? "" : " (target NOT reached: the policy accepts nothing)", out))
+    }
+}
+
+/// `vane thresholds apply`: decisions for each row of a CSV from a fitted policy.
+struct ThresholdsApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply a fitted policy to a CSV of score and uncertainty columns; prints score,uncertainty,decision rows."
+    )
+
+    @Option(help: "Policy JSON written by `vane thresholds fit`.")
+    var policy: String
+
+    @Option(help: "CSV with score and uncertainty columns.")
+    var scores: String
+
+    @OptionGroup var columns: ScoreColumns
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: policy) else { throw ValidationError("\(policy): cannot read") }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let fitted: ThresholdPolicy
+        do { fitted = try decoder.decode(ThresholdPolicy.self, from: data) } catch {
+            throw ValidationError("\(policy): not a policy written by `vane thresholds fit` (\(error))")
+        }
+        let table = try CSVTableLoader().load(path: scores)
+        let scoreValues = try columns.numbers(table, columns.scoreColumn), uncertainties = try columns.numbers(table, columns.uncertaintyColumn)
+        var output = "score,uncertainty,decision\n"
+        for (score, uncertainty) in zip(scoreValues, uncertainties) {
+            output += "\(score),\(uncertainty),\(fitted.decide(score: score, uncertainty: uncertainty) ? 1 : 0)\n"
+        }
+        print(output, terminator: "")
+    }
+}

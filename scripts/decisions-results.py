@@ -82,6 +82,10 @@ def section(title, command, runs):
     for target, policy, paired, curve_gain in gains:
         gain = fmt([b - a for a, b in paired]) if paired else "-"
         lines.append(f"| {target} | {policy} | {len(paired)}/{len(runs)} | {gain} | {fmt(curve_gain)} |")
+    met = {policy: sum(run["policies"][policy][t]["meets_target"] and run["policies"][policy][t]["recall"] > 0
+                       for run in runs for t in TARGETS) for policy in POLICIES}
+    lines += ["", "(target, seed) pairs where the policy accepts something and meets the target on test: "
+              + ", ".join(f"{policy} {met[policy]}/{len(runs) * len(TARGETS)}" for policy in POLICIES) + "."]
     return lines + [""]
 
 

@@ -36,54 +36,20 @@ public struct LogisticRegression: Sendable {
         if let weights, weights.count != labels.count || weights.contains(where: { !($0 >= 0) || !$0.isFinite }) {
             throw LinearModelError("weights must be one finite, non-negative value per row")
         }
-        let c = configuration
-        var coefficients = [Float](repeating: 0, count: features.columnCount)
-        var bias: Float = 0
-        var firstMoment = coefficients, secondMoment = coefficients
-        var biasMoments: (Float, Float) = (0, 0)
-        var lastStep = [Int](repeating: 0, count: features.columnCount)
-        var step = 0
+        var model = OnlineLogisticRegression(columnCount: features.columnCount, configuration: configuration)
         var order = Array(0..<features.rowCount)
-        let (beta1, beta2, epsilon): (Float, Float, Float) = (0.9, 0.999, 1e-8)
-        var gradient: [Int32: Float] = [:]
-        for _ in 0..<c.epochs {
+        for _ in 0..<configuration.epochs {
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.nextIndex(below: i + 1)) }
-            for start in stride(from: 0, to: order.count, by: c.batchSize) {
-                let batch = order[start..<min(order.count, start + c.batchSize)]
-                gradient.removeAll(keepingCapacity: true)
-                var biasGradient: Float = 0
-                let scale = 1 / Float(batch.count)
-                for row in batch {
-                    let logit = features.dot(row: row, coefficients) + bias
-                    let residual = (Sigmoid.value(logit) - (labels[row] ? 1 : 0)) * (weights?[row] ?? 1) * scale
-                    biasGradient += residual
-                    for j in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-                        gradient[features.columnIndices[j], default: 0] += residual * features.values[j]
-                    }
-                }
-                step += 1
-                let correction1 = 1 - pow(beta1, Float(step)), correction2 = 1 - pow(beta2, Float(step))
-                // Lazy updates: touched coefficients only; the L2 pull they missed while untouched is
-                // applied in one go (exact for plain gradient descent, a close proxy under Adam).
-                for (column, g) in gradient {
-                    let k = Int(column)
-                    let skipped = Float(step - lastStep[k] - 1)
-                    if skipped > 0 { coefficients[k] *= pow(1 - c.learningRate * c.l2, skipped) }
-                    lastStep[k] = step
-                    let total = g + c.l2 * coefficients[k]
-                    firstMoment[k] = beta1 * firstMoment[k] + (1 - beta1) * total
-                    secondMoment[k] = beta2 * secondMoment[k] + (1 - beta2) * total * total
-                    coefficients[k] -= c.learningRate * (firstMoment[k] / correction1) / ((secondMoment[k] / correction2).squareRoot() + epsilon)
-                }
-                biasMoments.0 = beta1 * biasMoments.0 + (1 - beta1) * biasGradient
-                biasMoments.1 = beta2 * biasMoments.1 + (1 - beta2) * biasGradient * biasGradient
-                bias -= c.learningRate * (biasMoments.0 / correction1) / ((biasMoments.1 / correction2).squareRoot() + epsilon)
+            for start in stride(from: 0, to: order.count, by: configuration.batchSize) {
+                let batch = order[start..<min(order.count, start + configuration.batchSize)]
+                model.update(features: features, rows: batch, labels: { labels[$0] ? 1 : 0 }, weights: { weights?[$0] ?? 1 })
             }
         }
+        let (coefficients, bias) = (model.coefficients, model.bias)
         guard coefficients.allSatisfy(\.isFinite), bias.isFinite else {
-            throw LinearModelError("training diverged; lower the learning rate (now \(c.learningRate))")
+            throw LinearModelError("training diverged; lower the learning rate (now \(configuration.learningRate))")
         }
-        return FittedLogisticRegression(coefficients: coefficients, bias: bias, l2: c.l2)
+        return FittedLogisticRegression(coefficients: coefficients, bias: bias, l2: configuration.l2)
     }
 }
 

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VaneRelated", targets: ["VaneRelated"]),
         .library(name: "VaneLinear", targets: ["VaneLinear"]),
         .library(name: "VaneDecisions", targets: ["VaneDecisions"]),
+        .library(name: "VaneConversions", targets: ["VaneConversions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,11 +37,12 @@ let package = Package(
 
         // Techniques: each depends on the core modules, never on another technique.
         .target(name: "VaneRelated", dependencies: ["VaneTensor", "VaneMetrics", "VaneGraph"]),
+        .target(name: "VaneConversions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular", "VaneIO"]),
         .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular"]),
 
         // Thin command-line layer.
         .executableTarget(name: "vane", dependencies: [
-            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular", "VaneRelated", "VaneLinear", "VaneDecisions",
+            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular", "VaneRelated", "VaneLinear", "VaneDecisions", "VaneConversions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "VaneIOTests", dependencies: ["VaneIO"]),
         .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph", "VaneTensor"]),
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
+        .testTarget(name: "VaneConversionsTests", dependencies: ["VaneConversions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
         .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
         .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO"]),
     ],

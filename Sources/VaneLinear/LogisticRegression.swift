@@ -41,8 +41,9 @@ public struct LogisticRegression: Sendable {
         for _ in 0..<configuration.epochs {
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.nextIndex(below: i + 1)) }
             for start in stride(from: 0, to: order.count, by: configuration.batchSize) {
-                let batch = order[start..<min(order.count, start + configuration.batchSize)]
-                model.update(features: features, rows: batch, labels: { labels[$0] ? 1 : 0 }, weights: { weights?[$0] ?? 1 })
+                let batch = Array(order[start..<min(order.count, start + configuration.batchSize)])
+                model.update(features: features, rows: batch, labels: batch.map { labels[$0] ? 1 : 0 },
+                             weights: batch.map { weights?[$0] ?? 1 })
             }
         }
         let (coefficients, bias) = (model.coefficients, model.bias)

@@ -29,16 +29,17 @@ public struct OnlineLogisticRegression: Sendable {
         Sigmoid.value(features.dot(row: row, coefficients) + bias)
     }
 
-    /// One Adam step on `rows` of `features`; labels may be soft (0...1), weights non-negative.
-    public mutating func update(features: SparseRowMatrix, rows: some Collection<Int>,
-                                labels: (Int) -> Float, weights: (Int) -> Float) {
+    /// One Adam step on `rows` of `features` (a row may appear more than once, e.g. as a negative and
+    /// later as a positive copy); `labels[k]` (soft, 0...1) and `weights[k]` (>= 0) belong to `rows[k]`.
+    public mutating func update(features: SparseRowMatrix, rows: [Int], labels: [Float], weights: [Float]) {
+        precondition(rows.count == labels.count && rows.count == weights.count, "update: one label and weight per row")
         guard !rows.isEmpty else { return }
         let c = configuration
         var gradient: [Int32: Float] = [:]
         var biasGradient: Float = 0
         let scale = 1 / Float(rows.count)
-        for row in rows {
-            let residual = (probability(features, row: row) - labels(row)) * weights(row) * scale
+        for (k, row) in rows.enumerated() {
+            let residual = (probability(features, row: row) - labels[k]) * weights[k] * scale
             biasGradient += residual
             for j in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
                 gradient[features.columnIndices[j], default: 0] += residual * features.values[j]

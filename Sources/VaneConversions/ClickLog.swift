@@ -1,0 +1,139 @@
+import Foundation
+import VaneIO
+import VaneTabular
+import VaneTensor
+
+/// One row per click, columns apart: times in hours from the log's start, NaN where absent.
+///
+/// Vane format (CSV with header, gzip accepted): `click_time` (required), `conversion_time`
+/// (empty = no conversion), optional engagement `cart_time` (empty = none) and `views` (count);
+/// every other column is a feature (numeric standardised, categorical hashed). The Criteo Conversion
+/// Logs format (`data.txt`, Chapelle 2014) is read as is: tab-separated click timestamp, conversion
+/// timestamp or empty, 8 integer and 9 categorical features, no header; timestamps in seconds.
+public struct ClickLog: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case vane
+        case criteo
+    }
+
+    public let clickTimes: [Double]
+    public let conversionTimes: [Double]
+    public let cartTimes: [Double]
+    public let viewCounts: [Double]
+    public let features: SparseRowMatrix
+    public let source: String
+
+    public var count: Int { clickTimes.count }
+
+    public init(source: String, clickTimes: [Double], conversionTimes: [Double], cartTimes: [Double],
+                viewCounts: [Double], features: SparseRowMatrix) {
+        precondition([conversionTimes.count, cartTimes.count, viewCounts.count, features.rowCount].allSatisfy { $0 == clickTimes.count },
+                     "ClickLog: columns of different lengths")
+        self.source = source
+        self.clickTimes = clickTimes
+        self.conversionTimes = conversionTimes
+        self.cartTimes = cartTimes
+        self.viewCounts = viewCounts
+        self.features = features
+    }
+
+    /// Whether click `i` converts within `window` hours of its click (its true label at that horizon).
+    @inlinable public func converts(_ i: Int, within window: Double) -> Bool {
+        let conversion = conversionTimes[i]
+        return !conversion.isNaN && conversion - clickTimes[i] <= window
+    }
+
+    /// Reads a log; errors name the file, line and column.
+    public static func load(path: String, format: Format, hashBuckets: Int = 1 << 18) throws -> ClickLog {
+        switch format {
+        case .vane:
+            return try fromTable(CSVTableLoader().load(path: path), hashBuckets: hashBuckets)
+        case .criteo:
+            return try fromTable(criteoTable(TextFile(path: path)), hashBuckets: hashBuckets, timeScale: 1.0 / 3600)
+        }
+    }
+
+    /// Parses Criteo's `data.txt` into a table with named columns (timestamps kept in seconds).
+    static func criteoTable(_ file: TextFile) throws -> Table {
+        var clickTimes: [Double] = [], conversionTimes: [Double] = []
+        var integers = [[Double]](repeating: [], count: 8)
+        var categories = [[String]](repeating: [], count: 9)
+        try file.forEachLine { (lineNumber, line) throws(InputError) in
+            if line.isEmpty { return }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 19 else {
+                throw InputError(.malformedLine, file: file.path, line: lineNumber,
+                                 "expected 19 tab-separated fields (click ts, conversion ts, 8 integer, 9 categorical), found \(fields.count)")
+            }
+            guard let click = Double(fields[0]), click.isFinite else {
+                throw InputError(.invalidNumber, file: file.path, line: lineNumber, "click timestamp \"\(fields[0])\" is not a number")
+            }
+            var conversion = Double.nan
+            if !fields[1].isEmpty {
+                guard let value = Double(fields[1]), value.isFinite, value >= click else {
+                    throw InputError(.invalidNumber, file: file.path, line: lineNumber,
+                                     "conversion timestamp \"\(fields[1])\" must be a number not before the click (\(fields[0]))")
+                }
+                conversion = value
+            }
+            clickTimes.append(click)
+            conversionTimes.append(conversion)
+            for k in 0..<8 {
+                let text = fields[2 + k]
+                if text.isEmpty {
+                    integers[k].append(.nan)
+                } else if let value = Double(text), value.isFinite {
+                    integers[k].append(value)
+                } else {
+                    throw InputError(.invalidNumber, file: file.path, line: lineNumber, "integer feature \(k + 1) \"\(text)\" is not a number")
+                }
+            }
+            for k in 0..<9 { categories[k].append(String(fields[10 + k])) }
+        }
+        guard !clickTimes.isEmpty else { throw InputError(.emptyInput, file: file.path, "no clicks") }
+        var columns: [Table.Column] = [.numeric(clickTimes), .numeric(conversionTimes)]
+        columns += integers.map { .numeric($0) }
+        for values in categories {
+            var levels: [String] = [], codeOf: [String: Int32] = [:]
+            let codes = values.map { value -> Int32 in
+                if let code = codeOf[value] { return code }
+                codeOf[value] = Int32(levels.count)
+                levels.append(value)
+                return Int32(levels.count - 1)
+            }
+            columns.append(.categorical(codes: codes, levels: levels))
+        }
+        let names = ["click_time", "conversion_time"] + (1...8).map { "int\($0)" } + (1...9).map { "cat\($0)" }
+        return Table(source: file.path, columnNames: names, columns: columns)
+    }
+
+    /// Builds a log from a table with Vane's column names; `timeScale` converts times to hours.
+    public static func fromTable(_ table: Table, hashBuckets: Int = 1 << 18, timeScale: Double = 1) throws -> ClickLog {
+        func numeric(_ name: String, required: Bool) throws -> [Double]? {
+            guard let index = table.columnNames.firstIndex(of: name) else {
+                if required { _ = try table.columnIndex(named: name) }
+                return nil
+            }
+            switch table.columns[index] {
+            case .numeric(let values): return values
+            case .categorical(_, let levels):
+                throw InputError(.invalidNumber, file: table.source, "column \"\(name)\" must be numeric (hours); found values like \"\(levels.first ?? "")\"")
+            }
+        }
+        let clicks = try numeric("click_time", required: true)!
+        if let bad = clicks.firstIndex(where: { $0.isNaN }) {
+            throw InputError(.invalidNumber, file: table.source, line: bad + 2, "click_time is missing")
+        }
+        let conversions = try numeric("conversion_time", required: false) ?? Array(repeating: .nan, count: clicks.count)
+        if let bad = conversions.indices.first(where: { conversions[$0] < clicks[$0] }) {
+            throw InputError(.invalidValue, file: table.source, line: bad + 2, "conversion_time \(conversions[bad]) is before click_time \(clicks[bad])")
+        }
+        let carts = try numeric("cart_time", required: false) ?? Array(repeating: .nan, count: clicks.count)
+        let views = try numeric("views", required: false)?.map { $0.isNaN ? 0 : $0 } ?? Array(repeating: 0, count: clicks.count)
+        let reserved: Set<String> = ["click_time", "conversion_time", "cart_time", "views", "click_id"]
+        let rows = Array(0..<table.rowCount)
+        let encoder = TableFeatureEncoder(table: table, excluding: reserved, rows: rows, hashBuckets: hashBuckets)
+        return ClickLog(source: table.source, clickTimes: clicks.map { $0 * timeScale }, conversionTimes: conversions.map { $0 * timeScale },
+                        cartTimes: carts.map { $0 * timeScale }, viewCounts: views, features: try encoder.encode(table, rows: rows))
+    }
+}

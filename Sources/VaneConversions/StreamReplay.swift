@@ -1,0 +1,171 @@
+import Foundation
+import VaneLinear
+import VaneMetrics
+import VaneTensor
+
+/// Replays a click log through time (SPEC.md section 2): pretrain on the first days, then step hour
+/// by hour; at each step every method first predicts the step's clicks (scored later against their
+/// true eventual labels) and then trains on exactly what its stream makes observable during the step.
+///
+/// Nothing is used before its time: a waiting-window sample enters at click + window with the label
+/// observed then; a late positive enters at its conversion time; auxiliary models learn only from
+/// clicks whose outcome had matured before the replay starts. O(methods x clicks x nnz).
+public struct StreamReplay: Sendable {
+    public struct Configuration: Sendable {
+        /// Waiting window of the vanilla / oracle / ES-DFM / engagement streams, hours.
+        public var windowHours = 1.0
+        public var stepHours = 1.0
+        /// Attribution window: a conversion later than this after its click does not count.
+        public var attributionHours = 14.0 * 24
+        /// Share of the log's time span used for pretraining.
+        public var pretrainFraction = 0.25
+        public var model = LogisticRegression.Configuration()
+        public init() {
+            model.learningRate = 0.02
+            model.epochs = 2
+        }
+
+        public func validate() throws(ConversionError) {
+            guard windowHours >= 0, windowHours.isFinite else { throw ConversionError(.invalidConfiguration, "window must be >= 0 hours, got \(windowHours)") }
+            guard stepHours > 0 else { throw ConversionError(.invalidConfiguration, "step must be positive, got \(stepHours)") }
+            guard attributionHours > windowHours else { throw ConversionError(.invalidConfiguration, "attribution window must exceed the waiting window") }
+            guard pretrainFraction > 0, pretrainFraction < 1 else { throw ConversionError(.invalidConfiguration, "pretrain fraction must be in (0, 1)") }
+        }
+    }
+
+    /// Size-weighted metrics of one method over all steps, and the relative improvements.
+    public struct MethodResult: Sendable {
+        public let auc: Double
+        public let prAUC: Double
+        public let nll: Double
+        public var riAUC = 0.0
+        public var riPRAUC = 0.0
+        public var riNLL = 0.0
+    }
+
+    public struct Result: Sendable {
+        public let rows: Int
+        public let steps: Int
+        public var methods: [DelayedFeedbackMethod: MethodResult]
+        public let seconds: Double
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration = .init()) throws(ConversionError) {
+        try configuration.validate()
+        self.configuration = configuration
+    }
+
+    /// Engagement features at a given time: the click's features plus cart-by-then, views > 0,
+    /// views >= 3 and log(1 + views) (view times are not logged; counts are taken as known).
+    static func engagementFeatures(_ log: ClickLog, rows: [Int], at horizon: (Int) -> Double) -> SparseRowMatrix {
+        let base = log.features.columnCount
+        var matrix = SparseRowMatrix(columnCount: base + 4)
+        for row in rows {
+            let range = log.features.rowOffsets[row]..<log.features.rowOffsets[row + 1]
+            var columns = Array(log.features.columnIndices[range]), values = Array(log.features.values[range])
+            let cart = log.cartTimes[row]
+            if !cart.isNaN && cart <= horizon(row) { columns.append(Int32(base)); values.append(1) }
+            let views = log.viewCounts[row]
+            if views > 0 { columns.append(Int32(base + 1)); values.append(1) }
+            if views >= 3 { columns.append(Int32(base + 2)); values.append(1) }
+            columns.append(Int32(base + 3)); values.append(Float(Foundation.log1p(views)))
+            matrix.appendRow(columns: columns, values: values)
+        }
+        return matrix
+    }
+
+    public func run(_ log: ClickLog, methods: [DelayedFeedbackMethod], seed: UInt64,
+                    progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        let started = Date()
+        let c = configuration
+        guard log.count >= 100 else { throw ConversionError(.invalidInput, "\(log.source): need at least 100 clicks, found \(log.count)") }
+        let start = log.clickTimes.min()!, end = log.clickTimes.max()!
+        guard end - start >= 4 * c.stepHours else { throw ConversionError(.invalidInput, "\(log.source): the log spans \(end - start) hours, too short to replay") }
+        let pretrainEnd = start + c.pretrainFraction * (end - start)
+        var generator = SeededGenerator(seed: seed)
+        let w = c.windowHours, attribution = c.attributionHours
+        func trueLabel(_ i: Int) -> Bool { log.converts(i, within: attribution) }
+
+        // Pretraining: labels as observed at the end of the pretraining period.
+        let pretrainRows = (0..<log.count).filter { log.clickTimes[$0] < pretrainEnd }
+        var pretrained = OnlineLogisticRegression(columnCount: log.features.columnCount, configuration: c.model)
+        for _ in 0..<c.model.epochs {
+            var order = pretrainRows
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            for batchStart in stride(from: 0, to: order.count, by: c.model.batchSize) {
+                let batch = Array(order[batchStart..<min(order.count, batchStart + c.model.batchSize)])
+                pretrained.update(features: log.features, rows: batch, labels: batch.map { log.conversionTimes[$0] <= pretrainEnd ? 1 : 0 },
+                                  weights: batch.map { _ in 1 })
+            }
+        }
+
+        // Auxiliary models from matured history (outcome known at pretrainEnd for clicks this old).
+        let maturity = min(attribution, (pretrainEnd - start) / 2)
+        let matured = pretrainRows.filter { log.clickTimes[$0] + maturity <= pretrainEnd }
+        let observed = { (i: Int) -> Bool in log.converts(i, within: w) }
+        let converted = { (i: Int) -> Bool in !log.conversionTimes[i].isNaN && log.conversionTimes[i] <= pretrainEnd }
+        let auxiliary = try LogisticRegression(configuration: c.model)
+        let delayedPositive = try auxiliary.fit(features: log.features.selectingRows(matured),
+                                                labels: matured.map { converted($0) && !observed($0) }, using: &generator)
+        let observedNegatives = matured.filter { !observed($0) }
+        let realNegative = try auxiliary.fit(features: log.features.selectingRows(observedNegatives),
+                                             labels: observedNegatives.map { !converted($0) }, using: &generator)
+        let flip = try auxiliary.fit(features: Self.engagementFeatures(log, rows: observedNegatives, at: { log.clickTimes[$0] + w }),
+                                     labels: observedNegatives.map { converted($0) }, using: &generator)
+
+        let streams = ReplayStreams(log: log, start: pretrainEnd, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
+        let steps = streams.stepCount
+        // Auxiliary probabilities per click, computed once.
+        let fdp = (0..<log.count).map { delayedPositive.probability(log.features, row: $0) }
+        let frn = (0..<log.count).map { realNegative.probability(log.features, row: $0) }
+        let engagement = Self.engagementFeatures(log, rows: Array(0..<log.count), at: { log.clickTimes[$0] + w })
+        let z = (0..<log.count).map { flip.probability(engagement, row: $0) }
+
+        var results: [DelayedFeedbackMethod: MethodResult] = [:]
+        for (methodIndex, method) in methods.enumerated() {
+            var model = pretrained
+            var aucSum = 0.0, prSum = 0.0, nllSum = 0.0, aucWeight = 0.0, nllWeight = 0.0
+            for s in 0..<steps {
+                let evaluation = streams.clicks[s]
+                if !evaluation.isEmpty {
+                    let predictions = evaluation.map { i -> Double in
+                        let p = model.probability(log.features, row: i)
+                        return Double(method == .fnc ? DelayedFeedbackMethod.fncCalibrated(p) : p)
+                    }
+                    let truth = evaluation.map(trueLabel)
+                    let size = Double(evaluation.count)
+                    if let auc = BinaryClassificationMetrics.rocAUC(scores: predictions, labels: truth),
+                       let pr = BinaryClassificationMetrics.averagePrecision(scores: predictions, labels: truth) {
+                        aucSum += auc * size; prSum += pr * size; aucWeight += size
+                    }
+                    nllSum += BinaryClassificationMetrics.logLoss(probabilities: predictions, labels: truth) * size
+                    nllWeight += size
+                }
+                let (rows, labels, weights) = streams.trainingSamples(method, step: s, delayedPositive: fdp, realNegative: frn, flip: z) {
+                    model.probability(log.features, row: $0)
+                }
+                for batchStart in stride(from: 0, to: rows.count, by: c.model.batchSize) {
+                    let batch = batchStart..<min(rows.count, batchStart + c.model.batchSize)
+                    model.update(features: log.features, rows: Array(rows[batch]), labels: Array(labels[batch]), weights: Array(weights[batch]))
+                }
+                progress?(methodIndex * steps + s + 1, methods.count * steps)
+            }
+            results[method] = MethodResult(auc: aucWeight > 0 ? aucSum / aucWeight : 0, prAUC: aucWeight > 0 ? prSum / aucWeight : 0,
+                                           nll: nllWeight > 0 ? nllSum / nllWeight : 0)
+        }
+        // Relative improvement: RI-X = (X - vanilla) / (oracle - vanilla); for NLL lower is better.
+        if let vanilla = results[.vanilla], let oracle = results[.oracle] {
+            for (method, result) in results {
+                var updated = result
+                func ri(_ x: Double, _ v: Double, _ o: Double) -> Double { abs(o - v) > 1e-12 ? (x - v) / (o - v) : 0 }
+                updated.riAUC = ri(result.auc, vanilla.auc, oracle.auc)
+                updated.riPRAUC = ri(result.prAUC, vanilla.prAUC, oracle.prAUC)
+                updated.riNLL = ri(result.nll, vanilla.nll, oracle.nll)
+                results[method] = updated
+            }
+        }
+        return Result(rows: log.count, steps: steps, methods: results, seconds: Date().timeIntervalSince(started))
+    }
+}

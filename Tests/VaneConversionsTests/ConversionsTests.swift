@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import VaneIO
+import VaneTabular
+@testable import VaneConversions
+
+@Suite("Delayed feedback")
+struct ConversionsTests {
+    @Test func weightFormulasHandValues() {
+        let fnw = DelayedFeedbackMethod.fnwWeights(prediction: 0.2)
+        #expect(abs(fnw.positive - 1.2) < 1e-6 && abs(fnw.negative - 0.96) < 1e-6)  // (1 - 0.2)(1 + 0.2)
+        let esdfm = DelayedFeedbackMethod.esdfmWeights(delayedPositive: 0.1, realNegative: 0.7)
+        #expect(abs(esdfm.positive - 1.1) < 1e-6 && abs(esdfm.negative - 0.77) < 1e-6)
+        #expect(abs(DelayedFeedbackMethod.fncCalibrated(0.2) - 0.25) < 1e-6)
+        #expect(DelayedFeedbackMethod.fncCalibrated(0.9) < 1)  // p / (1 - p) = 9, kept below 1
+        #expect(DelayedFeedbackMethod.engagementSoftLabel(flipProbability: 2) < 1)
+        // Guards: extreme inputs stay finite and within [0, maximumWeight].
+        let extreme = DelayedFeedbackMethod.esdfmWeights(delayedPositive: .infinity, realNegative: -3)
+        #expect(extreme.positive <= DelayedFeedbackMethod.maximumWeight && extreme.negative >= 0)
+    }
+
+    @Test func fnwEqualsESDFMWithZeroWindowAndExactAuxiliaries() {
+        // With a zero window every conversion is "delayed": f_dp = p and f_rn = 1 - p give FNW's weights.
+        for p in stride(from: Float(0.05), through: 0.95, by: 0.1) {
+            let fnw = DelayedFeedbackMethod.fnwWeights(prediction: p)
+            let esdfm = DelayedFeedbackMethod.esdfmWeights(delayedPositive: p, realNegative: 1 - p)
+            #expect(abs(fnw.positive - esdfm.positive) < 1e-6 && abs(fnw.negative - esdfm.negative) < 1e-6)
+        }
+    }
+
+    /// A hand-made log: click 0 converts after 0.5 h, click 1 after 30 h, click 2 never.
+    func handLog() throws -> ClickLog {
+        let text = "click_time,conversion_time,cart_time,views,item\n0.2,0.7,,1,a\n0.4,30.4,5,3,b\n1.5,,,0,a\n" +
+            (0..<100).map { "\(2 + Double($0) * 0.5),,,0,c" }.joined(separator: "\n")
+        return try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "log.csv", text: text)), hashBuckets: 64)
+    }
+
+    @Test func streamNeverLeaksALabelBeforeItsTime() throws {
+        let log = try handLog()
+        let streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 24 * 14)
+        let none = [Float](repeating: 0.5, count: log.count)
+        for s in 0..<streams.stepCount {
+            let stepEnd = Double(s + 1)
+            for method in DelayedFeedbackMethod.allCases where method != .oracle {
+                let (rows, labels, _) = streams.trainingSamples(method, step: s, delayedPositive: none, realNegative: none, flip: none) { _ in 0.5 }
+                for (row, label) in zip(rows, labels) where label == 1 {
+                    // A positive label is only ever given once the conversion has happened.
+                    #expect(log.conversionTimes[row] <= stepEnd, "\(method) leaked row \(row) in step \(s)")
+                }
+                for row in rows where method == .vanilla || method == .esdfm || method == .engagement {
+                    #expect(log.clickTimes[row] + 1 <= stepEnd || log.conversionTimes[row] <= stepEnd)
+                }
+            }
+        }
+        // Click 1 (converts at 30.4 h) enters vanilla as a negative at 1.4 h and ES-DFM again as a positive at 30.4 h.
+        let atWindow = streams.trainingSamples(.vanilla, step: 1, delayedPositive: none, realNegative: none, flip: none) { _ in 0.5 }
+        #expect(zip(atWindow.rows, atWindow.labels).contains { $0 == 1 && $1 == 0 })
+        let late = streams.trainingSamples(.esdfm, step: 30, delayedPositive: none, realNegative: none, flip: none) { _ in 0.5 }
+        #expect(zip(late.rows, late.labels).contains { $0 == 1 && $1 == 1 })
+    }
+
+    @Test func criteoFormatParsesEmptyConversion() throws {
+        let row = { (click: String, conversion: String) in
+            ([click, conversion] + (1...8).map { String($0) } + (1...9).map { "c\($0)" }).joined(separator: "\t")
+        }
+        let text = [row("3600", "7200"), row("7200", ""), row("10800", "")].joined(separator: "\n")
+        let table = try ClickLog.criteoTable(TextFile(path: "data.txt", text: text))
+        let log = try ClickLog.fromTable(table, hashBuckets: 64, timeScale: 1.0 / 3600)
+        #expect(log.count == 3)
+        #expect(log.clickTimes == [1, 2, 3])
+        #expect(log.conversionTimes[0] == 2 && log.conversionTimes[1].isNaN)
+    }
+
+    @Test func badRowsNamedWithLineNumbers() {
+        let good = (["1", ""] + (1...8).map { String($0) } + (1...9).map { "c\($0)" }).joined(separator: "\t")
+        #expect {
+            _ = try ClickLog.criteoTable(TextFile(path: "data.txt", text: good + "\n1\t2\t3\n"))
+        } throws: { ($0 as? InputError)?.line == 2 }
+        #expect {
+            _ = try ClickLog.criteoTable(TextFile(path: "data.txt", text: good.replacingOccurrences(of: "1\t\t", with: "5\t2\t") + "\n"))
+        } throws: { ($0 as? InputError)?.line == 1 }
+        #expect {
+            _ = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "log.csv", text: "click_time,conversion_time,x\n5,4,a\n")))
+        } throws: { ($0 as? InputError)?.line == 2 }
+        #expect {
+            _ = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "log.csv", text: "time,x\n5,a\n")))
+        } throws: { ($0 as? InputError)?.code == .missingColumn }
+    }
+
+    @Test func replayOrdersMethodsOnTheSimulator() throws {
+        var configuration = ConversionSimulator.Configuration()
+        configuration.clicks = 60_000
+        configuration.days = 20
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vane-sim-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (clicks, conversions) = try ConversionSimulator(configuration: configuration).write(to: path, seed: 3)
+        #expect(clicks == 60_000)
+        #expect(abs(Double(conversions) / Double(clicks) - 0.225) < 0.03)
+        let log = try ClickLog.load(path: path, format: .vane)
+        let result = try StreamReplay().run(log, methods: [.vanilla, .oracle, .esdfm, .engagement], seed: 1)
+        let vanilla = try #require(result.methods[.vanilla]), oracle = try #require(result.methods[.oracle])
+        #expect(oracle.nll < vanilla.nll)
+        #expect(try #require(result.methods[.esdfm]).nll < vanilla.nll)
+        #expect(try #require(result.methods[.engagement]).nll < vanilla.nll)
+        // Same seed, same numbers.
+        let again = try StreamReplay().run(log, methods: [.vanilla], seed: 1)
+        #expect(again.methods[.vanilla]?.auc == vanilla.auc)
+    }
+}

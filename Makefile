@@ -17,12 +17,9 @@ deps:
 build: deps
 	swift build -c release --product vane
 
-## The main job on the real data in $(DATA).
+## The main job: the whole chain on the real data in $(DATA), report in out/demo/report.html.
 demo: build
-	.build/release/vane graph stats --edges $(DATA)/debian-packages.edges.tsv.gz
-	.build/release/vane graph evaluate --edges $(DATA)/cora-ml.edges.tsv --seed 1
-	.build/release/vane graph train --edges $(DATA)/debian-packages.edges.tsv.gz --out out/debian-related --epochs 10 --patience 2
-	for item in python3 gimp nginx; do echo "related to $$item:"; .build/release/vane graph recommend --model out/debian-related --item $$item -k 5; done
+	.build/release/vane demo --data $(DATA) --out out/demo
 
 ## Every test (unit tests and the real-data checks, which skip when $(DATA) is absent).
 test: deps

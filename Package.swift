@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VaneLinear", targets: ["VaneLinear"]),
         .library(name: "VaneDecisions", targets: ["VaneDecisions"]),
         .library(name: "VaneConversions", targets: ["VaneConversions"]),
+        .library(name: "VanePipeline", targets: ["VanePipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,11 +39,14 @@ let package = Package(
         // Techniques: each depends on the core modules, never on another technique.
         .target(name: "VaneRelated", dependencies: ["VaneTensor", "VaneMetrics", "VaneGraph"]),
         .target(name: "VaneConversions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular", "VaneIO"]),
+        // The chain: the only library that wires the techniques together.
+        .target(name: "VanePipeline", dependencies: ["VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph",
+                                                    "VaneLinear", "VaneTabular", "VaneTensor", "VaneMetrics"]),
         .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular"]),
 
         // Thin command-line layer.
         .executableTarget(name: "vane", dependencies: [
-            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular", "VaneRelated", "VaneLinear", "VaneDecisions", "VaneConversions",
+            "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular", "VaneRelated", "VaneLinear", "VaneDecisions", "VaneConversions", "VanePipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,6 +56,7 @@ let package = Package(
         .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph", "VaneTensor"]),
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
         .testTarget(name: "VaneConversionsTests", dependencies: ["VaneConversions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
+        .testTarget(name: "VanePipelineTests", dependencies: ["VanePipeline", "VaneRelated", "VaneDecisions"]),
         .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
         .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO"]),
     ],

@@ -79,3 +79,12 @@ public struct Table: Sendable {
         return Table(source: source, columnNames: columnNames, columns: selected)
     }
 }
+
+extension Table {
+    /// The same rows with only the named columns, in the given order (unknown names are an error).
+    public func keepingColumns(_ names: [String]) throws(InputError) -> Table {
+        var columns: [Column] = []
+        for name in names { columns.append(self.columns[try columnIndex(named: name)]) }
+        return Table(source: source, columnNames: names, columns: columns)
+    }
+}

@@ -10,6 +10,6 @@ struct Vane: ParsableCommand {
         Start with `vane graph stats --edges FILE` to inspect a directed item graph.
         Every command takes --help; randomised commands take --seed, and the same seed gives the same result.
         """,
-        subcommands: [GraphCommand.self, ConversionsCommand.self, ThresholdsCommand.self]
+        subcommands: [DemoCommand.self, GraphCommand.self, ConversionsCommand.self, ThresholdsCommand.self]
     )
 }

@@ -1,0 +1,133 @@
+import Foundation
+import VaneTensor
+import VaneConversions
+import VaneDecisions
+import VaneGraph
+import VaneLinear
+import VaneRelated
+import VaneTabular
+
+/// The whole chain of SPEC.md on real data: the directed-graph model proposes related items, a
+/// conversion model trained under delayed feedback scores clicks on them, and an uncertainty-aware
+/// policy decides what to show. Each stage is a library call; this type only wires them.
+public struct DemoChain: Sendable {
+    public struct Configuration: Sendable {
+        /// Small and fast (Cora-ML, fewer clicks) instead of the Debian graph.
+        public var quick = false
+        public var dataDirectory = "../shared/data"
+        public var outputDirectory = "vane-demo"
+        public var seed: UInt64 = 1
+        /// Caps the graph model's epochs (tests use a small cap; nil keeps the defaults).
+        public var maximumEpochs: Int?
+        public init() {}
+    }
+
+    /// Everything the report shows.
+    public struct Outcome: Sendable {
+        public var dataset = ""
+        public var graphNodes = 0
+        public var graphEdges = 0
+        public var relatedResults: [RelatedExperiment.Result] = []
+        public var examples: [(item: String, recommendations: [(item: String, score: Float)])] = []
+        public var clicks = 0
+        public var conversions = 0
+        public var replay: StreamReplay.Result?
+        public var decisions: DecisionExperiment.Outcome?
+        public var decisionTarget = 0.0
+        public var stageSeconds: [(String, Double)] = []
+        public var modelDirectory = ""
+        public var policyPath = ""
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Runs every stage; `stage` is called with a description as each begins.
+    public func run(stage: (String) -> Void) throws -> Outcome {
+        let c = configuration
+        var outcome = Outcome()
+        var clock = Date()
+        func finish(_ name: String) {
+            outcome.stageSeconds.append((name, Date().timeIntervalSince(clock)))
+            clock = Date()
+        }
+        try FileManager.default.createDirectory(atPath: c.outputDirectory, withIntermediateDirectories: true)
+
+        // 1. Related items on the real graph.
+        let file = c.quick ? "cora-ml.edges.tsv" : "debian-packages.edges.tsv.gz"
+        outcome.dataset = file
+        stage("1/4 related items: evaluating popularity and vane on \(file)")
+        let (graph, _) = try EdgeListLoader().load(path: (c.dataDirectory as NSString).appendingPathComponent(file))
+        outcome.graphNodes = graph.nodeCount
+        outcome.graphEdges = graph.edgeCount
+        var base = DirectedGNNConfiguration()
+        if !c.quick {
+            base.maximumEpochs = 10
+            base.patience = 2
+        }
+        if let cap = c.maximumEpochs { base.maximumEpochs = min(base.maximumEpochs, cap) }
+        let experiment = try RelatedExperiment(graph: graph, seed: c.seed)
+        outcome.relatedResults = try [RelatedMethod.popularity, .vane].map { try experiment.run($0, base: base) }
+        finish("related items: evaluation")
+        stage("1/4 related items: training the model on all edges")
+        let configuration = RelatedMethod.vane.configuration(base: base)!
+        var generator = SeededGenerator(seed: c.seed)
+        let split = try EdgeSplit(graph: graph, validationFraction: 0.05, testFraction: 0, using: &generator)
+        let (network, _) = try DirectedGNNTrainer(configuration: configuration).fit(graph: graph.withEdges(split.training), validation: split.validation, seed: c.seed)
+        let model = network.relatedItemModel(graph: graph, method: "vane", seed: c.seed)
+        outcome.modelDirectory = (c.outputDirectory as NSString).appendingPathComponent("related-model")
+        try model.save(to: outcome.modelDirectory, details: ["edges_file": file, "seed": String(c.seed)])
+        let featured = c.quick ? ["n0", "n1", "n2"] : ["python3", "gimp", "nginx", "vim"]
+        outcome.examples = try featured.compactMap { name in
+            guard graph.id(of: name) != nil else { return nil }
+            return (name, try model.recommend(for: name, count: 5))
+        }
+        finish("related items: final model")
+
+        // 2. Clicks on recommendations, conversions with delays, delayed-feedback training.
+        stage("2/4 conversions: simulating clicks on recommendations and replaying them hour by hour")
+        var sources = (0..<Int32(graph.nodeCount)).filter { graph.outDegree(of: $0) > 0 }
+        for i in stride(from: sources.count - 1, to: 0, by: -1) { sources.swapAt(i, generator.nextIndex(below: i + 1)) }
+        let sampled = Array(sources.prefix(c.quick ? 300 : 2000))
+        let all = model.recommendAll(count: 10)
+        var pairs: [RecommendationClickSimulator.Pair] = []
+        for source in sampled {
+            for entry in all[Int(source)] {
+                pairs.append(.init(source: graph.nodeNames[Int(source)], target: graph.nodeNames[Int(entry.index)], score: entry.score))
+            }
+        }
+        let simulator = RecommendationClickSimulator(pairs: pairs, clicks: c.quick ? 60_000 : 300_000, days: 30)
+        let clicks = simulator.table(seed: c.seed)
+        outcome.clicks = clicks.rowCount
+        if case .numeric(let converted) = clicks.columns[try clicks.columnIndex(named: "converted")] {
+            outcome.conversions = Int(converted.reduce(0, +))
+        }
+        let log = try ClickLog.fromTable(clicks.keepingColumns(["click_time", "conversion_time", "cart_time", "views", "source", "target", "recommender_score"]),
+                                         hashBuckets: 1 << 16)
+        outcome.replay = try StreamReplay().run(log, methods: [.vanilla, .oracle, .esdfm, .engagement], seed: c.seed)
+        finish("conversions: simulation and replay")
+
+        // 3. Uncertainty-aware decisions on a later window.
+        stage("3/4 decisions: fitting thresholds on a validation window, testing on a later one")
+        var settings = DecisionExperiment.Settings()
+        settings.estimator = .laplace
+        settings.split = .time(column: "click_time")
+        settings.precisionTargets = [0.3, 0.4, 0.5]
+        let decisionTable = try clicks.keepingColumns(["click_time", "converted", "source", "target", "recommender_score"])
+        let decisions = try DecisionExperiment(table: decisionTable, labelColumn: "converted", positive: "1", settings: settings)
+        outcome.decisions = try decisions.run(seed: c.seed)
+        outcome.decisionTarget = 0.4
+        if let policy = outcome.decisions?.fitted[.mist]?[0.4] {
+            outcome.policyPath = (c.outputDirectory as NSString).appendingPathComponent("policy.json")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            try encoder.encode(policy).write(to: URL(fileURLWithPath: outcome.policyPath), options: .atomic)
+        }
+        finish("decisions")
+        return outcome
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import VaneDecisions
+import VanePipeline
+import VaneRelated
+
+@Suite("The demo chain")
+struct DemoChainTests {
+    @Test func quickDemoWritesAReportAndLoadableModels() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let data = root.appendingPathComponent("shared/data").path
+        guard FileManager.default.fileExists(atPath: data + "/cora-ml.edges.tsv") else {
+            print("skipped: ../shared/data not present")
+            return
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("vane-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var configuration = DemoChain.Configuration()
+        configuration.quick = true
+        configuration.dataDirectory = data
+        configuration.outputDirectory = out
+        configuration.maximumEpochs = 2  // debug builds are slow; the chain, not the model quality, is under test
+        var stages: [String] = []
+        let outcome = try DemoChain(configuration: configuration).run { stages.append($0) }
+        #expect(stages.count == 4)
+        let html = DemoReport.html(outcome, totalSeconds: 1)
+        for section in ["1. Related items", "2. Conversions", "3. Decisions", "4. End to end", "<svg"] {
+            #expect(html.contains(section), "report lacks \(section)")
+        }
+        #expect(!html.contains("http://") || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1,
+                "the report must not load anything from the network")
+        let model = try RelatedItemModel.load(from: outcome.modelDirectory)
+        #expect(model.itemCount == outcome.graphNodes)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let policy = try decoder.decode(ThresholdPolicy.self, from: Data(contentsOf: URL(fileURLWithPath: outcome.policyPath)))
+        #expect(policy.kind == .mist)
+        #expect(outcome.replay?.methods.count == 4)
+    }
+}

@@ -80,15 +80,7 @@ public struct ConversionSimulator: Sendable {
         }
         let base = (low + high) / 2
 
-        var clickTimes = (0..<c.clicks).map { _ -> Double in
-            while true {
-                let hour = 24 * generator.nextUnitDouble()
-                if generator.nextUnitDouble() * 1.6 < 1 + 0.6 * sin(2 * Double.pi * (hour - 6) / 24) {
-                    return Double(generator.nextIndex(below: c.days)) * 24 + hour
-                }
-            }
-        }
-        clickTimes.sort()
+        let clickTimes = Self.clickTimes(count: c.clicks, days: c.days, using: &generator)
         guard let handle = FileHandle(forWritingAtPath: path) ?? {
             FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil
         }() else { throw ConversionError(.invalidInput, "\(path): cannot create") }
@@ -104,9 +96,8 @@ public struct ConversionSimulator: Sendable {
             var converts = generator.nextUnitDouble() < 1 / (1 + exp(-logit))
             var delay = Double.nan
             if converts {
-                delay = generator.nextUnitDouble() < c.fastShare
-                    ? -c.fastMeanHours * log(1 - generator.nextUnitDouble())
-                    : c.slowMedianHours * exp(c.slowSigma * generator.nextGaussian())
+                delay = Self.delay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours, slowMedianHours: c.slowMedianHours,
+                                   slowSigma: c.slowSigma, using: &generator)
                 if delay > c.attributionWindowHours { converts = false }
             }
             var cart = Double.nan
@@ -132,5 +123,28 @@ public struct ConversionSimulator: Sendable {
         handle.write(Data(text.utf8))
         progress?(c.clicks)
         return (c.clicks, conversions)
+    }
+
+    /// Sorted click times in hours over `days`, with the daily cycle 1 + 0.6 sin(2 pi (h - 6) / 24)
+    /// (rejection sampling).
+    public static func clickTimes(count: Int, days: Int, using generator: inout SeededGenerator) -> [Double] {
+        var times = (0..<count).map { _ -> Double in
+            while true {
+                let hour = 24 * generator.nextUnitDouble()
+                if generator.nextUnitDouble() * 1.6 < 1 + 0.6 * sin(2 * Double.pi * (hour - 6) / 24) {
+                    return Double(generator.nextIndex(below: days)) * 24 + hour
+                }
+            }
+        }
+        times.sort()
+        return times
+    }
+
+    /// A conversion delay in hours from the fast-exponential / slow-log-normal mixture.
+    public static func delay(fastShare: Double, fastMeanHours: Double, slowMedianHours: Double, slowSigma: Double,
+                             using generator: inout SeededGenerator) -> Double {
+        generator.nextUnitDouble() < fastShare
+            ? -fastMeanHours * log(1 - generator.nextUnitDouble())
+            : slowMedianHours * exp(slowSigma * generator.nextGaussian())
     }
 }

@@ -122,10 +122,7 @@ public struct DemoChain: Sendable {
         outcome.decisionTarget = 0.4
         if let policy = outcome.decisions?.fitted[.mist]?[0.4] {
             outcome.policyPath = (c.outputDirectory as NSString).appendingPathComponent("policy.json")
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            try encoder.encode(policy).write(to: URL(fileURLWithPath: outcome.policyPath), options: .atomic)
+            try policy.jsonData().write(to: URL(fileURLWithPath: outcome.policyPath), options: .atomic)
         }
         finish("decisions")
         return outcome

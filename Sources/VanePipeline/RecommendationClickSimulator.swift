@@ -1,4 +1,5 @@
 import Foundation
+import VaneConversions
 import VaneTabular
 import VaneTensor
 
@@ -42,15 +43,7 @@ public struct RecommendationClickSimulator: Sendable {
             if quality[pair.target] == nil { quality[pair.target] = 0.8 * generator.nextGaussian() }
             if taste[pair.source] == nil { taste[pair.source] = 0.3 * generator.nextGaussian() }
         }
-        var clickTimes = (0..<clicks).map { _ -> Double in
-            while true {
-                let hour = 24 * generator.nextUnitDouble()
-                if generator.nextUnitDouble() * 1.6 < 1 + 0.6 * sin(2 * Double.pi * (hour - 6) / 24) {
-                    return Double(generator.nextIndex(below: days)) * 24 + hour
-                }
-            }
-        }
-        clickTimes.sort()
+        let clickTimes = ConversionSimulator.clickTimes(count: clicks, days: days, using: &generator)
         var conversionTimes: [Double] = [], cartTimes: [Double] = [], views: [Double] = [], converted: [Double] = []
         var sourceCodes: [Int32] = [], targetCodes: [Int32] = [], recommenderScores: [Double] = []
         var sourceLevels: [String] = [], targetLevels: [String] = []
@@ -62,7 +55,7 @@ public struct RecommendationClickSimulator: Sendable {
             var converts = generator.nextUnitDouble() < 1 / (1 + exp(-logit))
             var delay = Double.nan
             if converts {
-                delay = generator.nextUnitDouble() < 0.45 ? -0.5 * log(1 - generator.nextUnitDouble()) : 24 * exp(1.2 * generator.nextGaussian())
+                delay = ConversionSimulator.delay(fastShare: 0.45, fastMeanHours: 0.5, slowMedianHours: 24, slowSigma: 1.2, using: &generator)
                 if delay > 14 * 24 { converts = false }
             }
             var cart = Double.nan

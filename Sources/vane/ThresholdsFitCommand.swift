@@ -68,10 +68,7 @@ struct ThresholdsFitCommand: ParsableCommand {
         let fitter = ThresholdPolicyFitter(targetPrecision: precision, bound: confidence.map { .wilson(confidence: $0) } ?? .pointEstimate,
                                            uncertaintyBins: uncertaintyBins)
         let fitted = try fitter.fit(kind, on: examples)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(fitted).write(to: URL(fileURLWithPath: out), options: .atomic)
+        try fitted.jsonData().write(to: URL(fileURLWithPath: out), options: .atomic)
         print(String(format: "%@ policy, %d uncertainty bins: precision %.4f, recall %.4f on %d rows%@; written to %@",
                      kind.rawValue, fitted.scoreThresholds.count, fitted.fit.precision, fitted.fit.recall, fitted.fit.examples,
                      fitted.fit.reachedTarget ? "" : " (target NOT reached: the policy accepts nothing)", out))
@@ -94,13 +91,7 @@ struct ThresholdsApplyCommand: ParsableCommand {
     @OptionGroup var columns: ScoreColumns
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: policy) else { throw ValidationError("\(policy): cannot read") }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let fitted: ThresholdPolicy
-        do { fitted = try decoder.decode(ThresholdPolicy.self, from: data) } catch {
-            throw ValidationError("\(policy): not a policy written by `vane thresholds fit` (\(error))")
-        }
+        let fitted = try ThresholdPolicy.load(path: policy)
         let table = try CSVTableLoader().load(path: scores)
         let scoreValues = try columns.numbers(table, columns.scoreColumn), uncertainties = try columns.numbers(table, columns.uncertaintyColumn)
         var output = "score,uncertainty,decision\n"

@@ -153,10 +153,10 @@ struct PolicyTests {
 
     @Test func policyJSONRoundTrip() throws {
         let policy = try ThresholdPolicyFitter(targetPrecision: 0.7).fit(.mist, on: premiseExamples(count: 1000, seed: 9))
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        #expect(try decoder.decode(ThresholdPolicy.self, from: encoder.encode(policy)) == policy)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vane-policy-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try policy.jsonData().write(to: URL(fileURLWithPath: path))
+        #expect(try ThresholdPolicy.load(path: path) == policy)
+        #expect(throws: DecisionError.self) { _ = try ThresholdPolicy.load(path: path + ".missing") }
     }
 }

@@ -32,9 +32,7 @@ struct DemoChainTests {
                 "the report must not load anything from the network")
         let model = try RelatedItemModel.load(from: outcome.modelDirectory)
         #expect(model.itemCount == outcome.graphNodes)
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let policy = try decoder.decode(ThresholdPolicy.self, from: Data(contentsOf: URL(fileURLWithPath: outcome.policyPath)))
+        let policy = try ThresholdPolicy.load(path: outcome.policyPath)
         #expect(policy.kind == .mist)
         #expect(outcome.replay?.methods.count == 4)
     }

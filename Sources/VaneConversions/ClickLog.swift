@@ -21,12 +21,15 @@ public struct ClickLog: Sendable {
     public let cartTimes: [Double]
     public let viewCounts: [Double]
     public let features: SparseRowMatrix
+    /// How raw columns became `features` (nil for logs built from an already encoded matrix); a
+    /// trained model keeps it to encode requests the same way.
+    public let encoder: TableFeatureEncoder?
     public let source: String
 
     public var count: Int { clickTimes.count }
 
     public init(source: String, clickTimes: [Double], conversionTimes: [Double], cartTimes: [Double],
-                viewCounts: [Double], features: SparseRowMatrix) {
+                viewCounts: [Double], features: SparseRowMatrix, encoder: TableFeatureEncoder? = nil) {
         precondition([conversionTimes.count, cartTimes.count, viewCounts.count, features.rowCount].allSatisfy { $0 == clickTimes.count },
                      "ClickLog: columns of different lengths")
         self.source = source
@@ -35,6 +38,7 @@ public struct ClickLog: Sendable {
         self.cartTimes = cartTimes
         self.viewCounts = viewCounts
         self.features = features
+        self.encoder = encoder
     }
 
     /// Whether click `i` converts within `window` hours of its click (its true label at that horizon).
@@ -134,6 +138,6 @@ public struct ClickLog: Sendable {
         let rows = Array(0..<table.rowCount)
         let encoder = TableFeatureEncoder(table: table, excluding: reserved, rows: rows, hashBuckets: hashBuckets)
         return ClickLog(source: table.source, clickTimes: clicks.map { $0 * timeScale }, conversionTimes: conversions.map { $0 * timeScale },
-                        cartTimes: carts.map { $0 * timeScale }, viewCounts: views, features: try encoder.encode(table, rows: rows))
+                        cartTimes: carts.map { $0 * timeScale }, viewCounts: views, features: try encoder.encode(table, rows: rows), encoder: encoder)
     }
 }

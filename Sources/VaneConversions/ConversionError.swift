@@ -3,6 +3,7 @@ public struct ConversionError: Error, Sendable, Equatable, CustomStringConvertib
     public enum Code: String, Sendable {
         case invalidInput = "invalid-input"
         case invalidConfiguration = "invalid-configuration"
+        case modelFile = "model-file"
     }
 
     public let code: Code

@@ -13,10 +13,23 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
     case fnw
     /// Fake negative calibration (same paper): the FNW stream with plain BCE; serve p / (1 - p).
     case fnc
+    /// Feedback shift importance weighting (Yasui et al., WWW 2020), on the waiting-window stream
+    /// without duplicates: w+ = 1 / (1 - g), g = P(delay > window | converts, x); w- = f_rn.
+    case fsiw
     /// Elapsed-time sampling (Yang et al., AAAI 2021): the waiting-window stream plus a positive copy
     /// of each late conversion; w+ = 1 + f_dp, w- = (1 + f_dp) f_rn with auxiliary models of
     /// P(delayed positive | x) and P(real negative | observed negative, x).
     case esdfm
+    /// Duplicated samples (Gu et al., KDD 2021): every click enters at its window end with the label
+    /// observed then and once more later (an immediate positive at once, a late positive at its
+    /// conversion, a real negative at the end of attribution), so q(x) = p(x), q(y=1|x) = p - f_dp/2:
+    /// w+ = p / (p - f_dp / 2), w- = (1 - p) / (1 - p + f_dp / 2), p the model's prediction.
+    case `defer`
+    /// Unbiased label correction (Chen et al., WWW 2022), on the ES-DFM stream: an immediate
+    /// positive counts with weight 1 + f_dp, a late positive copy with 1, and an observed negative is
+    /// split into a fake-negative part (positive label, weight z f_dp) and a real-negative part
+    /// (negative label, weight (1 - z)(1 + f_dp)), with z = 1 - f_rn.
+    case defuse
     /// Ours (SPEC.md section 2): the waiting-window stream where an observed negative is split as in
     /// DEFUSE (Chen et al., WWW 2022) into a positive part z and a negative part 1 - z, i.e. trained
     /// with the soft label z = P(converts later | not converted by the window end, x, engagement so
@@ -40,6 +53,25 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
     public static func esdfmWeights(delayedPositive fdp: Float, realNegative frn: Float) -> (positive: Float, negative: Float) {
         let d = clip(fdp), r = clip(frn)
         return (clipWeight(1 + d), clipWeight((1 + d) * r))
+    }
+
+    /// FSIW weights from g = P(delay > window | converts, x) and f_rn.
+    public static func fsiwWeights(delayGivenConversion g: Float, realNegative frn: Float) -> (positive: Float, negative: Float) {
+        (clipWeight(1 / (1 - clip(g))), clipWeight(clip(frn)))
+    }
+
+    /// DEFER weights from the model's prediction p and f_dp; the denominators are kept above epsilon.
+    public static func deferWeights(prediction p: Float, delayedPositive fdp: Float) -> (positive: Float, negative: Float) {
+        let q = clip(p), half = clip(fdp) / 2
+        return (clipWeight(q / max(q - half, epsilon)), clipWeight((1 - q) / (1 - q + half)))
+    }
+
+    /// DEFUSE weights: immediate positive, late positive copy, and an observed negative's
+    /// fake-negative (positive-label) and real-negative (negative-label) parts.
+    public static func defuseWeights(delayedPositive fdp: Float, realNegative frn: Float)
+        -> (immediatePositive: Float, latePositive: Float, fakeNegative: Float, realNegative: Float) {
+        let d = clip(fdp), z = 1 - clip(frn)
+        return (clipWeight(1 + d), 1, clipWeight(z * d), clipWeight((1 - z) * (1 + d)))
     }
 
     /// Engagement-aware soft label of an observed negative: its flip probability z, clipped.

@@ -17,6 +17,8 @@ struct ReplayStreams: Sendable {
     private(set) var conversions: [[Int]]
     /// The subset of `conversions` later than the click's window end.
     private(set) var latePositives: [[Int]]
+    /// Clicks by step of click + attribution window (when a non-conversion becomes certain).
+    private(set) var attributionEnds: [[Int]]
 
     init(log: ClickLog, start: Double, stepHours: Double, windowHours: Double, attributionHours: Double) {
         self.log = log
@@ -34,9 +36,11 @@ struct ReplayStreams: Sendable {
         windowEnds = Array(repeating: [], count: steps)
         conversions = Array(repeating: [], count: steps)
         latePositives = Array(repeating: [], count: steps)
+        attributionEnds = Array(repeating: [], count: steps)
         for i in 0..<log.count {
             if let s = stepIndex(log.clickTimes[i]) { clicks[s].append(i) }
             if let s = stepIndex(log.clickTimes[i] + windowHours) { windowEnds[s].append(i) }
+            if let s = stepIndex(log.clickTimes[i] + attributionHours) { attributionEnds[s].append(i) }
             let conversion = log.conversionTimes[i]
             if !conversion.isNaN, conversion - log.clickTimes[i] <= attributionHours, let s = stepIndex(conversion) {
                 conversions[s].append(i)
@@ -46,45 +50,84 @@ struct ReplayStreams: Sendable {
     }
 
     /// Training samples (row, label, weight) that `method` ingests during `step`. `prediction` is the
-    /// model's current probability for a row (FNW's weights use it, without gradient).
-    func trainingSamples(_ method: DelayedFeedbackMethod, step s: Int, delayedPositive fdp: [Float], realNegative frn: [Float],
-                         flip z: [Float], prediction: (Int) -> Float) -> (rows: [Int], labels: [Float], weights: [Float]) {
+    /// model's current probability for a row (FNW's and DEFER's weights use it, without gradient).
+    func trainingSamples(_ method: DelayedFeedbackMethod, step s: Int, auxiliary: AuxiliaryProbabilities,
+                         prediction: (Int) -> Float) -> (rows: [Int], labels: [Float], weights: [Float]) {
         var rows: [Int] = [], labels: [Float] = [], weights: [Float] = []
+        func add(_ row: Int, _ label: Float, _ weight: Float) { rows.append(row); labels.append(label); weights.append(weight) }
         let observed = { (i: Int) -> Bool in log.converts(i, within: windowHours) }
         switch method {
         case .vanilla, .oracle:
             for i in windowEnds[s] {
                 let label = method == .oracle ? log.converts(i, within: attributionHours) : observed(i)
-                rows.append(i); labels.append(label ? 1 : 0); weights.append(1)
+                add(i, label ? 1 : 0, 1)
             }
         case .fnw, .fnc:
-            for i in clicks[s] { rows.append(i); labels.append(0); weights.append(1) }
-            for i in conversions[s] { rows.append(i); labels.append(1); weights.append(1) }
-            if method == .fnw {
-                for k in rows.indices {
-                    let (positive, negative) = DelayedFeedbackMethod.fnwWeights(prediction: prediction(rows[k]))
-                    weights[k] = labels[k] == 1 ? positive : negative
-                }
+            for i in clicks[s] { add(i, 0, method == .fnw ? DelayedFeedbackMethod.fnwWeights(prediction: prediction(i)).negative : 1) }
+            for i in conversions[s] { add(i, 1, method == .fnw ? DelayedFeedbackMethod.fnwWeights(prediction: prediction(i)).positive : 1) }
+        case .fsiw:
+            for i in windowEnds[s] {
+                let (positive, negative) = DelayedFeedbackMethod.fsiwWeights(delayGivenConversion: auxiliary.delayGivenConversion[i],
+                                                                           realNegative: auxiliary.realNegative[i])
+                add(i, observed(i) ? 1 : 0, observed(i) ? positive : negative)
             }
         case .esdfm:
             for i in windowEnds[s] {
-                let (positive, negative) = DelayedFeedbackMethod.esdfmWeights(delayedPositive: fdp[i], realNegative: frn[i])
-                let label = observed(i)
-                rows.append(i); labels.append(label ? 1 : 0); weights.append(label ? positive : negative)
+                let (positive, negative) = DelayedFeedbackMethod.esdfmWeights(delayedPositive: auxiliary.delayedPositive[i], realNegative: auxiliary.realNegative[i])
+                add(i, observed(i) ? 1 : 0, observed(i) ? positive : negative)
             }
             for i in latePositives[s] {
-                rows.append(i); labels.append(1)
-                weights.append(DelayedFeedbackMethod.esdfmWeights(delayedPositive: fdp[i], realNegative: frn[i]).positive)
+                add(i, 1, DelayedFeedbackMethod.esdfmWeights(delayedPositive: auxiliary.delayedPositive[i], realNegative: auxiliary.realNegative[i]).positive)
             }
+        case .defer:
+            // Each click twice: at its window end with the observed label (an immediate positive twice
+            // right away), then a late positive at its conversion or a real negative at attribution end.
+            func weights(_ i: Int) -> (positive: Float, negative: Float) {
+                DelayedFeedbackMethod.deferWeights(prediction: prediction(i), delayedPositive: auxiliary.delayedPositive[i])
+            }
+            for i in windowEnds[s] {
+                let w = weights(i)
+                if observed(i) { add(i, 1, w.positive); add(i, 1, w.positive) } else { add(i, 0, w.negative) }
+            }
+            for i in latePositives[s] { add(i, 1, weights(i).positive) }
+            for i in attributionEnds[s] where !log.converts(i, within: attributionHours) { add(i, 0, weights(i).negative) }
+        case .defuse:
+            for i in windowEnds[s] {
+                let w = DelayedFeedbackMethod.defuseWeights(delayedPositive: auxiliary.delayedPositive[i], realNegative: auxiliary.realNegative[i])
+                if observed(i) {
+                    add(i, 1, w.immediatePositive)
+                } else {
+                    add(i, 1, w.fakeNegative)
+                    add(i, 0, w.realNegative)
+                }
+            }
+            for i in latePositives[s] { add(i, 1, 1) }
         case .engagement:
             // An observed negative is split DEFUSE-style into a positive part z and a negative part
             // 1 - z, i.e. a soft label z; late conversions are then not re-ingested, since the split
             // already counted them.
             for i in windowEnds[s] {
-                rows.append(i); labels.append(observed(i) ? 1 : DelayedFeedbackMethod.engagementSoftLabel(flipProbability: z[i]))
-                weights.append(1)
+                add(i, observed(i) ? 1 : DelayedFeedbackMethod.engagementSoftLabel(flipProbability: auxiliary.flip[i]), 1)
             }
         }
         return (rows, labels, weights)
+    }
+}
+
+/// Per-click probabilities from the auxiliary models, learned on matured history.
+struct AuxiliaryProbabilities: Sendable {
+    /// f_dp = P(converts after the window | x).
+    var delayedPositive: [Float]
+    /// f_rn = P(never converts | not converted by the window end, x).
+    var realNegative: [Float]
+    /// g = P(converts after the window | converts, x) (FSIW).
+    var delayGivenConversion: [Float]
+    /// z = P(converts later | not by the window end, x, engagement by then) (engagement method).
+    var flip: [Float]
+
+    /// The same four probabilities for every click (hand-checked tests).
+    static func constant(count: Int, delayedPositive: Float, realNegative: Float, delayGivenConversion: Float, flip: Float) -> Self {
+        .init(delayedPositive: .init(repeating: delayedPositive, count: count), realNegative: .init(repeating: realNegative, count: count),
+              delayGivenConversion: .init(repeating: delayGivenConversion, count: count), flip: .init(repeating: flip, count: count))
     }
 }

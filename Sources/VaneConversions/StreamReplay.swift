@@ -76,9 +76,15 @@ public struct StreamReplay: Sendable {
         return matrix
     }
 
-    public func run(_ log: ClickLog, methods: [DelayedFeedbackMethod], seed: UInt64,
-                    progress: ((Int, Int) -> Void)? = nil) throws -> Result {
-        let started = Date()
+    /// What every method's replay starts from: the pretrained model, the streams, and the auxiliary
+    /// models' probabilities for every click.
+    struct Preparation {
+        let pretrained: OnlineLogisticRegression
+        let streams: ReplayStreams
+        let auxiliary: AuxiliaryProbabilities
+    }
+
+    func prepare(_ log: ClickLog, seed: UInt64) throws -> Preparation {
         let c = configuration
         guard log.count >= 100 else { throw ConversionError(.invalidInput, "\(log.source): need at least 100 clicks, found \(log.count)") }
         let start = log.clickTimes.min()!, end = log.clickTimes.max()!
@@ -86,7 +92,6 @@ public struct StreamReplay: Sendable {
         let pretrainEnd = start + c.pretrainFraction * (end - start)
         var generator = SeededGenerator(seed: seed)
         let w = c.windowHours, attribution = c.attributionHours
-        func trueLabel(_ i: Int) -> Bool { log.converts(i, within: attribution) }
 
         // Pretraining: labels as observed at the end of the pretraining period.
         let pretrainRows = (0..<log.count).filter { log.clickTimes[$0] < pretrainEnd }
@@ -106,54 +111,73 @@ public struct StreamReplay: Sendable {
         let matured = pretrainRows.filter { log.clickTimes[$0] + maturity <= pretrainEnd }
         let observed = { (i: Int) -> Bool in log.converts(i, within: w) }
         let converted = { (i: Int) -> Bool in !log.conversionTimes[i].isNaN && log.conversionTimes[i] <= pretrainEnd }
+        guard !matured.isEmpty else { throw ConversionError(.invalidInput, "\(log.source): no click matured before the replay starts") }
         let auxiliary = try LogisticRegression(configuration: c.model)
         let delayedPositive = try auxiliary.fit(features: log.features.selectingRows(matured),
                                                 labels: matured.map { converted($0) && !observed($0) }, using: &generator)
         let observedNegatives = matured.filter { !observed($0) }
         let realNegative = try auxiliary.fit(features: log.features.selectingRows(observedNegatives),
                                              labels: observedNegatives.map { !converted($0) }, using: &generator)
+        let maturedConversions = matured.filter(converted)
+        let delayGivenConversion = maturedConversions.isEmpty ? nil : try auxiliary.fit(
+            features: log.features.selectingRows(maturedConversions), labels: maturedConversions.map { !observed($0) }, using: &generator)
         let flip = try auxiliary.fit(features: Self.engagementFeatures(log, rows: observedNegatives, at: { log.clickTimes[$0] + w }),
                                      labels: observedNegatives.map { converted($0) }, using: &generator)
 
         let streams = ReplayStreams(log: log, start: pretrainEnd, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
-        let steps = streams.stepCount
         // Auxiliary probabilities per click, computed once.
-        let fdp = (0..<log.count).map { delayedPositive.probability(log.features, row: $0) }
-        let frn = (0..<log.count).map { realNegative.probability(log.features, row: $0) }
         let engagement = Self.engagementFeatures(log, rows: Array(0..<log.count), at: { log.clickTimes[$0] + w })
-        let z = (0..<log.count).map { flip.probability(engagement, row: $0) }
+        let probabilities = AuxiliaryProbabilities(
+            delayedPositive: (0..<log.count).map { delayedPositive.probability(log.features, row: $0) },
+            realNegative: (0..<log.count).map { realNegative.probability(log.features, row: $0) },
+            delayGivenConversion: (0..<log.count).map { delayGivenConversion?.probability(log.features, row: $0) ?? 0 },
+            flip: (0..<log.count).map { flip.probability(engagement, row: $0) })
+        return Preparation(pretrained: pretrained, streams: streams, auxiliary: probabilities)
+    }
 
+    /// Replays one method from the prepared start: its size-weighted metrics and its final model.
+    func replay(_ method: DelayedFeedbackMethod, _ preparation: Preparation, progress: (Int) -> Void) -> (MethodResult, OnlineLogisticRegression) {
+        let c = configuration, streams = preparation.streams, log = streams.log
+        var model = preparation.pretrained
+        var aucSum = 0.0, prSum = 0.0, nllSum = 0.0, aucWeight = 0.0, nllWeight = 0.0
+        for s in 0..<streams.stepCount {
+            let evaluation = streams.clicks[s]
+            if !evaluation.isEmpty {
+                let predictions = evaluation.map { i -> Double in
+                    let p = model.probability(log.features, row: i)
+                    return Double(method == .fnc ? DelayedFeedbackMethod.fncCalibrated(p) : p)
+                }
+                let truth = evaluation.map { log.converts($0, within: c.attributionHours) }
+                let size = Double(evaluation.count)
+                if let auc = BinaryClassificationMetrics.rocAUC(scores: predictions, labels: truth),
+                   let pr = BinaryClassificationMetrics.averagePrecision(scores: predictions, labels: truth) {
+                    aucSum += auc * size; prSum += pr * size; aucWeight += size
+                }
+                nllSum += BinaryClassificationMetrics.logLoss(probabilities: predictions, labels: truth) * size
+                nllWeight += size
+            }
+            let (rows, labels, weights) = streams.trainingSamples(method, step: s, auxiliary: preparation.auxiliary) {
+                model.probability(log.features, row: $0)
+            }
+            for batchStart in stride(from: 0, to: rows.count, by: c.model.batchSize) {
+                let batch = batchStart..<min(rows.count, batchStart + c.model.batchSize)
+                model.update(features: log.features, rows: Array(rows[batch]), labels: Array(labels[batch]), weights: Array(weights[batch]))
+            }
+            progress(s + 1)
+        }
+        let result = MethodResult(auc: aucWeight > 0 ? aucSum / aucWeight : 0, prAUC: aucWeight > 0 ? prSum / aucWeight : 0,
+                                  nll: nllWeight > 0 ? nllSum / nllWeight : 0)
+        return (result, model)
+    }
+
+    public func run(_ log: ClickLog, methods: [DelayedFeedbackMethod], seed: UInt64,
+                    progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        let started = Date()
+        let preparation = try prepare(log, seed: seed)
+        let steps = preparation.streams.stepCount
         var results: [DelayedFeedbackMethod: MethodResult] = [:]
         for (methodIndex, method) in methods.enumerated() {
-            var model = pretrained
-            var aucSum = 0.0, prSum = 0.0, nllSum = 0.0, aucWeight = 0.0, nllWeight = 0.0
-            for s in 0..<steps {
-                let evaluation = streams.clicks[s]
-                if !evaluation.isEmpty {
-                    let predictions = evaluation.map { i -> Double in
-                        let p = model.probability(log.features, row: i)
-                        return Double(method == .fnc ? DelayedFeedbackMethod.fncCalibrated(p) : p)
-                    }
-                    let truth = evaluation.map(trueLabel)
-                    let size = Double(evaluation.count)
-                    if let auc = BinaryClassificationMetrics.rocAUC(scores: predictions, labels: truth),
-                       let pr = BinaryClassificationMetrics.averagePrecision(scores: predictions, labels: truth) {
-                        aucSum += auc * size; prSum += pr * size; aucWeight += size
-                    }
-                    nllSum += BinaryClassificationMetrics.logLoss(probabilities: predictions, labels: truth) * size
-                    nllWeight += size
-                }
-                let (rows, labels, weights) = streams.trainingSamples(method, step: s, delayedPositive: fdp, realNegative: frn, flip: z) {
-                    model.probability(log.features, row: $0)
-                }
-                for batchStart in stride(from: 0, to: rows.count, by: c.model.batchSize) {
-                    let batch = batchStart..<min(rows.count, batchStart + c.model.batchSize)
-                    model.update(features: log.features, rows: Array(rows[batch]), labels: Array(labels[batch]), weights: Array(weights[batch]))
-                }
-                progress?(methodIndex * steps + s + 1, methods.count * steps)
-            }
-            results[method] = MethodResult(auc: aucWeight > 0 ? aucSum / aucWeight : 0, prAUC: aucWeight > 0 ? prSum / aucWeight : 0,
-                                           nll: nllWeight > 0 ? nllSum / nllWeight : 0)
+            results[method] = replay(method, preparation) { progress?(methodIndex * steps + $0, methods.count * steps) }.0
         }
         // Relative improvement: RI-X = (X - vanilla) / (oracle - vanilla); for NLL lower is better.
         if let vanilla = results[.vanilla], let oracle = results[.oracle] {

@@ -61,6 +61,12 @@ public struct FittedLogisticRegression: Sendable, Equatable {
     /// The prior precision used by `laplaceLogitVariance` (the training L2 strength).
     public let l2: Float
 
+    public init(coefficients: [Float], bias: Float, l2: Float) {
+        self.coefficients = coefficients
+        self.bias = bias
+        self.l2 = l2
+    }
+
     public func logit(_ features: SparseRowMatrix, row: Int) -> Float { features.dot(row: row, coefficients) + bias }
 
     public func probability(_ features: SparseRowMatrix, row: Int) -> Float { Sigmoid.value(logit(features, row: row)) }

@@ -7,28 +7,34 @@ import VaneTensor
 ///
 /// Fit on training rows (means, deviations), then encode any rows. Columns: numeric ones first (two
 /// slots each: value, missing), then the hash space.
-public struct TableFeatureEncoder: Sendable {
+public struct TableFeatureEncoder: Sendable, Codable, Equatable {
+    /// How a numeric column is standardised: (value - mean) / deviation.
+    struct NumericScale: Sendable, Codable, Equatable {
+        var mean: Double
+        var deviation: Double
+    }
+
     public let featureColumns: [String]
     public let hashBuckets: Int
-    private let numericStatistics: [String: (mean: Double, deviation: Double)]
+    let numericStatistics: [String: NumericScale]
 
     /// Uses every column except `excluding` (e.g. the label); statistics from `rows` of `table`.
     public init(table: Table, excluding: Set<String>, rows: [Int], hashBuckets: Int = 1 << 14) {
         featureColumns = table.columnNames.filter { !excluding.contains($0) }
         self.hashBuckets = hashBuckets
-        var statistics: [String: (Double, Double)] = [:]
+        var statistics: [String: NumericScale] = [:]
         for name in featureColumns {
             guard case .numeric(let values) = table.columns[table.columnNames.firstIndex(of: name)!] else { continue }
             let present = rows.map { values[$0] }.filter { !$0.isNaN }
             let mean = present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
             let variance = present.isEmpty ? 0 : present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count)
-            statistics[name] = (mean, variance > 0 ? variance.squareRoot() : 1)
+            statistics[name] = NumericScale(mean: mean, deviation: variance > 0 ? variance.squareRoot() : 1)
         }
         numericStatistics = statistics
     }
 
     /// Numeric columns, in feature order.
-    private var numericColumns: [String] { featureColumns.filter { numericStatistics[$0] != nil } }
+    var numericColumns: [String] { featureColumns.filter { numericStatistics[$0] != nil } }
 
     public var columnCount: Int { 2 * numericColumns.count + hashBuckets }
 

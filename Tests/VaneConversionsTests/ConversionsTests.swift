@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaneIO
 import VaneTabular
+import VaneTensor
 @testable import VaneConversions
 
 @Suite("Delayed feedback")
@@ -14,6 +15,13 @@ struct ConversionsTests {
         #expect(abs(DelayedFeedbackMethod.fncCalibrated(0.2) - 0.25) < 1e-6)
         #expect(DelayedFeedbackMethod.fncCalibrated(0.9) < 1)  // p / (1 - p) = 9, kept below 1
         #expect(DelayedFeedbackMethod.engagementSoftLabel(flipProbability: 2) < 1)
+        let fsiw = DelayedFeedbackMethod.fsiwWeights(delayGivenConversion: 0.2, realNegative: 0.7)
+        #expect(abs(fsiw.positive - 1.25) < 1e-6 && abs(fsiw.negative - 0.7) < 1e-6)  // 1 / (1 - 0.2)
+        let deferred = DelayedFeedbackMethod.deferWeights(prediction: 0.3, delayedPositive: 0.2)
+        #expect(abs(deferred.positive - 1.5) < 1e-5 && abs(deferred.negative - 0.875) < 1e-5)  // 0.3 / 0.2, 0.7 / 0.8
+        let defuse = DelayedFeedbackMethod.defuseWeights(delayedPositive: 0.1, realNegative: 0.6)
+        #expect(abs(defuse.immediatePositive - 1.1) < 1e-6 && defuse.latePositive == 1)
+        #expect(abs(defuse.fakeNegative - 0.04) < 1e-6 && abs(defuse.realNegative - 0.66) < 1e-6)  // 0.4 x 0.1, 0.6 x 1.1
         // Guards: extreme inputs stay finite and within [0, maximumWeight].
         let extreme = DelayedFeedbackMethod.esdfmWeights(delayedPositive: .infinity, realNegative: -3)
         #expect(extreme.positive <= DelayedFeedbackMethod.maximumWeight && extreme.negative >= 0)
@@ -38,25 +46,85 @@ struct ConversionsTests {
     @Test func streamNeverLeaksALabelBeforeItsTime() throws {
         let log = try handLog()
         let streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 24 * 14)
-        let none = [Float](repeating: 0.5, count: log.count)
+        let none = AuxiliaryProbabilities.constant(count: log.count, delayedPositive: 0.5, realNegative: 0.5, delayGivenConversion: 0.5, flip: 0.5)
         for s in 0..<streams.stepCount {
             let stepEnd = Double(s + 1)
             for method in DelayedFeedbackMethod.allCases where method != .oracle {
-                let (rows, labels, _) = streams.trainingSamples(method, step: s, delayedPositive: none, realNegative: none, flip: none) { _ in 0.5 }
-                for (row, label) in zip(rows, labels) where label == 1 {
-                    // A positive label is only ever given once the conversion has happened.
+                let (rows, labels, _) = streams.trainingSamples(method, step: s, auxiliary: none) { _ in 0.5 }
+                for (k, (row, label)) in zip(rows, labels).enumerated() where label == 1 {
+                    // A positive label is only ever given once the conversion has happened, except
+                    // DEFUSE's fake-negative part of an observed negative, which comes with its
+                    // real-negative part right after it.
+                    if method == .defuse && !(log.conversionTimes[row] <= stepEnd) {
+                        #expect(k + 1 < rows.count && rows[k + 1] == row && labels[k + 1] == 0)
+                        continue
+                    }
                     #expect(log.conversionTimes[row] <= stepEnd, "\(method) leaked row \(row) in step \(s)")
                 }
-                for row in rows where method == .vanilla || method == .esdfm || method == .engagement {
+                for row in rows where [.vanilla, .fsiw, .esdfm, .defer, .defuse, .engagement].contains(method) {
                     #expect(log.clickTimes[row] + 1 <= stepEnd || log.conversionTimes[row] <= stepEnd)
                 }
             }
         }
         // Click 1 (converts at 30.4 h) enters vanilla as a negative at 1.4 h and ES-DFM again as a positive at 30.4 h.
-        let atWindow = streams.trainingSamples(.vanilla, step: 1, delayedPositive: none, realNegative: none, flip: none) { _ in 0.5 }
+        let atWindow = streams.trainingSamples(.vanilla, step: 1, auxiliary: none) { _ in 0.5 }
         #expect(zip(atWindow.rows, atWindow.labels).contains { $0 == 1 && $1 == 0 })
-        let late = streams.trainingSamples(.esdfm, step: 30, delayedPositive: none, realNegative: none, flip: none) { _ in 0.5 }
+        let late = streams.trainingSamples(.esdfm, step: 30, auxiliary: none) { _ in 0.5 }
         #expect(zip(late.rows, late.labels).contains { $0 == 1 && $1 == 1 })
+    }
+
+    /// A toy stream: 20,000 clicks over 100 h with one constant feature; each converts with
+    /// probability 0.3, 60% of conversions within 0.5 h and the rest after 5 h (window 1 h).
+    func toyStream() throws -> (log: ClickLog, streams: ReplayStreams, truth: AuxiliaryProbabilities, rate: Double) {
+        var generator = SeededGenerator(seed: 11)
+        var lines = ["click_time,conversion_time,x"]
+        for k in 0..<20_000 {
+            let click = Double(k) * 0.005
+            let converts = generator.nextUnitDouble() < 0.3, late = generator.nextUnitDouble() < 0.4
+            lines.append("\(click),\(converts ? String(click + (late ? 5 : 0.5)) : ""),a")
+        }
+        lines.append("500,,a")  // stretches the log so every window, conversion and attribution end falls inside it
+        let log = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "toy.csv", text: lines.joined(separator: "\n"))), hashBuckets: 8)
+        let streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 200)
+        let (p, d): (Float, Float) = (0.3, 0.12)  // d = P(late positive) = 0.3 x 0.4
+        let truth = AuxiliaryProbabilities.constant(count: log.count, delayedPositive: d, realNegative: (1 - p) / (1 - p + d),
+                                                    delayGivenConversion: 0.4, flip: d / (1 - p + d))
+        let rate = Double((0..<20_000).filter { log.converts($0, within: 200) }.count) / 20_000
+        return (log, streams, truth, rate)
+    }
+
+    @Test(arguments: [DelayedFeedbackMethod.oracle, .fnw, .fsiw, .esdfm, .defer, .defuse, .engagement])
+    func weightedOptimumRecoversTheTrueRate(method: DelayedFeedbackMethod) throws {
+        // With exact auxiliary probabilities (and, for FNW and DEFER, the model at the true rate), the
+        // optimum of the weighted BCE for a constant model, sum(w y) / sum(w), is the true rate.
+        let (_, streams, truth, rate) = try toyStream()
+        var positive = 0.0, total = 0.0
+        for s in 0..<streams.stepCount {
+            let (rows, labels, weights) = streams.trainingSamples(method, step: s, auxiliary: truth) { _ in 0.3 }
+            for k in rows.indices where rows[k] < 20_000 {
+                positive += Double(weights[k] * labels[k])
+                total += Double(weights[k])
+            }
+        }
+        #expect(abs(positive / total - rate) < 0.01, "\(method): \(positive / total) vs \(rate)")
+        // Vanilla is biased low by the late conversions it never sees.
+        if method == .oracle {
+            var vanilla = 0.0, count = 0.0
+            for s in 0..<streams.stepCount {
+                let samples = streams.trainingSamples(.vanilla, step: s, auxiliary: truth) { _ in 0.3 }
+                vanilla += Double(samples.labels.reduce(0, +)); count += Double(samples.rows.count)
+            }
+            #expect(vanilla / count < rate - 0.1)
+        }
+    }
+
+    @Test func deferIngestsEveryMaturedClickTwice() throws {
+        let (_, streams, truth, _) = try toyStream()
+        var seen = [Int](repeating: 0, count: 20_001)
+        for s in 0..<streams.stepCount {
+            for row in streams.trainingSamples(.defer, step: s, auxiliary: truth, prediction: { _ in 0.3 }).rows { seen[row] += 1 }
+        }
+        #expect(seen[..<20_000].allSatisfy { $0 == 2 })
     }
 
     @Test func criteoFormatParsesEmptyConversion() throws {

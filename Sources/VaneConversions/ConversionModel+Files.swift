@@ -1,0 +1,72 @@
+import Foundation
+import VaneLinear
+import VaneTabular
+import VaneTensor
+
+/// Model directories: `conversion.safetensors` (F32 `coefficients` (d), `bias` (1), `precisions`
+/// (d + 1, the bias last)) and `conversion.json` (method, feature encoder, training details).
+extension ConversionModel {
+    static let tensorsFile = "conversion.safetensors"
+    static let metadataFile = "conversion.json"
+    static let format = "vane-conversion-v1"
+
+    struct Metadata: Codable {
+        var format: String
+        var method: String
+        var l2: Float
+        var encoder: TableFeatureEncoder
+        var details: [String: String]
+    }
+
+    /// Writes the model into `directory` (created if needed), each file atomically.
+    public func save(to directory: String) throws {
+        let url = URL(fileURLWithPath: directory)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let d = model.coefficients.count
+        let tensors: [String: SafeTensors.Tensor] = [
+            "coefficients": .float32(Matrix(rows: d, columns: 1, values: model.coefficients)),
+            "bias": .float32(Matrix(rows: 1, columns: 1, values: [model.bias])),
+            "precisions": .float32(Matrix(rows: d + 1, columns: 1, values: (coefficientPrecisions + [biasPrecision]).map(Float.init))),
+        ]
+        try SafeTensors.encode(tensors, metadata: ["format": Self.format, "method": method.rawValue])
+            .write(to: url.appendingPathComponent(Self.tensorsFile), options: .atomic)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(Metadata(format: Self.format, method: method.rawValue, l2: model.l2, encoder: self.encoder, details: details))
+            .write(to: url.appendingPathComponent(Self.metadataFile), options: .atomic)
+    }
+
+    /// Reads a directory written by `save(to:)`; errors name the file and what is wrong.
+    public static func load(from directory: String) throws(ConversionError) -> ConversionModel {
+        let url = URL(fileURLWithPath: directory)
+        let metadataURL = url.appendingPathComponent(metadataFile), tensorsURL = url.appendingPathComponent(tensorsFile)
+        func fail(_ message: String) -> ConversionError { ConversionError(.modelFile, message) }
+        guard let metadataData = try? Data(contentsOf: metadataURL) else {
+            throw fail("\(metadataURL.path): cannot read (is \(directory) a model directory from `vane conversions train`?)")
+        }
+        guard let metadata = try? JSONDecoder().decode(Metadata.self, from: metadataData), metadata.format == format else {
+            throw fail("\(metadataURL.path): not a \(format) model description")
+        }
+        guard let method = DelayedFeedbackMethod(rawValue: metadata.method) else { throw fail("\(metadataURL.path): unknown method \"\(metadata.method)\"") }
+        guard let tensorData = try? Data(contentsOf: tensorsURL) else { throw fail("\(tensorsURL.path): cannot read") }
+        let tensors: [String: SafeTensors.Tensor]
+        do { tensors = try SafeTensors.decode(tensorData, file: tensorsURL.path).tensors } catch { throw fail(error.description) }
+        guard case .float32(let coefficients)? = tensors["coefficients"], case .float32(let bias)? = tensors["bias"],
+              case .float32(let precisions)? = tensors["precisions"] else {
+            throw fail("\(tensorsURL.path): needs F32 coefficients, bias and precisions")
+        }
+        let d = metadata.encoder.columnCount
+        guard coefficients.values.count == d, bias.values.count == 1, precisions.values.count == d + 1 else {
+            throw fail("\(tensorsURL.path): expected \(d) coefficients, 1 bias and \(d + 1) precisions for the encoder in \(metadataFile); found \(coefficients.values.count), \(bias.values.count), \(precisions.values.count)")
+        }
+        guard coefficients.values.allSatisfy(\.isFinite), bias.values[0].isFinite,
+              precisions.values.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw fail("\(tensorsURL.path): coefficients must be finite and precisions finite and positive")
+        }
+        let precisionValues = precisions.values.map(Double.init)
+        return ConversionModel(method: method, encoder: metadata.encoder,
+                               model: FittedLogisticRegression(coefficients: coefficients.values, bias: bias.values[0], l2: metadata.l2),
+                               coefficientPrecisions: Array(precisionValues.dropLast()), biasPrecision: precisionValues.last!,
+                               details: metadata.details)
+    }
+}

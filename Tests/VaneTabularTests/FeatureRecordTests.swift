@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import VaneIO
+@testable import VaneTabular
+
+@Suite("Feature records")
+struct FeatureRecordTests {
+    let table: Table
+    let encoder: TableFeatureEncoder
+
+    init() throws {
+        table = try CSVTableLoader().load(TextFile(path: "t.csv", text: "age,city,code,label\n30,paris,7,1\n50,oslo,3,0\n,paris,,1\n"))
+        encoder = TableFeatureEncoder(table: table, excluding: ["label"], rows: [0, 1, 2], hashBuckets: 32)
+    }
+
+    @Test func recordEncodesLikeItsTableRow() throws {
+        let rows = try encoder.encode(table, rows: [0, 1, 2])
+        let records: [[String: FeatureValue]] = [
+            ["age": .number(30), "city": .text("paris"), "code": .number(7)],
+            ["age": .text("50"), "city": .text("oslo"), "code": .number(3)],
+            ["city": .text("paris")],  // age and code missing
+        ]
+        for (row, record) in records.enumerated() {
+            let (columns, values) = try encoder.encode(record: record, source: "request")
+            let range = rows.rowOffsets[row]..<rows.rowOffsets[row + 1]
+            #expect(columns == Array(rows.columnIndices[range]))
+            #expect(values == Array(rows.values[range]))
+        }
+    }
+
+    @Test func badRecordsNamed() {
+        #expect { _ = try encoder.encode(record: ["agee": .number(1)], source: "rows[3]") } throws: {
+            let error = $0 as? InputError
+            return error?.code == .missingColumn && error?.description.contains("rows[3]") == true && error?.description.contains("agee") == true
+        }
+        #expect { _ = try encoder.encode(record: ["age": .number(.nan)], source: "r") } throws: { ($0 as? InputError)?.code == .invalidNumber }
+        #expect { _ = try encoder.encode(record: ["age": .text("old")], source: "r") } throws: { ($0 as? InputError)?.code == .invalidNumber }
+    }
+
+    @Test func encoderRoundTripsThroughJSON() throws {
+        let decoded = try JSONDecoder().decode(TableFeatureEncoder.self, from: JSONEncoder().encode(encoder))
+        #expect(decoded == encoder)
+    }
+}

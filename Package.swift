@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -16,9 +16,14 @@ let package = Package(
         .library(name: "VaneDecisions", targets: ["VaneDecisions"]),
         .library(name: "VaneConversions", targets: ["VaneConversions"]),
         .library(name: "VanePipeline", targets: ["VanePipeline"]),
+        .library(name: "VaneServing", targets: ["VaneServing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The HTTP server; its optional traits (swift-configuration, full Foundation) are not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries: OpenBLAS for GEMM, zlib for gzip input.
@@ -44,9 +49,19 @@ let package = Package(
                                                     "VaneLinear", "VaneTabular", "VaneTensor", "VaneMetrics"]),
         .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular"]),
 
+        // HTTP serving: routes, model store, metrics; tested in-process. Kept apart so the library
+        // tests of the techniques never wait for the server's dependencies.
+        .target(name: "VaneServing", dependencies: [
+            "VaneRelated", "VaneConversions", "VaneDecisions", "VaneTabular",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Thin command-line layer.
         .executableTarget(name: "vane", dependencies: [
             "VaneTensor", "VaneMetrics", "VaneGraph", "VaneTabular", "VaneRelated", "VaneLinear", "VaneDecisions", "VaneConversions", "VanePipeline",
+            "VaneServing",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -56,8 +71,12 @@ let package = Package(
         .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph", "VaneTensor"]),
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
         .testTarget(name: "VaneConversionsTests", dependencies: ["VaneConversions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
-        .testTarget(name: "VanePipelineTests", dependencies: ["VanePipeline", "VaneRelated", "VaneDecisions"]),
+        .testTarget(name: "VanePipelineTests", dependencies: ["VanePipeline", "VaneRelated", "VaneDecisions", "VaneConversions"]),
         .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
+        .testTarget(name: "VaneServingTests", dependencies: [
+            "VaneServing", "VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph", "VaneTensor", "VaneTabular", "VaneLinear",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO"]),
     ],
     swiftLanguageModes: [.v6]

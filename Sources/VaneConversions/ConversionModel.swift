@@ -43,6 +43,16 @@ public struct ConversionModel: Sendable {
     /// Scores one raw record (feature name -> value); errors name `source` and the bad field.
     public func predict(record: [String: FeatureValue], source: String) throws(InputError) -> Prediction {
         let (columns, values) = try encoder.encode(record: record, source: source)
+        return predict(columns: columns[...], values: values[...])
+    }
+
+    /// Scores row `row` of features already encoded by `encoder` (e.g. `encoder.encode(table, rows:)`).
+    public func predict(features: SparseRowMatrix, row: Int) -> Prediction {
+        let range = features.rowOffsets[row]..<features.rowOffsets[row + 1]
+        return predict(columns: features.columnIndices[range], values: features.values[range])
+    }
+
+    func predict(columns: ArraySlice<Int32>, values: ArraySlice<Float>) -> Prediction {
         var logit = model.bias, variance = 1 / biasPrecision
         for (column, value) in zip(columns, values) {
             let j = Int(column)

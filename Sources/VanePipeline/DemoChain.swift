@@ -36,6 +36,7 @@ public struct DemoChain: Sendable {
         public var decisionTarget = 0.0
         public var stageSeconds: [(String, Double)] = []
         public var modelDirectory = ""
+        public var conversionModelDirectory = ""
         public var policyPath = ""
     }
 
@@ -120,10 +121,28 @@ public struct DemoChain: Sendable {
         let decisions = try DecisionExperiment(table: decisionTable, labelColumn: "converted", positive: "1", settings: settings)
         outcome.decisions = try decisions.run(seed: c.seed)
         outcome.decisionTarget = 0.4
-        if let policy = outcome.decisions?.fitted[.mist]?[0.4] {
-            outcome.policyPath = (c.outputDirectory as NSString).appendingPathComponent("policy.json")
-            try policy.jsonData().write(to: URL(fileURLWithPath: outcome.policyPath), options: .atomic)
+        // The served pair: a conversion model trained (engagement-aware, through the replay) on the
+        // first 80% of the time span, and a MIST policy fitted on its scores and uncertainties over
+        // the last 20%, which it never saw. `vane serve` loads both.
+        guard case .numeric(let clickTimes) = clicks.columns[try clicks.columnIndex(named: "click_time")],
+              case .numeric(let converted) = clicks.columns[try clicks.columnIndex(named: "converted")] else {
+            throw ConversionError(.invalidInput, "simulated clicks lack numeric click_time or converted columns")
         }
+        let splitTime = (clickTimes.min()! + 0.8 * (clickTimes.max()! - clickTimes.min()!))
+        let fittingRows = clicks.rowCount == 0 ? [] : (0..<clicks.rowCount).filter { clickTimes[$0] < splitTime }
+        let validationRows = (0..<clicks.rowCount).filter { clickTimes[$0] >= splitTime }
+        let servedColumns = ["click_time", "conversion_time", "cart_time", "views", "source", "target", "recommender_score"]
+        let served = try StreamReplay().train(ClickLog.fromTable(clicks.keepingColumns(servedColumns).selectingRows(fittingRows), hashBuckets: 1 << 16),
+                                              method: .engagement, seed: c.seed)
+        outcome.conversionModelDirectory = (c.outputDirectory as NSString).appendingPathComponent("conversion-model")
+        try served.save(to: outcome.conversionModelDirectory)
+        let validationFeatures = try served.encoder.encode(clicks, rows: validationRows)
+        let predictions = (0..<validationRows.count).map { served.predict(features: validationFeatures, row: $0) }
+        let policy = try ThresholdPolicyFitter(targetPrecision: outcome.decisionTarget, bound: .wilson(confidence: 0.95))
+            .fit(.mist, on: ScoredExamples(scores: predictions.map(\.probability), uncertainties: predictions.map(\.uncertainty),
+                                          labels: validationRows.map { converted[$0] == 1 }))
+        outcome.policyPath = (c.outputDirectory as NSString).appendingPathComponent("policy.json")
+        try policy.jsonData().write(to: URL(fileURLWithPath: outcome.policyPath), options: .atomic)
         finish("decisions")
         return outcome
     }

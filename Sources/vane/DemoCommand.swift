@@ -44,7 +44,8 @@ struct DemoCommand: ParsableCommand {
         try DemoReport.html(outcome, totalSeconds: seconds).write(toFile: path, atomically: true, encoding: .utf8)
         print("report: \(path)")
         print("related-items model: \(outcome.modelDirectory)  (try: vane graph recommend --model \(outcome.modelDirectory) --item \(outcome.examples.first?.item ?? "ITEM"))")
-        if !outcome.policyPath.isEmpty { print("decision policy: \(outcome.policyPath)") }
+        print("conversion model: \(outcome.conversionModelDirectory); decision policy: \(outcome.policyPath)")
+        print("serve them: vane serve --related \(outcome.modelDirectory) --conversions \(outcome.conversionModelDirectory) --policy \(outcome.policyPath)")
         print(String(format: "total %.1f s", seconds))
     }
 }

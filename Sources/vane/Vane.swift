@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `vane` command line: a thin layer over the Vane libraries.
 @main
-struct Vane: ParsableCommand {
+struct Vane: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vane",
         abstract: "Recommendation toolkit: related items on directed graphs, delayed-feedback conversion models, uncertainty-aware decisions.",
@@ -10,6 +10,6 @@ struct Vane: ParsableCommand {
         Start with `vane graph stats --edges FILE` to inspect a directed item graph.
         Every command takes --help; randomised commands take --seed, and the same seed gives the same result.
         """,
-        subcommands: [DemoCommand.self, GraphCommand.self, ConversionsCommand.self, ThresholdsCommand.self]
+        subcommands: [DemoCommand.self, GraphCommand.self, ConversionsCommand.self, ThresholdsCommand.self, ServeCommand.self]
     )
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VaneConversions
 import VaneDecisions
 import VanePipeline
 import VaneRelated
@@ -34,6 +35,12 @@ struct DemoChainTests {
         #expect(model.itemCount == outcome.graphNodes)
         let policy = try ThresholdPolicy.load(path: outcome.policyPath)
         #expect(policy.kind == .mist)
+        // The served conversion model scores a request built from the click columns.
+        let conversion = try ConversionModel.load(from: outcome.conversionModelDirectory)
+        let item = try #require(outcome.examples.first)
+        let prediction = try conversion.predict(record: ["source": .text(item.item), "target": .text(item.recommendations[0].item),
+                                                         "recommender_score": .number(Double(item.recommendations[0].score))], source: "request")
+        #expect(prediction.probability > 0 && prediction.probability < 1 && prediction.uncertainty > 0)
         #expect(outcome.replay?.methods.count == 4)
     }
 }

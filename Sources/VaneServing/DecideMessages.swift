@@ -1,0 +1,86 @@
+import Foundation
+import VaneTabular
+
+/// The body of `POST /v1/decide`: candidate rows, each an item and its context features.
+///
+/// `{"rows": [{"item": "phone-case", "features": {"device": "mobile", "price": 12.5}}]}`; a feature
+/// is a number, a string or null (missing). `item`, when given, fills the model's `item` feature.
+struct DecideRequest: Decodable {
+    struct Row: Decodable {
+        var item: String?
+        var features: [String: RequestFeature]?
+    }
+    var rows: [Row]
+}
+
+/// One feature value as JSON carries it; anything but a number, a string or null is refused.
+struct RequestFeature: Decodable {
+    let value: FeatureValue
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            value = .missing
+        } else if let number = try? container.decode(Double.self) {
+            value = .number(number)
+        } else if let text = try? container.decode(String.self) {
+            value = .text(text)
+        } else {
+            throw DecodingError.typeMismatch(FeatureValue.self, .init(codingPath: decoder.codingPath,
+                                                                       debugDescription: "expected a number, a string or null"))
+        }
+    }
+}
+
+/// The answer of `POST /v1/decide`, one result per row in order.
+struct DecideResponse: Encodable {
+    struct Result: Encodable {
+        let score: Double
+        let uncertainty: Double
+        /// The policy's decision; absent when no policy is loaded.
+        let accept: Bool?
+        /// The policy's recalibrated score (its estimate of the positive rate); absent without a policy.
+        let calibratedScore: Double?
+        enum CodingKeys: String, CodingKey { case score, uncertainty, accept, calibratedScore = "calibrated_score" }
+    }
+    let modelVersion: Int
+    let method: String
+    let policy: String?
+    let results: [Result]
+    enum CodingKeys: String, CodingKey { case modelVersion = "model_version", method, policy, results }
+}
+
+/// The answer of `GET /v1/related/{item}`.
+struct RelatedResponse: Encodable {
+    struct Result: Encodable {
+        let item: String
+        let score: Float
+    }
+    let item: String
+    let modelVersion: Int
+    let results: [Result]
+    enum CodingKeys: String, CodingKey { case item, modelVersion = "model_version", results }
+}
+
+extension DecodingError {
+    /// "rows[2].features.price: expected a number, a string or null": the JSON path and the reason.
+    var requestMessage: String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            var text = ""
+            for key in codingPath {
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return text.isEmpty ? "body" : text
+        }
+        switch self {
+        case .typeMismatch(let type, let context):
+            let reason = context.debugDescription.hasPrefix("expected") ? context.debugDescription : "expected \(type)"
+            return "\(path(context.codingPath)): \(reason)"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)): must not be null"
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): required field is missing"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "body is not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "body does not match the expected shape"
+        }
+    }
+}

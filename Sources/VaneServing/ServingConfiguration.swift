@@ -1,0 +1,24 @@
+/// Request limits of the server. Every request is checked against them before any work is done.
+public struct ServingConfiguration: Sendable, Equatable {
+    /// Largest `k` of `/v1/related`.
+    public var maximumCount = 100
+    /// Default `k` when the request gives none.
+    public var defaultCount = 10
+    /// Most names in `exclude`.
+    public var maximumExcluded = 200
+    /// Most rows in one `/v1/decide` request.
+    public var maximumDecideRows = 1_000
+    /// Largest request body, bytes.
+    public var maximumBodyBytes = 1 << 20
+
+    public init() {}
+
+    public func validate() throws(ServingError) {
+        guard maximumCount >= 1, defaultCount >= 1, defaultCount <= maximumCount else {
+            throw ServingError(.badRequest, "need 1 <= default count (\(defaultCount)) <= maximum count (\(maximumCount))")
+        }
+        guard maximumExcluded >= 0, maximumDecideRows >= 1, maximumBodyBytes >= 1024 else {
+            throw ServingError(.badRequest, "limits must be positive (exclude \(maximumExcluded), rows \(maximumDecideRows), body \(maximumBodyBytes) bytes >= 1024)")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+
+/// A request the server refuses, or a reload that failed: an HTTP status, a stable code and a
+/// message naming the field at fault. Rendered as `{"error": {"code": ..., "message": ...}}`.
+public struct ServingError: Error, HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, Codable {
+        case notFound = "not-found"
+        case unknownItem = "unknown-item"
+        case badRequest = "bad-request"
+        case payloadTooLarge = "payload-too-large"
+        case modelUnavailable = "model-unavailable"
+        case reloadFailed = "reload-failed"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var status: HTTPResponse.Status {
+        switch code {
+        case .notFound, .unknownItem: .notFound
+        case .badRequest: .badRequest
+        case .payloadTooLarge: .contentTooLarge
+        case .modelUnavailable: .serviceUnavailable
+        case .reloadFailed: .internalServerError
+        }
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    struct Body: Codable {
+        struct Detail: Codable {
+            let code: Code
+            let message: String
+        }
+        let error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Synchronization
+
+/// Request counters and latency histograms, rendered in the Prometheus text format (0.0.4).
+///
+/// Routes are labelled by their pattern (`/v1/related/{item}`), never the raw path, so the number
+/// of series stays bounded whatever clients send. Recording is O(buckets) under a lock.
+public final class ServingMetrics: Sendable {
+    /// Upper bounds of the latency buckets, seconds.
+    public static let latencyBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+
+    struct Histogram {
+        var bucketCounts = [Int](repeating: 0, count: ServingMetrics.latencyBuckets.count)
+        var count = 0
+        var sum = 0.0
+    }
+
+    struct State {
+        var requests: [String: [Int: Int]] = [:]
+        var latencies: [String: Histogram] = [:]
+        var reloads: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// The bounded route label of a request path.
+    public static func routeLabel(path: String) -> String {
+        if path.hasPrefix("/v1/related/") { return "/v1/related/{item}" }
+        switch path {
+        case "/v1/decide", "/healthz", "/ping", "/metrics", "/admin/reload": return path
+        default: return "other"
+        }
+    }
+
+    public func record(route: String, status: Int, seconds: Double) {
+        state.withLock { state in
+            state.requests[route, default: [:]][status, default: 0] += 1
+            var histogram = state.latencies[route] ?? Histogram()
+            for (k, bound) in Self.latencyBuckets.enumerated() where seconds <= bound { histogram.bucketCounts[k] += 1 }
+            histogram.count += 1
+            histogram.sum += seconds
+            state.latencies[route] = histogram
+        }
+    }
+
+    public func recordReload(succeeded: Bool) {
+        state.withLock { $0.reloads[succeeded ? "ok" : "failed", default: 0] += 1 }
+    }
+
+    /// Requests counted so far for a route and status (tests).
+    public func requestCount(route: String, status: Int) -> Int {
+        state.withLock { $0.requests[route]?[status] ?? 0 }
+    }
+
+    /// The exposition text; `models` adds the version and load time of what is serving.
+    public func prometheusText(models: ServingModels) -> String {
+        let snapshot = state.withLock { $0 }
+        var lines: [String] = []
+        lines.append("# HELP vane_requests_total HTTP requests by route and status.")
+        lines.append("# TYPE vane_requests_total counter")
+        for route in snapshot.requests.keys.sorted() {
+            for status in snapshot.requests[route]!.keys.sorted() {
+                lines.append("vane_requests_total{route=\"\(route)\",status=\"\(status)\"} \(snapshot.requests[route]![status]!)")
+            }
+        }
+        lines.append("# HELP vane_request_duration_seconds Request latency by route.")
+        lines.append("# TYPE vane_request_duration_seconds histogram")
+        for route in snapshot.latencies.keys.sorted() {
+            let histogram = snapshot.latencies[route]!
+            for (k, bound) in Self.latencyBuckets.enumerated() {
+                lines.append("vane_request_duration_seconds_bucket{route=\"\(route)\",le=\"\(bound)\"} \(histogram.bucketCounts[k])")
+            }
+            lines.append("vane_request_duration_seconds_bucket{route=\"\(route)\",le=\"+Inf\"} \(histogram.count)")
+            lines.append("vane_request_duration_seconds_sum{route=\"\(route)\"} \(histogram.sum)")
+            lines.append("vane_request_duration_seconds_count{route=\"\(route)\"} \(histogram.count)")
+        }
+        lines.append("# HELP vane_model_reloads_total Model reloads by outcome.")
+        lines.append("# TYPE vane_model_reloads_total counter")
+        for outcome in ["ok", "failed"] {
+            lines.append("vane_model_reloads_total{outcome=\"\(outcome)\"} \(snapshot.reloads[outcome] ?? 0)")
+        }
+        lines.append("# HELP vane_model_version Version of the model set serving (1 at start, +1 per successful reload).")
+        lines.append("# TYPE vane_model_version gauge")
+        lines.append("vane_model_version \(models.version)")
+        lines.append("# HELP vane_model_loaded_timestamp_seconds When the serving model set was loaded.")
+        lines.append("# TYPE vane_model_loaded_timestamp_seconds gauge")
+        lines.append("vane_model_loaded_timestamp_seconds \(models.loadedAt.timeIntervalSince1970)")
+        lines.append("# HELP vane_model_info The models serving.")
+        lines.append("# TYPE vane_model_info gauge")
+        lines.append("vane_model_info{related=\"\(models.related?.method ?? "")\",conversion=\"\(models.conversion?.method.rawValue ?? "")\","
+                     + "policy=\"\(models.policy?.kind.rawValue ?? "")\"} 1")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

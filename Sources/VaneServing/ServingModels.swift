@@ -1,0 +1,58 @@
+import Foundation
+import VaneConversions
+import VaneDecisions
+import VaneRelated
+
+/// Where the served models live on disk; `reload` reads them again from here.
+public struct ModelPaths: Sendable, Equatable {
+    /// A `vane graph train` directory.
+    public var related: String?
+    /// A `vane conversions train` directory.
+    public var conversions: String?
+    /// A `vane thresholds fit` policy file.
+    public var policy: String?
+
+    public init(related: String? = nil, conversions: String? = nil, policy: String? = nil) {
+        self.related = related
+        self.conversions = conversions
+        self.policy = policy
+    }
+}
+
+/// One consistent set of loaded models. Immutable: a request takes the current set once and keeps
+/// it, so a reload never changes models under a request in flight.
+public struct ServingModels: Sendable {
+    public let related: RelatedItemModel?
+    public let conversion: ConversionModel?
+    public let policy: ThresholdPolicy?
+    /// Increases by one with every successful load.
+    public let version: Int
+    public let loadedAt: Date
+
+    public init(related: RelatedItemModel?, conversion: ConversionModel?, policy: ThresholdPolicy?, version: Int, loadedAt: Date = Date()) {
+        self.related = related
+        self.conversion = conversion
+        self.policy = policy
+        self.version = version
+        self.loadedAt = loadedAt
+    }
+
+    /// Loads every configured model; the first failure is reported with the path and the reason.
+    /// At least one model must be configured.
+    public static func load(_ paths: ModelPaths, version: Int) throws(ServingError) -> ServingModels {
+        guard paths.related != nil || paths.conversions != nil else {
+            throw ServingError(.reloadFailed, "nothing to serve: give a related-items model, a conversion model, or both")
+        }
+        if paths.policy != nil && paths.conversions == nil {
+            throw ServingError(.reloadFailed, "a decision policy needs a conversion model to score with (--conversions)")
+        }
+        do {
+            let related = try paths.related.map { try RelatedItemModel.load(from: $0) }
+            let conversion = try paths.conversions.map { try ConversionModel.load(from: $0) }
+            let policy = try paths.policy.map { try ThresholdPolicy.load(path: $0) }
+            return ServingModels(related: related, conversion: conversion, policy: policy, version: version)
+        } catch {
+            throw ServingError(.reloadFailed, "\(error)")
+        }
+    }
+}

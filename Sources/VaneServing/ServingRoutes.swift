@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import Logging
+import VaneConversions
+import VaneRelated
+import VaneTabular
+
+/// The HTTP routes of `vane serve`, built over a model store; the executable only binds and runs them.
+///
+/// - `GET /v1/related/{item}?k=10&exclude=a,b`: the k best targets for an item.
+/// - `POST /v1/decide`: score, uncertainty and policy decision per candidate row.
+/// - `GET /healthz`, `GET /ping` (constant), `GET /metrics` (Prometheus text), `POST /admin/reload`.
+public enum ServingRoutes {
+    /// A router with every route and the metrics/logging middleware.
+    public static func router(store: ModelStore, metrics: ServingMetrics, configuration: ServingConfiguration = .init(),
+                              logger: Logger = Logger(label: "vane.serve")) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics, logger: logger))
+        router.get("healthz") { _, _ -> Response in
+            let models = store.models
+            struct Health: Encodable {
+                let status = "ok"
+                let modelVersion: Int
+                let relatedItems: Int?
+                let conversionMethod: String?
+                let policy: String?
+                enum CodingKeys: String, CodingKey {
+                    case status, modelVersion = "model_version", relatedItems = "related_items", conversionMethod = "conversion_method", policy
+                }
+            }
+            return try json(Health(modelVersion: models.version, relatedItems: models.related?.itemCount,
+                                   conversionMethod: models.conversion?.method.rawValue, policy: models.policy?.kind.rawValue))
+        }
+        // A constant body through the same middleware: the server's own floor for load tests.
+        router.get("ping") { _, _ in "pong\n" }
+        router.get("metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText(models: store.models))))
+        }
+        router.get("v1/related/:item") { request, context -> Response in
+            try json(related(request: request, item: context.parameters.get("item") ?? "", models: store.models, configuration: configuration))
+        }
+        router.post("v1/decide") { request, _ -> Response in
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: configuration.maximumBodyBytes)
+            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                throw ServingError(.payloadTooLarge, "body exceeds \(configuration.maximumBodyBytes) bytes")
+            }
+            return try json(decide(body: Data(buffer: body), models: store.models, configuration: configuration))
+        }
+        router.post("admin/reload") { _, _ -> Response in
+            do {
+                let models = try store.reload()
+                metrics.recordReload(succeeded: true)
+                logger.info("models reloaded", metadata: ["version": "\(models.version)"])
+                struct Reloaded: Encodable {
+                    let status = "reloaded"
+                    let modelVersion: Int
+                    enum CodingKeys: String, CodingKey { case status, modelVersion = "model_version" }
+                }
+                return try json(Reloaded(modelVersion: models.version))
+            } catch let error as ServingError {
+                metrics.recordReload(succeeded: false)
+                logger.error("reload failed; the previous models keep serving", metadata: ["reason": "\(error.message)"])
+                throw ServingError(.reloadFailed, "\(error.message); version \(store.models.version) keeps serving")
+            }
+        }
+        return router
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    static func related(request: Request, item rawItem: String, models: ServingModels,
+                        configuration: ServingConfiguration) throws(ServingError) -> RelatedResponse {
+        guard let model = models.related else { throw ServingError(.modelUnavailable, "no related-items model is loaded (start with --related DIR)") }
+        let item = rawItem.removingPercentEncoding ?? rawItem
+        let query = request.uri.queryParameters
+        var count = configuration.defaultCount
+        if let text = query["k"] {
+            guard let value = Int(text), value >= 1, value <= configuration.maximumCount else {
+                throw ServingError(.badRequest, "k must be an integer from 1 to \(configuration.maximumCount), got \"\(text)\"")
+            }
+            count = value
+        }
+        let excluded = query["exclude"].map { $0.split(separator: ",").map(String.init) } ?? []
+        guard excluded.count <= configuration.maximumExcluded else {
+            throw ServingError(.badRequest, "exclude lists \(excluded.count) items; at most \(configuration.maximumExcluded)")
+        }
+        guard model.graph.id(of: item) != nil else {
+            throw ServingError(.unknownItem, "unknown item \"\(item)\" (the model knows \(model.itemCount) items)")
+        }
+        if let unknown = excluded.first(where: { model.graph.id(of: $0) == nil }) {
+            throw ServingError(.badRequest, "exclude: unknown item \"\(unknown)\"")
+        }
+        do {
+            let results = try model.recommend(for: item, count: count, excluding: excluded)
+            return RelatedResponse(item: item, modelVersion: models.version, results: results.map { .init(item: $0.item, score: $0.score) })
+        } catch {
+            throw ServingError(.badRequest, error.message)
+        }
+    }
+
+    static func decide(body: Data, models: ServingModels, configuration: ServingConfiguration) throws(ServingError) -> DecideResponse {
+        guard let model = models.conversion else { throw ServingError(.modelUnavailable, "no conversion model is loaded (start with --conversions DIR)") }
+        let request: DecideRequest
+        do {
+            request = try JSONDecoder().decode(DecideRequest.self, from: body)
+        } catch let error as DecodingError {
+            throw ServingError(.badRequest, error.requestMessage)
+        } catch {
+            throw ServingError(.badRequest, "body is not valid JSON")
+        }
+        guard !request.rows.isEmpty else { throw ServingError(.badRequest, "rows: give at least one row") }
+        guard request.rows.count <= configuration.maximumDecideRows else {
+            throw ServingError(.badRequest, "rows: \(request.rows.count) rows; at most \(configuration.maximumDecideRows) per request")
+        }
+        let hasItemFeature = model.encoder.featureColumns.contains("item")
+        var results: [DecideResponse.Result] = []
+        results.reserveCapacity(request.rows.count)
+        for (index, row) in request.rows.enumerated() {
+            var record = (row.features ?? [:]).mapValues(\.value)
+            if let item = row.item {
+                guard hasItemFeature else { throw ServingError(.badRequest, "rows[\(index)].item: the conversion model has no item feature") }
+                record["item"] = .text(item)
+            }
+            let prediction: ConversionModel.Prediction
+            do {
+                prediction = try model.predict(record: record, source: "rows[\(index)].features")
+            } catch {
+                throw ServingError(.badRequest, error.description)
+            }
+            let policy = models.policy
+            results.append(.init(score: prediction.probability, uncertainty: prediction.uncertainty,
+                                 accept: policy?.decide(score: prediction.probability, uncertainty: prediction.uncertainty),
+                                 calibratedScore: policy?.recalibratedScore(score: prediction.probability, uncertainty: prediction.uncertainty)))
+        }
+        return DecideResponse(modelVersion: models.version, method: model.method.rawValue, policy: models.policy?.kind.rawValue, results: results)
+    }
+}

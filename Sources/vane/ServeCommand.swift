@@ -1,0 +1,108 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import VaneServing
+
+/// `vane serve`: related items and uncertainty-aware decisions over HTTP.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve related items and conversion decisions over HTTP.",
+        discussion: """
+        Routes:
+          GET  /v1/related/{item}?k=10&exclude=a,b   best targets for an item (needs --related)
+          POST /v1/decide   {"rows": [{"item": "x", "features": {"device": "mobile"}}]}
+                            score, uncertainty and accept/reject per row (needs --conversions; --policy to decide)
+          GET  /healthz     model versions;   GET /metrics   Prometheus text;   GET /ping   constant body
+          POST /admin/reload  (or SIGHUP)     re-read the model files; a failed load keeps the old models serving
+
+        SIGTERM or SIGINT stops gracefully: requests in flight finish first. Errors are JSON:
+        {"error": {"code": "unknown-item", "message": "..."}}.
+
+        Example:
+          vane graph train --edges ../shared/data/cora-ml.edges.tsv --out models/related
+          vane serve --related models/related --port 8080
+          curl 'http://127.0.0.1:8080/v1/related/some-item?k=5'
+        """
+    )
+
+    @Option(help: "Related-items model directory (vane graph train --out).")
+    var related: String?
+
+    @Option(help: "Conversion model directory (vane conversions train --out).")
+    var conversions: String?
+
+    @Option(help: "Decision policy file (vane thresholds fit --out).")
+    var policy: String?
+
+    @Option(help: "Address to bind. The admin route has no authentication: keep it on loopback or behind a proxy.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port.")
+    var port = 8080
+
+    @Option(help: "Largest k of /v1/related.")
+    var maxK = 100
+
+    @Option(help: "Most rows per /v1/decide request.")
+    var maxRows = 1_000
+
+    @Option(help: "Log level: trace, debug, info, warning, error.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard related != nil || conversions != nil else { throw ValidationError("give --related DIR, --conversions DIR, or both") }
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535, got \(port)") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, warning or error") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "vane.serve")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var limits = ServingConfiguration()
+        limits.maximumCount = maxK
+        limits.maximumDecideRows = maxRows
+        limits.defaultCount = min(limits.defaultCount, maxK)
+        do { try limits.validate() } catch { throw ValidationError(error.message) }
+
+        let store: ModelStore
+        do {
+            store = try ModelStore(paths: ModelPaths(related: related, conversions: conversions, policy: policy))
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let models = store.models
+        logger.info("models loaded", metadata: [
+            "related_items": "\(models.related?.itemCount ?? 0)", "conversion": "\(models.conversion?.method.rawValue ?? "none")",
+            "policy": "\(models.policy?.kind.rawValue ?? "none")",
+        ])
+        let metrics = ServingMetrics()
+
+        // SIGHUP reloads, like the admin route.
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler {
+            do throws(ServingError) {
+                let reloaded = try store.reload()
+                metrics.recordReload(succeeded: true)
+                logger.info("models reloaded on SIGHUP", metadata: ["version": "\(reloaded.version)"])
+            } catch {
+                metrics.recordReload(succeeded: false)
+                logger.error("reload on SIGHUP failed; the previous models keep serving", metadata: ["reason": "\(error.message)"])
+            }
+        }
+        hangup.resume()
+
+        let router = ServingRoutes.router(store: store, metrics: metrics, configuration: limits, logger: logger)
+        let application = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "vane"),
+                                       logger: logger)
+        let services = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("serving", metadata: ["url": "http://\(host):\(port)", "try": "curl http://\(host):\(port)/healthz"])
+        try await services.run()
+        hangup.cancel()
+        logger.info("stopped")
+    }
+}

@@ -10,19 +10,15 @@ public struct IsotonicRegression: Sendable, Codable, Equatable {
 
     public init(scores: [Double], labels: [Bool]) {
         precondition(scores.count == labels.count && !scores.isEmpty, "IsotonicRegression: need matching, non-empty input")
-        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        self.init(ascendingGroups: ScoreGroups(scores: scores, labels: labels, descending: false).map { ($0.score, $0.positives, $0.count) })
+    }
+
+    /// PAV over examples already grouped by distinct score, ascending: (score, positives, count).
+    init(ascendingGroups: [(score: Double, positives: Double, count: Double)]) {
         // Blocks of (start score, sum of labels, count), merged while a block's mean exceeds the next's.
         var starts: [Double] = [], sums: [Double] = [], counts: [Double] = []
-        var index = 0
-        while index < order.count {
-            let score = scores[order[index]]
-            var sum = 0.0, count = 0.0
-            while index < order.count && scores[order[index]] == score {
-                sum += labels[order[index]] ? 1 : 0
-                count += 1
-                index += 1
-            }
-            starts.append(score); sums.append(sum); counts.append(count)
+        for group in ascendingGroups where group.count > 0 {
+            starts.append(group.score); sums.append(group.positives); counts.append(group.count)
             while sums.count >= 2 && sums[sums.count - 2] / counts[counts.count - 2] >= sums[sums.count - 1] / counts[counts.count - 1] {
                 let s = sums.removeLast(), c = counts.removeLast()
                 starts.removeLast()
@@ -34,14 +30,17 @@ public struct IsotonicRegression: Sendable, Codable, Equatable {
         values = zip(sums, counts).map { $0 / $1 }
     }
 
-    /// The fitted value at `score`: the value of the last block starting at or below it (the first
-    /// block's value below all blocks). O(log blocks).
-    public func predict(_ score: Double) -> Double {
+    /// Index of the block `score` falls in (the first block below all blocks). O(log blocks).
+    public func blockIndex(_ score: Double) -> Int {
         var low = 0, high = blockStarts.count
         while low < high {
             let middle = (low + high) / 2
             if blockStarts[middle] <= score { low = middle + 1 } else { high = middle }
         }
-        return values[max(0, low - 1)]
+        return max(0, low - 1)
     }
+
+    /// The fitted value at `score`: the value of the last block starting at or below it (the first
+    /// block's value below all blocks). O(log blocks).
+    public func predict(_ score: Double) -> Double { values[blockIndex(score)] }
 }

@@ -47,7 +47,11 @@ public struct ThresholdPolicyFitter: Sendable {
 
     /// Equal-mass cut points of `values` into `bins` bins (fewer when values tie or data is small).
     static func equalMassCuts(_ values: [Double], bins: Int) -> [Double] {
-        let sorted = values.sorted()
+        equalMassCuts(sorted: values.radixSorted(), bins: bins)
+    }
+
+    /// The same from values already sorted ascending.
+    static func equalMassCuts(sorted: [Double], bins: Int) -> [Double] {
         var cuts: [Double] = []
         for b in 1..<max(1, bins) {
             let cut = sorted[min(sorted.count - 1, b * sorted.count / bins)]
@@ -87,17 +91,16 @@ public struct ThresholdPolicyFitter: Sendable {
     /// The lowest threshold on `values` (accept value >= t) whose accepted set meets the bound:
     /// the maximum-recall operating point. Nil when none does. O(n log n).
     func lowestFeasibleThreshold(values: [Double], labels: [Bool]) -> Double? {
-        let order = values.indices.sorted { values[$0] > values[$1] }
+        lowestFeasibleThreshold(groups: ScoreGroups(scores: values, labels: labels, descending: true).map { ($0.score, $0.positives, $0.count) })
+    }
+
+    /// The same over (value, true positives, count) groups given best first.
+    func lowestFeasibleThreshold(groups: [(value: Double, positives: Double, count: Double)]) -> Double? {
         var tp = 0.0, pp = 0.0, best: Double?
-        var index = 0
-        while index < order.count {
-            let value = values[order[index]]
-            while index < order.count && values[order[index]] == value {
-                pp += 1
-                if labels[order[index]] { tp += 1 }
-                index += 1
-            }
-            if bound.value(truePositives: tp, predictedPositives: pp) >= targetPrecision { best = value }
+        for group in groups {
+            tp += group.positives
+            pp += group.count
+            if bound.value(truePositives: tp, predictedPositives: pp) >= targetPrecision { best = group.value }
         }
         return best
     }
@@ -127,11 +130,32 @@ public struct ThresholdPolicyFitter: Sendable {
         let calibrations = members.map { indices in
             IsotonicRegression(scores: indices.map { data.scores[$0] }, labels: indices.map { data.labels[$0] })
         }
-        var calibrated = [Double](repeating: 0, count: data.count)
+        // Calibrated values are the blocks' values: count examples per (bin, block) and sweep the
+        // blocks best first instead of sorting every example again. O(n log blocks).
+        var groups: [(value: Double, positives: Double, count: Double)] = []
         for (bin, indices) in members.enumerated() {
-            for i in indices { calibrated[i] = calibrations[bin].predict(data.scores[i]) }
+            let calibration = calibrations[bin]
+            var positives = [Double](repeating: 0, count: calibration.values.count), counts = positives
+            for i in indices {
+                let block = calibration.blockIndex(data.scores[i])
+                counts[block] += 1
+                if data.labels[i] { positives[block] += 1 }
+            }
+            for block in calibration.values.indices where counts[block] > 0 {
+                groups.append((calibration.values[block], positives[block], counts[block]))
+            }
         }
-        guard let global = lowestFeasibleThreshold(values: calibrated, labels: data.labels) else {
+        groups.sort { $0.value > $1.value }
+        // Blocks of equal value in different bins are one threshold step.
+        var merged: [(value: Double, positives: Double, count: Double)] = []
+        for group in groups {
+            if let last = merged.last, last.value == group.value {
+                merged[merged.count - 1] = (last.value, last.positives + group.positives, last.count + group.count)
+            } else {
+                merged.append(group)
+            }
+        }
+        guard let global = lowestFeasibleThreshold(groups: merged) else {
             return makePolicy(.mist, data: data, cuts: cuts, thresholds: members.map { _ in .infinity }, calibrations: calibrations)
         }
         let thresholds = calibrations.map { calibration -> Double in
@@ -153,23 +177,30 @@ public struct ThresholdPolicyFitter: Sendable {
         var options: [[(threshold: Double, tp: Double, pp: Double)]] = []
         var calibrations: [IsotonicRegression] = []
         for indices in members {
-            let scores = indices.map { data.scores[$0] }
+            let positiveScores = indices.filter { data.labels[$0] }.map { data.scores[$0] }.radixSorted()
+            let sortedAll = indices.map { data.scores[$0] }.radixSorted()
             let bins = max(1, min(scoreBins, indices.count / minimumBinSize))
-            let scoreCuts = [scores.min() ?? 0] + Self.equalMassCuts(scores, bins: bins)
-            var choices: [(threshold: Double, tp: Double, pp: Double)] = [(.infinity, 0, 0)]
-            for threshold in scoreCuts.reversed() {
-                var tp = 0.0, pp = 0.0
-                for i in indices where data.scores[i] >= threshold {
-                    pp += 1
-                    if data.labels[i] { tp += 1 }
+            let scoreCuts = [sortedAll.first ?? 0] + Self.equalMassCuts(sorted: sortedAll, bins: bins)
+            // Counts at or above each cut by binary search in the sorted scores: O(n log n) once per bin.
+            func countAtOrAbove(_ threshold: Double, in sorted: [Double]) -> Double {
+                var low = 0, high = sorted.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if sorted[middle] < threshold { low = middle + 1 } else { high = middle }
                 }
-                choices.append((threshold, tp, pp))
+                return Double(sorted.count - low)
             }
+            let atOrAbove = scoreCuts.map { (tp: countAtOrAbove($0, in: positiveScores), pp: countAtOrAbove($0, in: sortedAll)) }
+            var choices: [(threshold: Double, tp: Double, pp: Double)] = [(.infinity, 0, 0)]
+            for (threshold, counts) in zip(scoreCuts, atOrAbove).reversed() { choices.append((threshold, counts.tp, counts.pp)) }
             options.append(choices)
-            // Cell positive rates as the recalibrated score (monotone by pooling, like MIST's map).
-            calibrations.append(IsotonicRegression(scores: indices.map { i in
-                scoreCuts.last(where: { $0 <= data.scores[i] }) ?? scoreCuts[0]
-            }, labels: indices.map { data.labels[$0] }))
+            // Cell positive rates as the recalibrated score (monotone by pooling, like MIST's map):
+            // cell c holds the examples in [cut c, cut c + 1).
+            let cells = scoreCuts.indices.map { c -> (score: Double, positives: Double, count: Double) in
+                let next = c + 1 < atOrAbove.count ? atOrAbove[c + 1] : (tp: 0, pp: 0)
+                return (scoreCuts[c], atOrAbove[c].tp - next.tp, atOrAbove[c].pp - next.pp)
+            }
+            calibrations.append(IsotonicRegression(ascendingGroups: cells))
         }
         // dp[K] = (tp, pp, choice per bin) with the most TP (then fewest PP) using K selected score bins.
         var dp: [Int: (tp: Double, pp: Double, picks: [Int])] = [0: (0, 0, [])]

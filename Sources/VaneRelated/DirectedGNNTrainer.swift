@@ -65,14 +65,9 @@ public struct DirectedGNNTrainer: Sendable {
         let (sampler, samplerDescription) = try makeSampler(for: graph)
         var model = DirectedGNN(configuration: configuration, nodeCount: graph.nodeCount, sampler: sampler, generator: &generator)
         let c = configuration
-        let adamSettings = AdamConfiguration(learningRate: c.learningRate)
-        var embeddingOptimisers = model.kinds.map { SparseAdam(rows: graph.nodeCount, columns: $0.dimension, configuration: adamSettings) }
-        let denseSettings = AdamConfiguration(learningRate: c.learningRate, weightDecay: c.weightDecay)
-        var weightOptimisers = model.weights.map { $0.map { Adam(parameterCount: $0.count, configuration: denseSettings) } }
-        var biasOptimisers = model.biases.map { $0.map { Adam(parameterCount: $0.count, configuration: adamSettings) } }
+        var optimiser = TrainingStep(model: model, configuration: c)
 
         let views = GraphViews(graph, kinds: model.kinds)
-        let pairs = c.structure.scorePairs
         var edges = graph.edges
         var scratch = [Int32](repeating: -1, count: graph.nodeCount)
         // Validation: a fixed sample, filtered by everything known at training time.
@@ -99,70 +94,11 @@ public struct DirectedGNNTrainer: Sendable {
             var epochLoss = 0.0
             for batch in 0..<batches {
                 let positives = edges[(batch * batchSize)..<min(edges.count, (batch + 1) * batchSize)]
-                // Scored pairs: positives, uniform negatives, reversed one-way edges.
-                var sources: [Int32] = [], targets: [Int32] = [], labels: [Float] = [], weights: [Float] = []
-                let negativeWeight = c.negativesPerPositive > 0 ? c.negativeWeight / Float(c.negativesPerPositive) : 0
-                for edge in positives {
-                    sources.append(edge.source); targets.append(edge.target); labels.append(1); weights.append(c.positiveWeight)
-                    for _ in 0..<c.negativesPerPositive {
-                        sources.append(edge.source)
-                        targets.append(Int32(generator.nextIndex(below: graph.nodeCount)))
-                        labels.append(0); weights.append(negativeWeight)
-                    }
-                    if c.reverseWeight > 0 && !graph.hasEdge(from: edge.target, to: edge.source) {
-                        sources.append(edge.target); targets.append(edge.source); labels.append(0); weights.append(c.reverseWeight)
-                    }
-                }
-                // Distinct query nodes per kind, and each pair's row in its kind's top level.
-                var queries = [[Int32]](repeating: [], count: model.kinds.count)
-                var sourceRows = [[Int32]](repeating: [], count: model.kinds.count)
-                var targetRows = [[Int32]](repeating: [], count: model.kinds.count)
-                for k in model.kinds.indices {
-                    let asSource = pairs.contains { $0.source == k }, asTarget = pairs.contains { $0.target == k }
-                    func row(_ node: Int32) -> Int32 {
-                        if scratch[Int(node)] < 0 {
-                            scratch[Int(node)] = Int32(queries[k].count)
-                            queries[k].append(node)
-                        }
-                        return scratch[Int(node)]
-                    }
-                    if asSource { sourceRows[k] = sources.map(row) }
-                    if asTarget { targetRows[k] = targets.map(row) }
-                    for node in queries[k] { scratch[Int(node)] = -1 }
-                }
-                let plan = ComputationPlan(queries: queries, layers: c.layers, kinds: model.kinds, views: views,
-                                           sampler: sampler, generator: &generator, scratch: &scratch)
-                let state = model.forward(plan)
-                let top = state.levels[c.layers]
-                var logits = [Float](repeating: 0, count: sources.count)
-                var gathered: [(Matrix, Matrix)] = []
-                for pair in pairs {
-                    let a = RowGather.forward(top[pair.source], indices: sourceRows[pair.source])
-                    let b = RowGather.forward(top[pair.target], indices: targetRows[pair.target])
-                    for (i, value) in RowDot.forward(a, b).enumerated() { logits[i] += value }
-                    gathered.append((a, b))
-                }
-                let scale = Float(sources.count) / Float(positives.count)
-                let loss = BinaryCrossEntropy.loss(logits: logits, labels: labels, weights: weights) * Double(scale)
+                let sampled = TrainingBatch(positives: positives, graph: graph, views: views, kinds: model.kinds, configuration: c,
+                                            sampler: sampler, generator: &generator, scratch: &scratch)
+                let loss = optimiser.step(&model, on: sampled)
                 guard loss.isFinite else {
                     throw RelatedError(.diverged, "training diverged (loss \(loss)) in epoch \(epoch); lower the learning rate (now \(c.learningRate))")
-                }
-                let logitGradient = BinaryCrossEntropy.gradient(logits: logits, labels: labels, weights: weights, scale: scale)
-                var topGradients = model.kinds.indices.map { Matrix(rows: queries[$0].count, columns: model.kinds[$0].dimension) }
-                for (pair, (a, b)) in zip(pairs, gathered) {
-                    let (gradientA, gradientB) = RowDot.backward(outputGradient: logitGradient, a: a, b: b)
-                    SparseRowGradient(indices: sourceRows[pair.source], rowGradients: gradientA).add(into: &topGradients[pair.source])
-                    SparseRowGradient(indices: targetRows[pair.target], rowGradients: gradientB).add(into: &topGradients[pair.target])
-                }
-                let gradients = model.backward(plan, state: state, outputGradients: topGradients)
-                for k in model.kinds.indices {
-                    embeddingOptimisers[k].update(&model.embeddings[k], gradient: gradients.embeddings[k])
-                }
-                for l in 0..<c.layers {
-                    for k in model.kinds.indices {
-                        weightOptimisers[l][k].update(&model.weights[l][k], gradient: gradients.weights[l][k])
-                        biasOptimisers[l][k].update(&model.biases[l][k], gradient: gradients.biases[l][k])
-                    }
                 }
                 epochLoss += loss
                 progress?(.batch(epoch: epoch, batch: batch + 1, batches: batches, loss: loss))

@@ -69,25 +69,30 @@ public struct RelatedItemModel: Sendable {
 
     /// Top-`count` targets of every item, computed in batches of `batchSize` sources (one GEMM each)
     /// on all cores. Returns, per source id, (target id, score) pairs best first.
-    public func recommendAll(count: Int, excludingKnown: Bool = true, batchSize: Int = 512,
+    public func recommendAll(count: Int, excludingKnown: Bool = true, batchSize: Int = 128,
                              progress: (@Sendable (Int) -> Void)? = nil) -> [[(index: Int32, score: Float)]] {
         var results = [[(index: Int32, score: Float)]](repeating: [], count: itemCount)
+        let n = itemCount, width = max(1, batchSize)
+        // One score block reused for every batch: a fresh 128 x N block per batch costs page faults
+        // that, measured here, took longer than the GEMM itself.
+        var block = Matrix(rows: width, columns: n)
         var start = 0
         while start < itemCount {
-            let sources = (start..<min(itemCount, start + batchSize)).map { Int32($0) }
-            let block = scores(forSources: sources)
-            let n = itemCount
-            let partial = results.withUnsafeMutableBufferPointer { buffer in
+            let sources = (start..<min(itemCount, start + width)).map { Int32($0) }
+            let queries = RowGather.forward(sourceEmbeddings, indices: sources)
+            if sources.count < block.rows { block = Matrix(rows: sources.count, columns: n) }
+            MatrixProduct.accumulate(queries, targetEmbeddings, into: &block, transposeB: true, beta: 0)
+            let scores = block
+            results.withUnsafeMutableBufferPointer { buffer in
                 let output = SharedPointer(buffer.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: sources.count) { i in
-                    let row = block.values[(i * n)..<((i + 1) * n)]
+                    let row = scores.values[(i * n)..<((i + 1) * n)]
                     output[Int(sources[i])] = topK(row: row, source: sources[i], count: count,
                                                    excludingKnown: excludingKnown, excluded: [])
                         .map { (index: $0.index, score: $0.score) }
                 }
-                return sources.count
             }
-            start += partial
+            start += sources.count
             progress?(start)
         }
         return results
@@ -97,15 +102,28 @@ public struct RelatedItemModel: Sendable {
                       excluded: Set<Int32>) -> [(score: Float, index: Int32)] {
         var selector = TopKSelector(capacity: count)
         let known = excludingKnown ? graph.outNeighbours(of: source) : []
-        var knownCursor = known.startIndex
-        let base = row.startIndex
-        for target in 0..<itemCount {
-            let id = Int32(target)
-            // Known neighbours are sorted, so one cursor skips them in a single pass.
-            while knownCursor < known.endIndex && known[knownCursor] < id { knownCursor += 1 }
-            if knownCursor < known.endIndex && known[knownCursor] == id { continue }
-            if id == source || excluded.contains(id) { continue }
-            selector.offer(score: row[base + target], index: id)
+        // Targets arrive in increasing index order, so a score at or below the admission score can
+        // never enter: the cheap comparison runs first, the exclusion checks only for the few
+        // candidates that pass it (O(n) compares + O(accepted (log k + log degree))).
+        row.withUnsafeBufferPointer { scores in
+            var admission = selector.admissionScore
+            for target in 0..<scores.count {
+                let score = scores[target]
+                guard score > admission else { continue }
+                let id = Int32(target)
+                if id == source || (!excluded.isEmpty && excluded.contains(id)) { continue }
+                if !known.isEmpty {
+                    // Known out-neighbours are sorted: binary search.
+                    var low = known.startIndex, high = known.endIndex
+                    while low < high {
+                        let middle = (low + high) / 2
+                        if known[middle] < id { low = middle + 1 } else { high = middle }
+                    }
+                    if low < known.endIndex && known[low] == id { continue }
+                }
+                selector.offer(score: score, index: id)
+                admission = selector.admissionScore
+            }
         }
         return selector.sorted()
     }

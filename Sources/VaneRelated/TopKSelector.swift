@@ -16,6 +16,12 @@ public struct TopKSelector: Sendable {
         a.score < b.score || (a.score == b.score && a.index > b.index)
     }
 
+    /// Scores at or below this cannot enter when offered in increasing index order (the heap is
+    /// full and a tie loses to the smaller index already kept); -infinity until full.
+    @inline(__always) public var admissionScore: Float {
+        heap.count < capacity ? -.infinity : heap[0].score
+    }
+
     /// Offers one candidate.
     public mutating func offer(score: Float, index: Int32) {
         guard capacity > 0 else { return }

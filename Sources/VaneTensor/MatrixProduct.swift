@@ -44,7 +44,17 @@ public enum MatrixProduct {
                 c.values.withUnsafeMutableBufferPointer { cBuffer in
                     let aBase = SharedPointer(aBuffer.baseAddress!), bBase = SharedPointer(bBuffer.baseAddress!)
                     let cBase = SharedPointer(cBuffer.baseAddress!)
-                    if workers > 1 && m >= workers * 32 {
+                    if m == 1 && !transposeA && transposeB {
+                        // One query against a tall B (a related-items request): a memory-bound GEMV,
+                        // y = B a, with B's rows split across workers; sgemm with M = 1 runs far slower.
+                        let parts = flops >= parallelFlopThreshold ? workerCount : 1
+                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            let first = n * part / parts, last = n * (part + 1) / parts
+                            guard last > first else { return }
+                            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(last - first), Int32(k), alpha,
+                                        bBase + first * Int(ldb), ldb, aBase.base, 1, beta, cBase + first, 1)
+                        }
+                    } else if workers > 1 && m >= workers * 32 {
                         // Rows of C split across workers; each calls single-threaded sgemm on its block.
                         // Row i of op(A) starts at a + i*lda (no transpose) or a + i (transpose).
                         DispatchQueue.concurrentPerform(iterations: workers) { worker in

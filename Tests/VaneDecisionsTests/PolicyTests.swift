@@ -160,3 +160,14 @@ struct PolicyTests {
         #expect(throws: DecisionError.self) { _ = try ThresholdPolicy.load(path: path + ".missing") }
     }
 }
+
+@Suite("Radix sort")
+struct RadixSortTests {
+    @Test func matchesTheStandardSort() {
+        var generator = SeededGenerator(seed: 9)
+        var values = (0..<5000).map { _ in (generator.nextUnitDouble() - 0.5) * 1e6 }
+        values += [0, -0.0, .infinity, -.infinity, 1e-300, -1e-300, 3, 3, 3]
+        #expect(values.radixSorted() == values.sorted())
+        #expect([2.0, 1.0].radixSorted() == [1.0, 2.0])
+    }
+}

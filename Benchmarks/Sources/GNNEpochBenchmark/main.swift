@@ -1,0 +1,52 @@
+// Times the dual-embedding GNN's training step over batches sampled in advance, and exports the
+// same batches for the PyTorch peer (Benchmarks/gnn_epoch.py). One JSON line on stdout.
+//
+//   GNNEpochBenchmark --edges FILE | --synthetic NODES:EDGES  [--batches N] [--repeats R] [--export FILE]
+import Foundation
+import VaneGraph
+import VaneRelated
+
+func option(_ name: String) -> String? {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
+}
+
+let graph: DirectedGraph
+let label: String
+if let path = option("--edges") {
+    graph = try EdgeListLoader().load(path: path).graph
+    label = (path as NSString).lastPathComponent
+} else if let spec = option("--synthetic"), case let parts = spec.split(separator: ":").compactMap({ Int($0) }), parts.count == 2 {
+    graph = try PowerLawGraphGenerator(nodes: parts[0], edges: parts[1]).generate(seed: 7)
+    label = "synthetic power-law \(parts[0]):\(parts[1])"
+} else {
+    FileHandle.standardError.write("usage: GNNEpochBenchmark --edges FILE | --synthetic NODES:EDGES [--batches N] [--repeats R] [--export FILE]\n".data(using: .utf8)!)
+    exit(2)
+}
+var configuration = DirectedGNNConfiguration()  // dual structure, degree-biased sampling, d = 64, 2 layers
+if let size = option("--batch-size").flatMap(Int.init) { configuration.batchSize = size }
+let batches = try SampledBatches(graph: graph, configuration: configuration, limit: option("--batches").flatMap(Int.init), seed: 1)
+if let path = option("--export") {
+    try batches.safetensors().write(to: URL(fileURLWithPath: path))
+    print("{\"exported\": \"\(path)\", \"batches\": \(batches.count)}")
+    exit(0)
+}
+let repeats = option("--repeats").flatMap(Int.init) ?? 3
+var seconds: [Double] = [], losses: [Double] = []
+for r in 0..<repeats {
+    let (time, loss) = batches.trainOnePass(seed: UInt64(r + 1))
+    seconds.append(time)
+    losses.append(loss)
+}
+print("""
+{"graph": "\(label)", "nodes": \(graph.nodeCount), "edges": \(graph.edgeCount), "batches": \(batches.count), \
+"positives": \(batches.positiveEdges), "sampling_seconds": \(batches.samplingSeconds), "step_seconds": \(seconds), \
+"mean_loss": \(losses), "peak_rss_mb": \(peakResidentMegabytes())}
+""")

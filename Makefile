@@ -25,6 +25,6 @@ demo: build
 test: deps
 	swift test
 
-## Benchmarks against peers in the same run (needs numpy).
+## Benchmarks against peers in the same run (needs torch, numpy, scikit-learn); writes docs/results/performance.md.
 bench: deps
-	python3 Benchmarks/matmul.py
+	Benchmarks/run-all

@@ -98,7 +98,7 @@ public struct StreamReplay: Sendable {
         var pretrained = OnlineLogisticRegression(columnCount: log.features.columnCount, configuration: c.model)
         for _ in 0..<c.model.epochs {
             var order = pretrainRows
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            order.seededShuffle(using: &generator)
             for batchStart in stride(from: 0, to: order.count, by: c.model.batchSize) {
                 let batch = Array(order[batchStart..<min(order.count, batchStart + c.model.batchSize)])
                 pretrained.update(features: log.features, rows: batch, labels: batch.map { log.conversionTimes[$0] <= pretrainEnd ? 1 : 0 },

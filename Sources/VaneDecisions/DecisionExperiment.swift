@@ -66,7 +66,7 @@ public struct DecisionExperiment: Sendable {
         var order = Array(0..<table.rowCount)
         switch settings.split {
         case .random:
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            order.seededShuffle(using: &generator)
         case .time(let column):
             guard case .numeric(let times) = table.columns[try table.columnIndex(named: column)] else {
                 throw DecisionError(.invalidInput, "time split column \"\(column)\" must be numeric")

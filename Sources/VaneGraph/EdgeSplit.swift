@@ -21,9 +21,7 @@ public struct EdgeSplit: Sendable {
         guard edges.count >= 10 else {
             throw GraphError(.tooFewEdges, "a train/validation/test split needs at least 10 edges, the graph has \(edges.count)")
         }
-        for i in stride(from: edges.count - 1, to: 0, by: -1) {
-            edges.swapAt(i, generator.nextIndex(below: i + 1))
-        }
+        edges.seededShuffle(using: &generator)
         var remainingDegree = [Int](repeating: 0, count: graph.nodeCount)
         for edge in edges {
             remainingDegree[Int(edge.source)] += 1

@@ -36,7 +36,7 @@ public struct PowerLawGraphGenerator: Sendable {
             cumulative[i] = total
         }
         var targetRank = Array(0..<Int32(nodes))
-        for i in stride(from: nodes - 1, to: 0, by: -1) { targetRank.swapAt(i, generator.nextIndex(below: i + 1)) }
+        targetRank.seededShuffle(using: &generator)
         func draw() -> Int {
             let u = generator.nextUnitDouble() * total
             var low = 0, high = nodes - 1

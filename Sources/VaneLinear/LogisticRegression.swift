@@ -39,7 +39,7 @@ public struct LogisticRegression: Sendable {
         var model = OnlineLogisticRegression(columnCount: features.columnCount, configuration: configuration)
         var order = Array(0..<features.rowCount)
         for _ in 0..<configuration.epochs {
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            order.seededShuffle(using: &generator)
             for start in stride(from: 0, to: order.count, by: configuration.batchSize) {
                 let batch = Array(order[start..<min(order.count, start + configuration.batchSize)])
                 model.update(features: features, rows: batch, labels: batch.map { labels[$0] ? 1 : 0 },

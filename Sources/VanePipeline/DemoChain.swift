@@ -91,7 +91,7 @@ public struct DemoChain: Sendable {
         // 2. Clicks on recommendations, conversions with delays, delayed-feedback training.
         stage("2/4 conversions: simulating clicks on recommendations and replaying them hour by hour")
         var sources = (0..<Int32(graph.nodeCount)).filter { graph.outDegree(of: $0) > 0 }
-        for i in stride(from: sources.count - 1, to: 0, by: -1) { sources.swapAt(i, generator.nextIndex(below: i + 1)) }
+        sources.seededShuffle(using: &generator)
         let sampled = Array(sources.prefix(c.quick ? 300 : 2000))
         let all = model.recommendAll(count: 10)
         var pairs: [RecommendationClickSimulator.Pair] = []

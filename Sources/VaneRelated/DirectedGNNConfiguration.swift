@@ -60,6 +60,11 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
         min(4096, max(512, trainingEdges / 50))
     }
 
+    /// The batch size training uses: `batchSize` when set, else the automatic one.
+    func effectiveBatchSize(trainingEdges: Int) -> Int {
+        batchSize ?? Self.automaticBatchSize(trainingEdges: trainingEdges)
+    }
+
     public func validate() throws(RelatedError) {
         func fail(_ message: String) -> RelatedError { RelatedError(.invalidConfiguration, message) }
         guard dimension >= 2, dimension <= 4096 else { throw fail("dimension must be in 2...4096, got \(dimension)") }

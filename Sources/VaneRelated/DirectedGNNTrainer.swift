@@ -86,11 +86,11 @@ public struct DirectedGNNTrainer: Sendable {
         report.samplerDescription = samplerDescription
         var best: (mrr: Double, model: DirectedGNN)?
         var epochsWithoutImprovement = 0
-        let batchSize = c.batchSize ?? DirectedGNNConfiguration.automaticBatchSize(trainingEdges: edges.count)
+        let batchSize = c.effectiveBatchSize(trainingEdges: edges.count)
         report.batchSize = batchSize
         let batches = (edges.count + batchSize - 1) / batchSize
         for epoch in 1...c.maximumEpochs {
-            for i in stride(from: edges.count - 1, to: 0, by: -1) { edges.swapAt(i, generator.nextIndex(below: i + 1)) }
+            edges.seededShuffle(using: &generator)
             var epochLoss = 0.0
             for batch in 0..<batches {
                 let positives = edges[(batch * batchSize)..<min(edges.count, (batch + 1) * batchSize)]

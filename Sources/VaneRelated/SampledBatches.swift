@@ -36,8 +36,8 @@ public struct SampledBatches: Sendable {
         let kinds = configuration.structure.kinds(dimension: configuration.dimension)
         let views = GraphViews(graph, kinds: kinds)
         var edges = graph.edges
-        for i in stride(from: edges.count - 1, to: 0, by: -1) { edges.swapAt(i, generator.nextIndex(below: i + 1)) }
-        let batchSize = configuration.batchSize ?? DirectedGNNConfiguration.automaticBatchSize(trainingEdges: edges.count)
+        edges.seededShuffle(using: &generator)
+        let batchSize = configuration.effectiveBatchSize(trainingEdges: edges.count)
         let total = (edges.count + batchSize - 1) / batchSize
         var scratch = [Int32](repeating: -1, count: graph.nodeCount)
         var batches: [TrainingBatch] = []

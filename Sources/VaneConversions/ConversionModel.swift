@@ -53,15 +53,9 @@ public struct ConversionModel: Sendable {
     }
 
     func predict(columns: ArraySlice<Int32>, values: ArraySlice<Float>) -> Prediction {
-        var logit = model.bias, variance = 1 / biasPrecision
-        for (column, value) in zip(columns, values) {
-            let j = Int(column)
-            logit += model.coefficients[j] * value
-            variance += Double(value * value) / coefficientPrecisions[j]
-        }
-        var probability = Double(Sigmoid.value(logit))
-        if method == .fnc { probability = Double(DelayedFeedbackMethod.fncCalibrated(Float(probability))) }
-        return Prediction(probability: probability, uncertainty: variance)
+        let probability = method.servedProbability(Sigmoid.value(model.logit(columns: columns, values: values)))
+        let uncertainty = model.logitVariance(columns: columns, values: values, precisions: (coefficientPrecisions, biasPrecision))
+        return Prediction(probability: Double(probability), uncertainty: uncertainty)
     }
 }
 

@@ -77,6 +77,10 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
     /// Engagement-aware soft label of an observed negative: its flip probability z, clipped.
     public static func engagementSoftLabel(flipProbability z: Float) -> Float { clip(z) }
 
+    /// The probability a model trained by this method serves for its raw prediction p: FNC's
+    /// calibrated p / (1 - p), every other method's p unchanged.
+    public func servedProbability(_ p: Float) -> Float { self == .fnc ? Self.fncCalibrated(p) : p }
+
     /// FNC's served probability p / (1 - p), kept below 1.
     public static func fncCalibrated(_ p: Float) -> Float {
         let q = clip(p)

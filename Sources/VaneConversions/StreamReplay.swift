@@ -144,8 +144,7 @@ public struct StreamReplay: Sendable {
             let evaluation = streams.clicks[s]
             if !evaluation.isEmpty {
                 let predictions = evaluation.map { i -> Double in
-                    let p = model.probability(log.features, row: i)
-                    return Double(method == .fnc ? DelayedFeedbackMethod.fncCalibrated(p) : p)
+                    Double(method.servedProbability(model.probability(log.features, row: i)))
                 }
                 let truth = evaluation.map { log.converts($0, within: c.attributionHours) }
                 let size = Double(evaluation.count)

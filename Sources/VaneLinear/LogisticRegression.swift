@@ -69,6 +69,13 @@ public struct FittedLogisticRegression: Sendable, Equatable {
 
     public func logit(_ features: SparseRowMatrix, row: Int) -> Float { features.dot(row: row, coefficients) + bias }
 
+    /// The logit of one sparse example given as (column, value) pairs. O(nnz).
+    public func logit(columns: some Collection<Int32>, values: some Collection<Float>) -> Float {
+        var total = bias
+        for (column, value) in zip(columns, values) { total += coefficients[Int(column)] * value }
+        return total
+    }
+
     public func probability(_ features: SparseRowMatrix, row: Int) -> Float { Sigmoid.value(logit(features, row: row)) }
 
     /// Diagonal Laplace approximation of the posterior (MacKay 1992): precision of coefficient j is
@@ -93,10 +100,17 @@ public struct FittedLogisticRegression: Sendable, Equatable {
 
     /// Predictive logit variance of a row under the diagonal Laplace posterior.
     public func logitVariance(_ features: SparseRowMatrix, row: Int, precisions: (coefficients: [Double], bias: Double)) -> Double {
+        let range = features.rowOffsets[row]..<features.rowOffsets[row + 1]
+        return logitVariance(columns: features.columnIndices[range], values: features.values[range], precisions: precisions)
+    }
+
+    /// The same for one sparse example given as (column, value) pairs. O(nnz).
+    public func logitVariance(columns: some Collection<Int32>, values: some Collection<Float>,
+                              precisions: (coefficients: [Double], bias: Double)) -> Double {
         var variance = 1 / precisions.bias
-        for j in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-            let x = Double(features.values[j])
-            variance += x * x / precisions.coefficients[Int(features.columnIndices[j])]
+        for (column, value) in zip(columns, values) {
+            let x = Double(value)
+            variance += x * x / precisions.coefficients[Int(column)]
         }
         return variance
     }

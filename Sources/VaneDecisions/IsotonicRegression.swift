@@ -31,14 +31,7 @@ public struct IsotonicRegression: Sendable, Codable, Equatable {
     }
 
     /// Index of the block `score` falls in (the first block below all blocks). O(log blocks).
-    public func blockIndex(_ score: Double) -> Int {
-        var low = 0, high = blockStarts.count
-        while low < high {
-            let middle = (low + high) / 2
-            if blockStarts[middle] <= score { low = middle + 1 } else { high = middle }
-        }
-        return max(0, low - 1)
-    }
+    public func blockIndex(_ score: Double) -> Int { max(0, blockStarts.countAtOrBelow(score) - 1) }
 
     /// The fitted value at `score`: the value of the last block starting at or below it (the first
     /// block's value below all blocks). O(log blocks).

@@ -34,14 +34,7 @@ public struct ThresholdPolicy: Sendable, Codable, Equatable {
     public let fit: FitSummary
 
     /// The uncertainty bin of a value: the number of cuts at or below it. O(log U).
-    public func uncertaintyBin(_ uncertainty: Double) -> Int {
-        var low = 0, high = uncertaintyCuts.count
-        while low < high {
-            let middle = (low + high) / 2
-            if uncertaintyCuts[middle] <= uncertainty { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    public func uncertaintyBin(_ uncertainty: Double) -> Int { uncertaintyCuts.countAtOrBelow(uncertainty) }
 
     /// Accept (true) or reject.
     public func decide(score: Double, uncertainty: Double) -> Bool {

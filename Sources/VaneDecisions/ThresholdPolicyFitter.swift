@@ -115,9 +115,7 @@ public struct ThresholdPolicyFitter: Sendable {
     /// Indices of examples per uncertainty bin.
     func binMembers(_ data: ScoredExamples, cuts: [Double]) -> [[Int]] {
         var members = [[Int]](repeating: [], count: cuts.count + 1)
-        let probe = ThresholdPolicy(kind: .single, targetPrecision: 1, bound: .pointEstimate, uncertaintyCuts: cuts,
-                                    scoreThresholds: [], calibrations: [], fit: .init(examples: 0, precision: 0, recall: 0, reachedTarget: false))
-        for i in 0..<data.count { members[probe.uncertaintyBin(data.uncertainties[i])].append(i) }
+        for i in 0..<data.count { members[cuts.countAtOrBelow(data.uncertainties[i])].append(i) }
         return members
     }
 
@@ -182,15 +180,9 @@ public struct ThresholdPolicyFitter: Sendable {
             let bins = max(1, min(scoreBins, indices.count / minimumBinSize))
             let scoreCuts = [sortedAll.first ?? 0] + Self.equalMassCuts(sorted: sortedAll, bins: bins)
             // Counts at or above each cut by binary search in the sorted scores: O(n log n) once per bin.
-            func countAtOrAbove(_ threshold: Double, in sorted: [Double]) -> Double {
-                var low = 0, high = sorted.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if sorted[middle] < threshold { low = middle + 1 } else { high = middle }
-                }
-                return Double(sorted.count - low)
+            let atOrAbove = scoreCuts.map {
+                (tp: Double(positiveScores.count - positiveScores.countBelow($0)), pp: Double(sortedAll.count - sortedAll.countBelow($0)))
             }
-            let atOrAbove = scoreCuts.map { (tp: countAtOrAbove($0, in: positiveScores), pp: countAtOrAbove($0, in: sortedAll)) }
             var choices: [(threshold: Double, tp: Double, pp: Double)] = [(.infinity, 0, 0)]
             for (threshold, counts) in zip(scoreCuts, atOrAbove).reversed() { choices.append((threshold, counts.tp, counts.pp)) }
             options.append(choices)

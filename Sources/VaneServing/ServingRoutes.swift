@@ -93,17 +93,13 @@ public enum ServingRoutes {
         guard excluded.count <= configuration.maximumExcluded else {
             throw ServingError(.badRequest, "exclude lists \(excluded.count) items; at most \(configuration.maximumExcluded)")
         }
-        guard model.graph.id(of: item) != nil else {
-            throw ServingError(.unknownItem, "unknown item \"\(item)\" (the model knows \(model.itemCount) items)")
-        }
-        if let unknown = excluded.first(where: { model.graph.id(of: $0) == nil }) {
-            throw ServingError(.badRequest, "exclude: unknown item \"\(unknown)\"")
-        }
+        // The model names unknown items itself: the queried one is a 404, one in `exclude` a bad request.
+        do { _ = try model.itemID(item) } catch { throw ServingError(.unknownItem, error.message) }
         do {
             let results = try model.recommend(for: item, count: count, excluding: excluded)
             return RelatedResponse(item: item, modelVersion: models.version, results: results.map { .init(item: $0.item, score: $0.score) })
         } catch {
-            throw ServingError(.badRequest, error.message)
+            throw ServingError(.badRequest, error.code == .unknownItem ? "exclude: \(error.message)" : error.message)
         }
     }
 

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "VaneTabular", targets: ["VaneTabular"]),
         .library(name: "VaneRelated", targets: ["VaneRelated"]),
         .library(name: "VaneLinear", targets: ["VaneLinear"]),
+        .library(name: "VaneNeural", targets: ["VaneNeural"]),
         .library(name: "VaneDecisions", targets: ["VaneDecisions"]),
         .library(name: "VaneConversions", targets: ["VaneConversions"]),
         .library(name: "VanePipeline", targets: ["VanePipeline"]),
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "VaneGraph", dependencies: ["VaneIO", "VaneTensor"]),
         .target(name: "VaneTabular", dependencies: ["VaneIO", "VaneTensor"]),
         .target(name: "VaneLinear", dependencies: ["VaneTensor"]),
+        .target(name: "VaneNeural", dependencies: ["VaneTensor"]),
 
         // Techniques: each depends on the core modules, never on another technique.
         .target(name: "VaneRelated", dependencies: ["VaneTensor", "VaneMetrics", "VaneGraph"]),
@@ -66,6 +68,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "VaneTensorTests", dependencies: ["VaneTensor"]),
+        .testTarget(name: "VaneNeuralTests", dependencies: ["VaneNeural", "VaneTensor"]),
         .testTarget(name: "VaneMetricsTests", dependencies: ["VaneMetrics"]),
         .testTarget(name: "VaneIOTests", dependencies: ["VaneIO"]),
         .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph", "VaneTensor"]),

@@ -49,7 +49,7 @@ let package = Package(
         // The chain: the only library that wires the techniques together.
         .target(name: "VanePipeline", dependencies: ["VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph",
                                                     "VaneLinear", "VaneTabular", "VaneTensor", "VaneMetrics"]),
-        .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular"]),
+        .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular"]),
 
         // HTTP serving: routes, model store, metrics; tested in-process. Kept apart so the library
         // tests of the techniques never wait for the server's dependencies.
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
         .testTarget(name: "VaneConversionsTests", dependencies: ["VaneConversions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
         .testTarget(name: "VanePipelineTests", dependencies: ["VanePipeline", "VaneRelated", "VaneDecisions", "VaneConversions"]),
-        .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
+        .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneNeural", "VaneTensor", "VaneTabular", "VaneIO"]),
         .testTarget(name: "VaneServingTests", dependencies: [
             "VaneServing", "VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph", "VaneTensor", "VaneTabular", "VaneLinear",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

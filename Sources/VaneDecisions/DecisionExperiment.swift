@@ -21,11 +21,13 @@ public struct DecisionExperiment: Sendable {
         /// Keep this fraction of negative *training* rows (differential class sampling); 1 keeps all.
         public var negativeSampling: Double = 1
         public var split: Split = .random
-        public var ensembleMembers = 10
-        public var uncertaintyBins = 4
-        public var scoreBins = 20
+        /// Ensemble size, dropout passes and the models behind the estimator.
+        public var estimatorSettings = EstimatorSettings()
+        /// Uncertainty bins of the 2-D policies; nil chooses among 2, 4, 8 inside validation.
+        public var uncertaintyBins: Int? = nil
+        /// Score bins of EW-DPMT; nil chooses among 10, 20, 40 inside validation.
+        public var scoreBins: Int? = nil
         public var bound: PrecisionBound = .pointEstimate
-        public var model = LogisticRegression.Configuration()
         public init() {}
     }
 
@@ -36,6 +38,8 @@ public struct DecisionExperiment: Sendable {
         public let testRows: Int
         public var policies: [ThresholdPolicy.Kind: [Double: PolicyEvaluation]] = [:]
         public var fitted: [ThresholdPolicy.Kind: [Double: ThresholdPolicy]] = [:]
+        /// The bin counts each 2-D policy used (chosen inside validation unless fixed by settings).
+        public var bins: [ThresholdPolicy.Kind: [Double: ThresholdPolicyFitter.BinCounts]] = [:]
         /// Recall at each target read off the test PR curve: "raw" and each 2-D policy's recalibrated score.
         public var curve: [String: [Double: Double]] = [:]
         public var testExamples: ScoredExamples?
@@ -49,6 +53,8 @@ public struct DecisionExperiment: Sendable {
         guard !settings.precisionTargets.isEmpty, settings.precisionTargets.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
             throw DecisionError(.invalidConfiguration, "precision targets must be in (0, 1], got \(settings.precisionTargets)")
         }
+        if let bins = settings.uncertaintyBins, bins < 1 { throw DecisionError(.invalidConfiguration, "uncertainty bins must be >= 1, got \(bins)") }
+        if let bins = settings.scoreBins, bins < 1 { throw DecisionError(.invalidConfiguration, "score bins must be >= 1, got \(bins)") }
         guard settings.negativeSampling > 0, settings.negativeSampling <= 1 else {
             throw DecisionError(.invalidConfiguration, "negative sampling fraction must be in (0, 1], got \(settings.negativeSampling)")
         }
@@ -89,21 +95,24 @@ public struct DecisionExperiment: Sendable {
         let encoder = TableFeatureEncoder(table: table, excluding: excluded, rows: trainRows)
         let train = try encoder.encode(table, rows: trainRows)
         let heldOut = try encoder.encode(table, rows: validationRows + testRows)
-        let model = try LogisticRegression(configuration: settings.model)
-        let (scores, uncertainties) = try settings.estimator.scoreAndUncertainty(
-            training: train, labels: trainRows.map { labels[$0] }, test: heldOut, model: model,
-            members: settings.ensembleMembers, using: &generator)
-        let all = try ScoredExamples(scores: scores, uncertainties: uncertainties, labels: (validationRows + testRows).map { labels[$0] })
+        let predictions = try settings.estimator.predictions(training: train, labels: trainRows.map { labels[$0] }, test: heldOut,
+                                                             settings: settings.estimatorSettings, using: &generator)
+        let all = try ScoredExamples(scores: predictions.scores, uncertainties: predictions.uncertainties,
+                                     labels: (validationRows + testRows).map { labels[$0] })
         let validation = all.subset(Array(0..<validationRows.count))
         let test = all.subset(Array(validationRows.count..<all.count))
         var outcome = Outcome(rows: table.rowCount, positives: labels.filter { $0 }.count, testRows: test.count)
         outcome.testExamples = test
         for target in settings.precisionTargets {
             let fitter = ThresholdPolicyFitter(targetPrecision: target, bound: settings.bound,
-                                               uncertaintyBins: settings.uncertaintyBins, scoreBins: settings.scoreBins)
+                                               uncertaintyBins: settings.uncertaintyBins ?? 4, scoreBins: settings.scoreBins ?? 20)
             outcome.curve["raw", default: [:]][target] = PolicyEvaluation.curveRecall(values: test.scores, labels: test.labels, precision: target)
             for kind in ThresholdPolicy.Kind.allCases {
-                let policy = try fitter.fit(kind, on: validation)
+                let (policy, bins) = try fitter.fitChoosingBins(
+                    kind, on: validation,
+                    uncertaintyCandidates: settings.uncertaintyBins.map { [$0] } ?? [2, 4, 8],
+                    scoreCandidates: settings.scoreBins.map { [$0] } ?? [10, 20, 40], using: &generator)
+                if kind != .single { outcome.bins[kind, default: [:]][target] = bins }
                 outcome.policies[kind, default: [:]][target] = PolicyEvaluation(policy: policy, on: test)
                 outcome.fitted[kind, default: [:]][target] = policy
                 if kind != .single {

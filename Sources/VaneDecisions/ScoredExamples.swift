@@ -4,7 +4,9 @@ public struct ScoredExamples: Sendable {
     public let uncertainties: [Double]
     public let labels: [Bool]
 
-    /// Checks lengths and finiteness; the error names the first bad row (0-based).
+    /// Checks lengths and finiteness; the error names the first bad row (0-based). Uncertainties may
+    /// be any finite monotone measure, negative ones included (a Beta's differential entropy is <= 0):
+    /// policies use only their order.
     public init(scores: [Double], uncertainties: [Double], labels: [Bool]) throws(DecisionError) {
         guard scores.count == uncertainties.count, scores.count == labels.count else {
             throw DecisionError(.invalidInput, "scores (\(scores.count)), uncertainties (\(uncertainties.count)) and labels (\(labels.count)) differ in length")
@@ -13,8 +15,8 @@ public struct ScoredExamples: Sendable {
         if let bad = scores.firstIndex(where: { !$0.isFinite }) {
             throw DecisionError(.invalidInput, "score of row \(bad) is \(scores[bad]); scores must be finite")
         }
-        if let bad = uncertainties.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-            throw DecisionError(.invalidInput, "uncertainty of row \(bad) is \(uncertainties[bad]); uncertainties must be finite and >= 0")
+        if let bad = uncertainties.firstIndex(where: { !$0.isFinite }) {
+            throw DecisionError(.invalidInput, "uncertainty of row \(bad) is \(uncertainties[bad]); uncertainties must be finite")
         }
         self.scores = scores
         self.uncertainties = uncertainties

@@ -30,7 +30,7 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     @Option(help: "Value of the label column that means positive.")
     var positive: String
 
-    @Option(help: "Uncertainty estimator: ensemble (bootstrap, 10 members) or laplace.")
+    @Option(help: "Uncertainty estimator: ensemble (10 bootstrap logistic regressions; variance), dropout (MLP, 30 Monte Carlo dropout passes; variance), laplace (diagonal Laplace logistic regression; logit variance) or posterior (MLP with a Beta head; differential entropy).")
     var estimator = "ensemble"
 
     @Option(help: "Comma-separated precision targets.")
@@ -42,8 +42,11 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     @Option(help: "random, or time:COLUMN to train on the earliest rows and test on the latest.")
     var split = "random"
 
-    @Option(name: .customLong("uncertainty-bins"), help: "Uncertainty bins of the 2-D policies.")
-    var uncertaintyBins = 4
+    @Option(name: .customLong("uncertainty-bins"), help: "Uncertainty bins of the 2-D policies: a number, or auto to choose among 2, 4, 8 by cross-validation inside the validation split.")
+    var uncertaintyBins = "auto"
+
+    @Option(name: .customLong("score-bins"), help: "Score bins per uncertainty bin of EW-DPMT: a number, or auto to choose among 10, 20, 40 inside validation.")
+    var scoreBins = "auto"
 
     @Option(help: "Require a Wilson lower confidence bound on precision at this level (e.g. 0.95) instead of the point estimate.")
     var confidence: Double?
@@ -65,7 +68,8 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
             return value
         }
         settings.negativeSampling = downsampleNegatives
-        settings.uncertaintyBins = uncertaintyBins
+        settings.uncertaintyBins = try Self.binCount(uncertaintyBins, option: "--uncertainty-bins")
+        settings.scoreBins = try Self.binCount(scoreBins, option: "--score-bins")
         if let confidence { settings.bound = .wilson(confidence: confidence) }
         if split == "random" {
             settings.split = .random
@@ -92,6 +96,22 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
                                curve, kind == .single ? " (raw score)" : ""))
             }
         }
+        for kind in [ThresholdPolicy.Kind.ewDPMT, .mist] {
+            let chosen = settings.precisionTargets.map { target -> String in
+                let bins = outcome.bins[kind]![target]!
+                return String(format: "%g", target) + ": " + (kind == .mist ? "\(bins.uncertaintyBins)" : "\(bins.uncertaintyBins)x\(bins.scoreBins)")
+            }
+            print("\(kind.rawValue) bins (uncertainty\(kind == .mist ? "" : " x score")) by target: \(chosen.joined(separator: ", "))")
+        }
+    }
+}
+
+extension ThresholdsEvaluateCommand {
+    /// Parses a bin-count option: "auto" (nil) or a positive integer.
+    static func binCount(_ text: String, option: String) throws -> Int? {
+        if text == "auto" { return nil }
+        guard let value = Int(text), value >= 1 else { throw ValidationError("\(option) must be auto or a positive integer, got \(text)") }
+        return value
     }
 }
 
@@ -109,7 +129,9 @@ struct ThresholdsEvaluationOutput: Encodable {
     let estimator: String
     let policies: [String: [String: Result]]
     let curve: [String: [String: Double]]
-    enum CodingKeys: String, CodingKey { case rows, positives, testRows = "test_rows", estimator, policies, curve }
+    /// Per 2-D policy and target: [uncertainty bins, score bins] used.
+    let bins: [String: [String: [Int]]]
+    enum CodingKeys: String, CodingKey { case rows, positives, testRows = "test_rows", estimator, policies, curve, bins }
 
     init(outcome: DecisionExperiment.Outcome, estimator: String, targets: [Double]) {
         rows = outcome.rows
@@ -126,6 +148,9 @@ struct ThresholdsEvaluationOutput: Encodable {
             }
         }
         self.policies = policies
+        bins = Dictionary(uniqueKeysWithValues: outcome.bins.map { kind, byTarget in
+            (kind.rawValue, Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), [$0.value.uncertaintyBins, $0.value.scoreBins]) }))
+        })
         curve = outcome.curve.mapValues { byTarget in Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), $0.value) }) }
     }
 }

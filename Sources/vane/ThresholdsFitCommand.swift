@@ -11,7 +11,7 @@ struct ScoreColumns: ParsableArguments {
     @Option(name: .customLong("score-column"), help: "Column holding the model score.")
     var scoreColumn = "score"
 
-    @Option(name: .customLong("uncertainty-column"), help: "Column holding the score's uncertainty (any monotone measure, >= 0).")
+    @Option(name: .customLong("uncertainty-column"), help: "Column holding the score's uncertainty (any finite monotone measure: higher means less certain).")
     var uncertaintyColumn = "uncertainty"
 
     func numbers(_ table: Table, _ column: String) throws -> [Double] {

@@ -1,5 +1,7 @@
 import Testing
+import VaneDecisions
 import VaneLinear
+import VaneNeural
 import VaneTensor
 
 @Suite("Uncertainty estimators")
@@ -13,17 +15,74 @@ struct EstimatorTests {
         // Full-batch training so the shuffled order cannot make members differ.
         var configuration = LogisticRegression.Configuration()
         configuration.batchSize = 1000
-        let (_, uncertainties) = try UncertaintyEstimator.ensemble.scoreAndUncertainty(
-            training: features, labels: labels, test: features, model: LogisticRegression(configuration: configuration),
-            members: 5, using: &generator)
+        var settings = EstimatorSettings()
+        settings.linear = configuration
+        settings.members = 5
+        let uncertainties = try UncertaintyEstimator.ensemble.predictions(
+            training: features, labels: labels, test: features, settings: settings, using: &generator).uncertainties
         // Bootstrap resamples of identical rows differ only in label mix, so check the feature-free case too.
         #expect(uncertainties.allSatisfy { $0 >= 0 })
         var constant = SparseRowMatrix(columnCount: 1)
         for _ in 0..<40 { constant.appendRow(columns: [0], values: [1]) }
-        let (_, agreeing) = try UncertaintyEstimator.ensemble.scoreAndUncertainty(
-            training: constant, labels: Array(repeating: true, count: 40), test: constant,
-            model: LogisticRegression(configuration: configuration), members: 4, using: &generator)
+        settings.members = 4
+        let agreeing = try UncertaintyEstimator.ensemble.predictions(
+            training: constant, labels: Array(repeating: true, count: 40), test: constant, settings: settings, using: &generator).uncertainties
         #expect(agreeing.allSatisfy { $0 < 1e-12 })
+    }
+
+    /// Rows of a frequent and a rare one-hot ID with a numeric column; each ID has its own rate.
+    static func sparseIDs() -> (SparseRowMatrix, [Bool]) {
+        var features = SparseRowMatrix(columnCount: 41)
+        var labels: [Bool] = []
+        var generator = SeededGenerator(seed: 11)
+        for i in 0..<2000 {
+            let id = i % 40 == 0 ? 20 + (i / 40) % 20 : generator.nextIndex(below: 20)
+            features.appendRow(columns: [Int32(id), 40], values: [1, Float(generator.nextGaussian())])
+            labels.append(generator.nextUnitDouble() < (id % 2 == 0 ? 0.6 : 0.15))
+        }
+        return (features, labels)
+    }
+
+    @Test(arguments: [UncertaintyEstimator.dropout, .posterior])
+    func networkEstimatorsAreSeededAndWellFormed(estimator: UncertaintyEstimator) throws {
+        let (features, labels) = Self.sparseIDs()
+        var settings = EstimatorSettings()
+        settings.network.epochs = 3
+        settings.dropoutPasses = 8
+        var first = SeededGenerator(seed: 3), second = SeededGenerator(seed: 3)
+        let predictions = try estimator.predictions(training: features, labels: labels, test: features, settings: settings, using: &first)
+        #expect(predictions == (try estimator.predictions(training: features, labels: labels, test: features, settings: settings, using: &second)))
+        #expect(predictions.scores.allSatisfy { $0 > 0 && $0 < 1 })
+        switch estimator {
+        case .dropout:
+            let nonNegative = predictions.uncertainties.allSatisfy { $0 >= 0 }, somePositive = predictions.uncertainties.contains { $0 > 0 }
+            #expect(nonNegative && somePositive)
+        default:
+            let atMostZero = predictions.uncertainties.allSatisfy { $0 <= 1e-12 }  // Beta entropy is at most 0
+            #expect(atMostZero)
+        }
+        // Posterior head: rows of rare IDs (every 40th row) are, on average, the more uncertain ones.
+        // (Monte Carlo dropout does not show this here: its spread comes from the dense layers, not
+        // from how often an ID was seen; decisions.md measures what that costs.)
+        guard estimator == .posterior else { return }
+        let rare = stride(from: 0, to: 2000, by: 40).map { predictions.uncertainties[$0] }
+        let common = (0..<2000).filter { $0 % 40 != 0 }.map { predictions.uncertainties[$0] }
+        let rareMean: Double = rare.reduce(0, +) / Double(rare.count)
+        let commonMean: Double = common.reduce(0, +) / Double(common.count)
+        #expect(rareMean > commonMean)
+    }
+
+    @Test func estimatorSettingsAreValidated() {
+        var settings = EstimatorSettings()
+        settings.members = 1
+        let (features, labels) = Self.sparseIDs()
+        var generator = SeededGenerator(seed: 1)
+        #expect { try UncertaintyEstimator.ensemble.predictions(training: features, labels: labels, test: features, settings: settings, using: &generator) }
+            throws: { ($0 as? DecisionError)?.code == .invalidConfiguration }
+        settings = EstimatorSettings()
+        settings.network.dropoutRate = 0
+        #expect { try UncertaintyEstimator.dropout.predictions(training: features, labels: labels, test: features, settings: settings, using: &generator) }
+            throws: { ($0 as? DecisionError)?.code == .invalidConfiguration && "\($0)".contains("dropout rate") }
     }
 
     @Test func laplaceVarianceShrinksAsAFeatureIsSeenMore() throws {

@@ -136,6 +136,31 @@ struct PolicyTests {
         #expect(middle.mist.recall > middle.single.recall * 1.1, "\(middle)")
     }
 
+    @Test func binCountsAreChosenInsideValidation() throws {
+        let validation = premiseExamples(count: 8_000, seed: 3), test = premiseExamples(count: 20_000, seed: 4)
+        let fitter = ThresholdPolicyFitter(targetPrecision: 0.6)
+        var generator = SeededGenerator(seed: 1)
+        // One candidate: the same policy as fitting those counts directly.
+        let fixed = try fitter.fitChoosingBins(.ewDPMT, on: validation, uncertaintyCandidates: [3], scoreCandidates: [15], using: &generator)
+        var direct = fitter
+        direct.uncertaintyBins = 3
+        direct.scoreBins = 15
+        #expect(fixed.policy == (try direct.fit(.ewDPMT, on: validation)))
+        #expect(fixed.bins == .init(uncertaintyBins: 3, scoreBins: 15))
+        // Several: the choice is one of them, seeded, and (the premise holding) MIST with the chosen
+        // count beats the single threshold on fresh data.
+        var first = SeededGenerator(seed: 2), second = SeededGenerator(seed: 2)
+        let chosen = try fitter.fitChoosingBins(.mist, on: validation, using: &first)
+        #expect(chosen.policy == (try fitter.fitChoosingBins(.mist, on: validation, using: &second)).policy)
+        #expect([2, 4, 8].contains(chosen.bins.uncertaintyBins))
+        let mist = PolicyEvaluation(policy: chosen.policy, on: test)
+        let single = PolicyEvaluation(policy: try fitter.fit(.single, on: validation), on: test)
+        #expect(mist.meetsTarget && mist.recall > single.recall, "mist \(mist), single \(single)")
+        #expect { try fitter.fitChoosingBins(.mist, on: validation, uncertaintyCandidates: [], using: &generator) } throws: {
+            ($0 as? DecisionError)?.code == .invalidConfiguration
+        }
+    }
+
     @Test func unreachableTargetAcceptsNothingAndSaysSo() throws {
         let data = try ScoredExamples(scores: [0.1, 0.2, 0.3, 0.4], uncertainties: [0, 0, 0, 0], labels: [true, false, false, false])
         let policy = try ThresholdPolicyFitter(targetPrecision: 0.99, minimumBinSize: 1).fit(.mist, on: data)
@@ -147,7 +172,9 @@ struct PolicyTests {
         #expect { _ = try ScoredExamples(scores: [0.1, .nan], uncertainties: [0, 0], labels: [true, false]) } throws: {
             ($0 as? DecisionError)?.code == .invalidInput && "\($0)".contains("row 1")
         }
-        #expect(throws: DecisionError.self) { _ = try ScoredExamples(scores: [0.1], uncertainties: [-1], labels: [true]) }
+        #expect { _ = try ScoredExamples(scores: [0.1, 0.2], uncertainties: [-1, .infinity], labels: [true, false]) } throws: {
+            "\($0)".contains("uncertainty of row 1")  // negative is a valid measure (Beta entropy); infinity is not
+        }
         #expect(throws: DecisionError.self) { _ = try ThresholdPolicyFitter(targetPrecision: 1.5).validate() }
     }
 

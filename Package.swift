@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "VaneTensor", targets: ["VaneTensor"]),
         .library(name: "VaneMetrics", targets: ["VaneMetrics"]),
         .library(name: "VaneIO", targets: ["VaneIO"]),
+        .library(name: "VaneCharts", targets: ["VaneCharts"]),
         .library(name: "VaneGraph", targets: ["VaneGraph"]),
         .library(name: "VaneTabular", targets: ["VaneTabular"]),
         .library(name: "VaneRelated", targets: ["VaneRelated"]),
@@ -38,6 +39,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "VaneMetrics"),
         .target(name: "VaneIO", dependencies: ["CZlib"]),
+        .target(name: "VaneCharts"),
         .target(name: "VaneGraph", dependencies: ["VaneIO", "VaneTensor"]),
         .target(name: "VaneTabular", dependencies: ["VaneIO", "VaneTensor"]),
         .target(name: "VaneLinear", dependencies: ["VaneTensor"]),
@@ -47,9 +49,9 @@ let package = Package(
         .target(name: "VaneRelated", dependencies: ["VaneTensor", "VaneMetrics", "VaneGraph"]),
         .target(name: "VaneConversions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular", "VaneIO"]),
         // The chain: the only library that wires the techniques together.
-        .target(name: "VanePipeline", dependencies: ["VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph",
+        .target(name: "VanePipeline", dependencies: ["VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph", "VaneCharts",
                                                     "VaneLinear", "VaneTabular", "VaneTensor", "VaneMetrics"]),
-        .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular"]),
+        .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneCharts"]),
 
         // HTTP serving: routes, model store, metrics; tested in-process. Kept apart so the library
         // tests of the techniques never wait for the server's dependencies.

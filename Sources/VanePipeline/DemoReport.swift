@@ -1,4 +1,5 @@
 import Foundation
+import VaneCharts
 import VaneConversions
 import VaneDecisions
 import VaneMetrics
@@ -65,24 +66,9 @@ public enum DemoReport {
                 body += "<div class=\"row\">" + SVGChart.lines([("raw score", curve(test.scores)), ("MIST recalibrated", curve(recalibrated))],
                                                                 xLabel: "recall", yLabel: "precision", title: "Precision-recall on the test window")
                 // The 2-D decision boundary: positive rate per (uncertainty bin, score decile) on test.
-                let bins = mist.uncertaintyCuts.count + 1
-                let sortedScores = test.scores.sorted()
-                let deciles = (1..<10).map { sortedScores[$0 * sortedScores.count / 10] }
-                func decile(_ s: Double) -> Int { deciles.filter { $0 <= s }.count }
-                var positives = [[Double]](repeating: [Double](repeating: 0, count: 10), count: bins), counts = positives
-                var acceptedCount = [[Int]](repeating: [Int](repeating: 0, count: 10), count: bins)
-                for i in 0..<test.count {
-                    let b = mist.uncertaintyBin(test.uncertainties[i]), d = decile(test.scores[i])
-                    counts[b][d] += 1
-                    if test.labels[i] { positives[b][d] += 1 }
-                    if mist.decide(score: test.scores[i], uncertainty: test.uncertainties[i]) { acceptedCount[b][d] += 1 }
-                }
-                let rates = (0..<bins).map { b in (0..<10).map { d in counts[b][d] > 0 ? positives[b][d] / counts[b][d] : nil } }
-                let accepted = (0..<bins).map { b in (0..<10).map { d in counts[b][d] > 0 && Double(acceptedCount[b][d]) >= counts[b][d] / 2 } }
-                body += SVGChart.heatMap(values: rates, accepted: accepted,
-                                         rowLabels: (0..<bins).map { $0 == 0 ? "least uncertain" : ($0 == bins - 1 ? "most uncertain" : "uncertainty \($0 + 1)") },
-                                         columnLabels: (1...10).map { "d\($0)" },
-                                         title: "Observed conversion rate, uncertainty x score (test), target \(number(outcome.decisionTarget, 2))") + "</div>"
+                body += DecisionMap(policy: mist, examples: test).svg(
+                    title: "Observed conversion rate, uncertainty x score (test), target \(number(outcome.decisionTarget, 2))",
+                    policyName: "the MIST policy") + "</div>"
                 // End to end.
                 let accept = (0..<test.count).filter { mist.decide(score: test.scores[$0], uncertainty: test.uncertainties[$0]) }
                 let singleAccept = decisions.fitted[.single]![outcome.decisionTarget]!

@@ -54,6 +54,9 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the split, resampling and training.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("Write SVG plots of the test split here: premise.svg (positive rate vs uncertainty within score bands) and boundary-POLICY-TARGET.svg (positive rate per uncertainty x score cell, accepted cells outlined).", valueName: "directory"))
+    var plots: String?
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -81,6 +84,7 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         let table = try CSVTableLoader().load(path: data)
         let experiment = try DecisionExperiment(table: table, labelColumn: label, positive: positive, settings: settings)
         let outcome = try experiment.run(seed: seed)
+        if let plots { try writePlots(outcome, to: plots, targets: settings.precisionTargets) }
         if json {
             try printJSON(ThresholdsEvaluationOutput(outcome: outcome, estimator: estimator, targets: settings.precisionTargets))
             return
@@ -107,6 +111,31 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
 }
 
 extension ThresholdsEvaluateCommand {
+    /// Writes the premise plot and one decision map per 2-D policy and target; each file is written
+    /// whole (atomically) or not at all.
+    func writePlots(_ outcome: DecisionExperiment.Outcome, to directory: String, targets: [Double]) throws {
+        guard let test = outcome.testExamples else { return }
+        let folder = URL(fileURLWithPath: directory)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let premise = PremiseCurves(examples: test).svg(title: "Positive rate vs uncertainty at similar scores (\(estimator), test split)")
+            try Data(premise.utf8).write(to: folder.appendingPathComponent("premise.svg"), options: .atomic)
+            for kind in [ThresholdPolicy.Kind.ewDPMT, .mist] {
+                for target in targets {
+                    guard let policy = outcome.fitted[kind]?[target] else { continue }
+                    let name = "boundary-\(kind.rawValue)-\(String(format: "%g", target)).svg"
+                    let svg = DecisionMap(policy: policy, examples: test).svg(
+                        title: "Test positive rate, uncertainty x score; \(kind.rawValue) at precision \(String(format: "%g", target))",
+                        policyName: kind.rawValue)
+                    try Data(svg.utf8).write(to: folder.appendingPathComponent(name), options: .atomic)
+                }
+            }
+        } catch {
+            throw ValidationError("--plots \(directory): cannot write plots: \(error.localizedDescription)")
+        }
+        FileHandle.standardError.write(Data("wrote plots to \(directory)\n".utf8))
+    }
+
     /// Parses a bin-count option: "auto" (nil) or a positive integer.
     static func binCount(_ text: String, option: String) throws -> Int? {
         if text == "auto" { return nil }

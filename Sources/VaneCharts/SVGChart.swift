@@ -1,15 +1,17 @@
 import Foundation
 
-/// Small inline-SVG charts for the self-contained HTML report (no scripts, no network).
-enum SVGChart {
-    static func escape(_ text: String) -> String {
+/// Small self-contained SVG charts (no scripts, no fonts, no network) for reports and files a person
+/// opens in a browser. Each function returns one `<svg>` element as text.
+public enum SVGChart {
+    /// Escapes text for XML content and attributes.
+    public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
-    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
+    public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
 
     /// Grouped bars: one group per category, one bar per series; values in [0, maximum].
-    static func groupedBars(categories: [String], series: [(name: String, values: [Double])], maximum: Double, title: String) -> String {
+    public static func groupedBars(categories: [String], series: [(name: String, values: [Double])], maximum: Double, title: String) -> String {
         let width = 560.0, height = 260.0, left = 44.0, bottom = 40.0, top = 28.0
         let plotWidth = width - left - 12, plotHeight = height - top - bottom
         let groupWidth = plotWidth / Double(max(1, categories.count))
@@ -36,7 +38,7 @@ enum SVGChart {
     }
 
     /// Line plot of (x, y) series on [0, 1] x [0, 1], e.g. precision-recall curves.
-    static func lines(_ series: [(name: String, points: [(Double, Double)])], xLabel: String, yLabel: String, title: String) -> String {
+    public static func lines(_ series: [(name: String, points: [(Double, Double)])], xLabel: String, yLabel: String, title: String) -> String {
         let width = 420.0, height = 320.0, left = 46.0, bottom = 44.0, top = 28.0
         let plotWidth = width - left - 16, plotHeight = height - top - bottom
         func x(_ v: Double) -> Double { left + plotWidth * min(max(v, 0), 1) }
@@ -59,8 +61,9 @@ enum SVGChart {
     }
 
     /// A heat map of cells (rows = uncertainty bins, columns = score bins) with values in [0, 1];
-    /// cells marked `accepted` get a thick outline (the decision region).
-    static func heatMap(values: [[Double?]], accepted: [[Bool]], rowLabels: [String], columnLabels: [String], title: String) -> String {
+    /// cells marked `accepted` get a thick red outline (the decision region), explained by `caption`.
+    public static func heatMap(values: [[Double?]], accepted: [[Bool]], rowLabels: [String], columnLabels: [String], title: String,
+                               caption: String = "score decile (left = low) → ; red outline: accepted") -> String {
         let cell = 34.0, left = 120.0, top = 30.0
         let width = left + cell * Double(columnLabels.count) + 20, height = top + cell * Double(rowLabels.count) + 60
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\"><title>\(escape(title))</title>"
@@ -73,13 +76,14 @@ enum SVGChart {
                 let fill = value == nil ? "#f4f4f4" : "rgb(\(shade),\(shade),255)"
                 let stroke = accepted[r][k] ? "stroke=\"#d62728\" stroke-width=\"3\"" : "stroke=\"#fff\""
                 svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\" \(stroke)><title>\(value.map { String(format: "positive rate %.3f", $0) } ?? "no examples")</title></rect>"
-                if let value { svg += "<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 3)\" font-size=\"8\" text-anchor=\"middle\">\(String(format: "%.2f", value))</text>" }
+                // Light text on dark cells so the value stays readable.
+                if let value { svg += "<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 3)\" font-size=\"8\" text-anchor=\"middle\" fill=\"\(value > 0.55 ? "#fff" : "#000")\">\(String(format: "%.2f", value))</text>" }
             }
         }
         for (k, label) in columnLabels.enumerated() where k % 2 == 0 {
             svg += "<text x=\"\(left + cell * Double(k) + cell / 2)\" y=\"\(top + cell * Double(rowLabels.count) + 14)\" font-size=\"9\" text-anchor=\"middle\">\(escape(label))</text>"
         }
-        svg += "<text x=\"\(left)\" y=\"\(height - 14)\" font-size=\"11\">score decile (left = low) → ; red outline: accepted by the MIST policy</text>"
+        svg += "<text x=\"\(left)\" y=\"\(height - 14)\" font-size=\"11\">\(escape(caption))</text>"
         return svg + "</svg>"
     }
 }

@@ -49,11 +49,15 @@ public struct ClickLog: Sendable {
 
     /// Reads a log; errors name the file, line and column.
     public static func load(path: String, format: Format, hashBuckets: Int = 1 << 18) throws -> ClickLog {
+        try fromTable(loadTable(path: path, format: format), hashBuckets: hashBuckets, timeScale: format == .criteo ? 1.0 / 3600 : 1)
+    }
+
+    /// Reads a log as a raw table with Vane's column names, for tools that want the columns rather
+    /// than encoded features (Criteo: click_time and conversion_time in seconds, int1-8, cat1-9).
+    public static func loadTable(path: String, format: Format) throws -> Table {
         switch format {
-        case .vane:
-            return try fromTable(CSVTableLoader().load(path: path), hashBuckets: hashBuckets)
-        case .criteo:
-            return try fromTable(criteoTable(TextFile(path: path)), hashBuckets: hashBuckets, timeScale: 1.0 / 3600)
+        case .vane: try CSVTableLoader().load(path: path)
+        case .criteo: try criteoTable(TextFile(path: path))
         }
     }
 

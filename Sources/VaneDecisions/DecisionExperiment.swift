@@ -21,6 +21,8 @@ public struct DecisionExperiment: Sendable {
         /// Keep this fraction of negative *training* rows (differential class sampling); 1 keeps all.
         public var negativeSampling: Double = 1
         public var split: Split = .random
+        /// Columns never used as features (ids, or facts known only after the decision).
+        public var ignoredColumns: Set<String> = []
         /// Ensemble size, dropout passes and the models behind the estimator.
         public var estimatorSettings = EstimatorSettings()
         /// Uncertainty bins of the 2-D policies; nil chooses among 2, 4, 8 inside validation.
@@ -62,6 +64,9 @@ public struct DecisionExperiment: Sendable {
         self.labels = try table.binaryLabels(column: labelColumn, positive: positive)
         self.settings = settings
         self.labelColumn = labelColumn
+        for name in settings.ignoredColumns.sorted() where !table.columnNames.contains(name) {
+            throw DecisionError(.invalidInput, "\(table.source): cannot ignore column \"\(name)\": no such column; columns are \(table.columnNames.joined(separator: ", "))")
+        }
         guard table.rowCount >= 100 else { throw DecisionError(.invalidInput, "\(table.source): need at least 100 rows, found \(table.rowCount)") }
     }
 
@@ -90,7 +95,7 @@ public struct DecisionExperiment: Sendable {
             trainRows = trainRows.filter { labels[$0] || generator.nextUnitDouble() < settings.negativeSampling }
         }
         // The label is never a feature, nor is the time column of a time split.
-        var excluded: Set<String> = [labelColumn]
+        var excluded: Set<String> = settings.ignoredColumns.union([labelColumn])
         if case .time(let column) = settings.split { excluded.insert(column) }
         let encoder = TableFeatureEncoder(table: table, excluding: excluded, rows: trainRows)
         let train = try encoder.encode(table, rows: trainRows)

@@ -40,10 +40,21 @@ public struct Table: Sendable {
         return index
     }
 
-    /// A binary label: true where the column's text equals `positive` (numbers compare by value).
-    /// Fails when the column has a value other than `positive` and one other class.
+    /// The `positive` value of `binaryLabels` meaning "any non-missing value".
+    public static let anyValue = "*"
+
+    /// A binary label: true where the column's text equals `positive` (numbers compare by value), or
+    /// with `positive` = `Table.anyValue` ("*") where the column holds any value at all. Otherwise
+    /// fails when the column has a value other than `positive` and one other class.
     public func binaryLabels(column name: String, positive: String) throws(InputError) -> [Bool] {
         let index = try columnIndex(named: name)
+        if positive == Self.anyValue {
+            // Positive where the column holds any value: e.g. a conversion time means "converted".
+            switch columns[index] {
+            case .numeric(let values): return values.map { !$0.isNaN }
+            case .categorical(let codes, let levels): return codes.map { !levels[Int($0)].isEmpty }
+            }
+        }
         switch columns[index] {
         case .categorical(let codes, let levels):
             guard let positiveCode = levels.firstIndex(of: positive) else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaneConversions
 import VaneDecisions
 import VaneLinear
 import VaneTabular
@@ -10,24 +11,29 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Compare a single score threshold with per-uncertainty thresholds (EW-DPMT, MIST) on a labelled CSV.",
         discussion: """
-        Rows are split 60/20/20 (train/validation/test; random, or by a time column). A logistic model
-        with an uncertainty estimator is trained on train; each policy is fitted on validation to
-        maximise recall at precision >= target; the test split reports recall AND the precision the
-        policy achieved (a gain counts only where both policies meet the target within 0.01), and recall
-        read off the test precision-recall curve of each recalibrated score versus the raw score.
+        Rows are split 60/20/20 (train/validation/test; random, or by a time column). A model with an uncertainty estimator is trained on train (logistic regression for ensemble and laplace, a sparse MLP for dropout and posterior; categorical columns are hashed, so high-cardinality IDs are fine). Each policy is fitted on validation to maximise recall at precision >= target, with bin counts chosen by cross-validation inside validation unless given. The test split reports recall AND the precision the policy achieved (a gain counts only where both policies meet the target within 0.01), and recall read off the test precision-recall curve of each recalibrated score versus the raw score.
 
-        Example:
+        Examples:
           vane thresholds evaluate --data ../shared/data/adult.csv.gz --label income --positive '>50K' --json
+          vane conversions simulate --out clicks.csv --clicks 200000
+          vane thresholds evaluate --data clicks.csv --label conversion_time --positive '*' \\
+            --ignore click_id,cart_time,views --split time:click_time --downsample-negatives 0.1 --estimator laplace
         """
     )
 
-    @Option(help: "CSV with a header (gzip accepted).")
+    @Option(help: "CSV with a header (gzip accepted), or a Criteo Conversion Logs data.txt with --format criteo.")
     var data: String
+
+    @Option(help: "csv, or criteo (columns click_time, conversion_time, int1-8, cat1-9; e.g. --label conversion_time --positive '*' --split time:click_time).")
+    var format = "csv"
+
+    @Option(help: "Comma-separated columns never used as features (ids; facts known only after the decision, such as cart_time).")
+    var ignore = ""
 
     @Option(help: "Label column.")
     var label: String
 
-    @Option(help: "Value of the label column that means positive.")
+    @Option(help: "Value of the label column that means positive; '*' means any non-empty value (a conversion time: converted).")
     var positive: String
 
     @Option(help: "Uncertainty estimator: ensemble (10 bootstrap logistic regressions; variance), dropout (MLP, 30 Monte Carlo dropout passes; variance), laplace (diagonal Laplace logistic regression; logit variance) or posterior (MLP with a Beta head; differential entropy).")
@@ -81,7 +87,13 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         } else {
             throw ValidationError("--split must be random or time:COLUMN, got \(split)")
         }
-        let table = try CSVTableLoader().load(path: data)
+        settings.ignoredColumns = Set(ignore.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let table: Table
+        switch format {
+        case "csv": table = try CSVTableLoader().load(path: data)
+        case "criteo": table = try ClickLog.loadTable(path: data, format: .criteo)
+        default: throw ValidationError("--format must be csv or criteo, got \(format)")
+        }
         let experiment = try DecisionExperiment(table: table, labelColumn: label, positive: positive, settings: settings)
         let outcome = try experiment.run(seed: seed)
         if let plots { try writePlots(outcome, to: plots, targets: settings.precisionTargets) }

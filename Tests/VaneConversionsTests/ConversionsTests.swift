@@ -137,6 +137,8 @@ struct ConversionsTests {
         #expect(log.count == 3)
         #expect(log.clickTimes == [1, 2, 3])
         #expect(log.conversionTimes[0] == 2 && log.conversionTimes[1].isNaN)
+        // The eventual-conversion label of the decision experiments: "any conversion time".
+        #expect(try table.binaryLabels(column: "conversion_time", positive: Table.anyValue) == [true, false, false])
     }
 
     @Test func badRowsNamedWithLineNumbers() {

@@ -18,6 +18,12 @@ struct TableTests {
         #expect(table.selectingRows([2, 0]).columns[1] == .categorical(codes: [0, 0], levels: ["Oslo", "Rio, BR"]))
     }
 
+    @Test func anyValueLabelMarksNonEmptyCells() throws {
+        let table = try loader.load(TextFile(path: "t.csv", text: "conversion_time,cart\n3.5,\n,a\n7,b\n"))
+        #expect(try table.binaryLabels(column: "conversion_time", positive: Table.anyValue) == [true, false, true])
+        #expect(try table.binaryLabels(column: "cart", positive: "*") == [false, true, true])
+    }
+
     @Test func missingColumnListsColumns() throws {
         let table = try loader.load(TextFile(path: "t.csv", text: "a,b\n1,2\n"))
         #expect {

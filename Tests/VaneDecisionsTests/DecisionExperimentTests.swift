@@ -1,0 +1,47 @@
+import Testing
+import VaneDecisions
+import VaneIO
+import VaneTabular
+import VaneTensor
+
+@Suite("Decision experiment")
+struct DecisionExperimentTests {
+    /// 600 rows: noise, a column that copies the label (a leak), a row id, the label.
+    static func table() throws -> Table {
+        var generator = SeededGenerator(seed: 4)
+        var text = "id,noise,leak,label\n"
+        for i in 0..<600 {
+            let label = generator.nextUnitDouble() < 0.3
+            text += "\(i),\(generator.nextGaussian()),\(label ? "yes" : "no"),\(label ? 1 : 0)\n"
+        }
+        return try CSVTableLoader().load(TextFile(path: "leak.csv", text: text))
+    }
+
+    @Test func ignoredColumnsAreNeverFeatures() throws {
+        var settings = DecisionExperiment.Settings()
+        settings.estimator = .laplace
+        settings.precisionTargets = [0.9]
+        settings.uncertaintyBins = 2
+        settings.scoreBins = 10
+        settings.ignoredColumns = ["id"]
+        let leaking = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings).run(seed: 1)
+        #expect(leaking.policies[.single]![0.9]!.recall > 0.95)
+        settings.ignoredColumns = ["id", "leak"]
+        let honest = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings).run(seed: 1)
+        #expect(honest.curve["raw"]![0.9]! < 0.2)
+        #expect(honest.bins[.ewDPMT]![0.9]! == .init(uncertaintyBins: 2, scoreBins: 10))
+    }
+
+    @Test func unknownIgnoredColumnIsNamed() throws {
+        var settings = DecisionExperiment.Settings()
+        settings.ignoredColumns = ["click_id"]
+        #expect { try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings) } throws: {
+            ($0 as? DecisionError)?.code == .invalidInput && "\($0)".contains("\"click_id\"") && "\($0)".contains("leak.csv")
+        }
+        settings = DecisionExperiment.Settings()
+        settings.uncertaintyBins = 0
+        #expect { try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings) } throws: {
+            ($0 as? DecisionError)?.code == .invalidConfiguration
+        }
+    }
+}

@@ -47,7 +47,7 @@ let package = Package(
 
         // Techniques: each depends on the core modules, never on another technique.
         .target(name: "VaneRelated", dependencies: ["VaneTensor", "VaneMetrics", "VaneGraph"]),
-        .target(name: "VaneConversions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneTabular", "VaneIO"]),
+        .target(name: "VaneConversions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneIO"]),
         // The chain: the only library that wires the techniques together.
         .target(name: "VanePipeline", dependencies: ["VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph", "VaneCharts",
                                                     "VaneLinear", "VaneTabular", "VaneTensor", "VaneMetrics"]),

@@ -47,7 +47,7 @@ public enum SVGChart {
         svg += "<text x=\"\(left)\" y=\"16\" font-size=\"13\">\(escape(title))</text>"
         for tick in 0...4 {
             let v = Double(tick) / 4
-            svg += "<line x1=\"\(x(0))\" x2=\"\(x(1))\" y1=\"\(y(v))\" y2=\"\(y(v))\" stroke=\"#eee\"/><text x=\"8\" y=\"\(y(v) + 4)\" font-size=\"10\">\(String(format: "%.2f", v))</text>"
+            svg += "<line x1=\"\(x(0))\" x2=\"\(x(1))\" y1=\"\(y(v))\" y2=\"\(y(v))\" stroke=\"#eee\"/><text x=\"\(left - 4)\" y=\"\(y(v) + 4)\" font-size=\"10\" text-anchor=\"end\">\(String(format: "%.2f", v))</text>"
             svg += "<text x=\"\(x(v))\" y=\"\(height - bottom + 14)\" font-size=\"10\" text-anchor=\"middle\">\(String(format: "%.2f", v))</text>"
         }
         svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(height - bottom + 30)\" font-size=\"11\" text-anchor=\"middle\">\(escape(xLabel))</text>"

@@ -68,9 +68,13 @@ extension StreamReplay {
         guard let encoder = log.encoder else {
             throw ConversionError(.invalidInput, "\(log.source): the log has no feature encoder; load it from a file to train a servable model")
         }
+        guard configuration.classifier == .logistic else {
+            throw ConversionError(.invalidConfiguration, "a servable conversion model is logistic (its Laplace posterior gives the served uncertainty); got \(configuration.classifier.rawValue)")
+        }
         let preparation = try prepare(log, seed: seed)
         let steps = preparation.streams.stepCount
-        let (result, online) = replay(method, preparation) { progress?($0, steps) }
+        let (result, trained) = replay(method, preparation) { progress?($0, steps) }
+        guard let online = trained as? OnlineLogisticRegression else { preconditionFailure("a logistic replay trains a logistic model") }
         let fitted = FittedLogisticRegression(coefficients: online.coefficients, bias: online.bias, l2: configuration.model.l2)
         guard fitted.coefficients.allSatisfy(\.isFinite), fitted.bias.isFinite else {
             throw ConversionError(.invalidConfiguration, "training diverged; lower the learning rate (now \(configuration.model.learningRate))")

@@ -1,6 +1,7 @@
 import Foundation
 import VaneLinear
 import VaneMetrics
+import VaneNeural
 import VaneTensor
 
 /// Replays a click log through time (SPEC.md section 2): pretrain on the first days, then step hour
@@ -19,17 +20,30 @@ public struct StreamReplay: Sendable {
         public var attributionHours = 14.0 * 24
         /// Share of the log's time span used for pretraining.
         public var pretrainFraction = 0.25
+        /// The conversion model trained through the replay.
+        public var classifier = ConversionClassifier.logistic
+        /// The logistic model (of `.logistic`, and of every auxiliary model).
         public var model = LogisticRegression.Configuration()
+        /// The network of `.mlp`; its epochs are the pretraining passes.
+        public var network = SparseMLP.Configuration()
         public init() {
             model.learningRate = 0.02
             model.epochs = 2
+            network.epochs = 2
+            network.dropoutRate = 0
+            network.learningRate = 0.002
         }
+
+        /// Mini-batch size of the trained model.
+        var batchSize: Int { classifier == .mlp ? network.batchSize : model.batchSize }
 
         public func validate() throws(ConversionError) {
             guard windowHours >= 0, windowHours.isFinite else { throw ConversionError(.invalidConfiguration, "window must be >= 0 hours, got \(windowHours)") }
             guard stepHours > 0 else { throw ConversionError(.invalidConfiguration, "step must be positive, got \(stepHours)") }
             guard attributionHours > windowHours else { throw ConversionError(.invalidConfiguration, "attribution window must exceed the waiting window") }
             guard pretrainFraction > 0, pretrainFraction < 1 else { throw ConversionError(.invalidConfiguration, "pretrain fraction must be in (0, 1)") }
+            do { try network.validate() } catch { throw ConversionError(.invalidConfiguration, "network: \(error)") }
+            guard network.head == .bernoulli else { throw ConversionError(.invalidConfiguration, "the replayed network needs the Bernoulli head") }
         }
     }
 
@@ -79,7 +93,7 @@ public struct StreamReplay: Sendable {
     /// What every method's replay starts from: the pretrained model, the streams, and the auxiliary
     /// models' probabilities for every click.
     struct Preparation {
-        let pretrained: OnlineLogisticRegression
+        let pretrained: any OnlineClassifier
         let streams: ReplayStreams
         let auxiliary: AuxiliaryProbabilities
     }
@@ -95,12 +109,15 @@ public struct StreamReplay: Sendable {
 
         // Pretraining: labels as observed at the end of the pretraining period.
         let pretrainRows = (0..<log.count).filter { log.clickTimes[$0] < pretrainEnd }
-        var pretrained = OnlineLogisticRegression(columnCount: log.features.columnCount, configuration: c.model)
-        for _ in 0..<c.model.epochs {
+        var pretrained: any OnlineClassifier = switch c.classifier {
+        case .logistic: OnlineLogisticRegression(columnCount: log.features.columnCount, configuration: c.model)
+        case .mlp: try OnlineSparseMLP(columnCount: log.features.columnCount, configuration: c.network, seed: generator.next())
+        }
+        for _ in 0..<(c.classifier == .mlp ? c.network.epochs : c.model.epochs) {
             var order = pretrainRows
             order.seededShuffle(using: &generator)
-            for batchStart in stride(from: 0, to: order.count, by: c.model.batchSize) {
-                let batch = Array(order[batchStart..<min(order.count, batchStart + c.model.batchSize)])
+            for batchStart in stride(from: 0, to: order.count, by: c.batchSize) {
+                let batch = Array(order[batchStart..<min(order.count, batchStart + c.batchSize)])
                 pretrained.update(features: log.features, rows: batch, labels: batch.map { log.conversionTimes[$0] <= pretrainEnd ? 1 : 0 },
                                   weights: batch.map { _ in 1 })
             }
@@ -136,7 +153,7 @@ public struct StreamReplay: Sendable {
     }
 
     /// Replays one method from the prepared start: its size-weighted metrics and its final model.
-    func replay(_ method: DelayedFeedbackMethod, _ preparation: Preparation, progress: (Int) -> Void) -> (MethodResult, OnlineLogisticRegression) {
+    func replay(_ method: DelayedFeedbackMethod, _ preparation: Preparation, progress: (Int) -> Void) -> (MethodResult, any OnlineClassifier) {
         let c = configuration, streams = preparation.streams, log = streams.log
         var model = preparation.pretrained
         var aucSum = 0.0, prSum = 0.0, nllSum = 0.0, aucWeight = 0.0, nllWeight = 0.0
@@ -158,8 +175,8 @@ public struct StreamReplay: Sendable {
             let (rows, labels, weights) = streams.trainingSamples(method, step: s, auxiliary: preparation.auxiliary) {
                 model.probability(log.features, row: $0)
             }
-            for batchStart in stride(from: 0, to: rows.count, by: c.model.batchSize) {
-                let batch = batchStart..<min(rows.count, batchStart + c.model.batchSize)
+            for batchStart in stride(from: 0, to: rows.count, by: c.batchSize) {
+                let batch = batchStart..<min(rows.count, batchStart + c.batchSize)
                 model.update(features: log.features, rows: Array(rows[batch]), labels: Array(labels[batch]), weights: Array(weights[batch]))
             }
             progress(s + 1)

@@ -77,8 +77,9 @@ public struct SparseMLP: Sendable {
             order.seededShuffle(using: &generator)
             var total = 0.0
             for start in stride(from: 0, to: order.count, by: c.batchSize) {
-                let batch = order[start..<min(order.count, start + c.batchSize)]
-                total += training.step(&parameters, features: features, rows: batch, labels: labels, weights: weights, using: &generator)
+                let batch = Array(order[start..<min(order.count, start + c.batchSize)])
+                total += training.step(&parameters, features: features, rows: batch, labels: batch.map { labels[$0] },
+                                       weights: batch.map { weights?[$0] ?? 1 }, using: &generator)
             }
             losses.append(total / Double(order.count))
         }
@@ -108,9 +109,10 @@ public struct SparseMLP: Sendable {
             biasOptimizers = parameters.biases.map { Adam(parameterCount: $0.count, configuration: plain) }
         }
 
-        /// One Adam step on the batch; returns the batch's summed weighted loss.
-        mutating func step(_ parameters: inout SparseMLPParameters, features: SparseRowMatrix, rows: ArraySlice<Int>,
-                           labels: [Float], weights: [Float]?, using generator: inout SeededGenerator) -> Double {
+        /// One Adam step on the batch (`labels[k]`, `weights[k]` belong to `rows[k]`); returns the
+        /// batch's summed weighted loss.
+        mutating func step(_ parameters: inout SparseMLPParameters, features: SparseRowMatrix, rows: [Int],
+                           labels: [Float], weights: [Float], using generator: inout SeededGenerator) -> Double {
             let (loss, gradients, embedding) = parameters.batchGradient(features: features, rows: rows, labels: labels, weights: weights,
                                                                         head: configuration.head, dropoutRate: configuration.dropoutRate,
                                                                         using: &generator)
@@ -126,8 +128,9 @@ public struct SparseMLP: Sendable {
 }
 
 extension SparseMLPParameters {
-    /// Summed weighted loss of `rows` and the gradient of its mean over the batch.
-    func batchGradient(features: SparseRowMatrix, rows: ArraySlice<Int>, labels: [Float], weights: [Float]?,
+    /// Summed weighted loss of `rows` and the gradient of its mean over the batch; `labels[k]` and
+    /// `weights[k]` belong to `rows[k]` (a row may appear twice, e.g. as a negative and a late positive).
+    func batchGradient(features: SparseRowMatrix, rows: [Int], labels: [Float], weights: [Float],
                        head: OutputHead, dropoutRate: Float, using generator: inout SeededGenerator)
         -> (loss: Double, gradients: Gradients, embedding: EmbeddingGradient) {
         var gradients = Gradients(like: self)
@@ -136,12 +139,12 @@ extension SparseMLPParameters {
         var outputGradient = [Float](repeating: 0, count: head.outputCount)
         let scale = 1 / Float(rows.count)
         var total = 0.0
-        for row in rows {
+        for (k, row) in rows.enumerated() {
             forward(features, row: row, dropoutRate: dropoutRate, generator: &generator, into: &trace)
-            let weight = weights?[row] ?? 1
+            let weight = weights[k]
             let loss = trace.outputs.withUnsafeBufferPointer { outputs in
                 outputGradient.withUnsafeMutableBufferPointer { gradient in
-                    head.loss(outputs: outputs.baseAddress!, label: labels[row], gradient: gradient.baseAddress!)
+                    head.loss(outputs: outputs.baseAddress!, label: labels[k], gradient: gradient.baseAddress!)
                 }
             }
             total += Double(weight) * loss

@@ -77,6 +77,9 @@ struct ConversionsEvaluateCommand: ParsableCommand {
     @Option(help: "Waiting window in hours.")
     var window = 1.0
 
+    @Option(help: "Conversion model trained through the replay: logistic, or mlp (embedding bag 32 -> 16 -> 1 over the hashed features).")
+    var model = "logistic"
+
     @Option(help: "Seed.")
     var seed: UInt64 = 1
 
@@ -93,6 +96,10 @@ struct ConversionsEvaluateCommand: ParsableCommand {
         }
         var configuration = StreamReplay.Configuration()
         configuration.windowHours = window
+        guard let classifier = ConversionClassifier(rawValue: model) else {
+            throw ValidationError("--model must be one of \(ConversionClassifier.allCases.map(\.rawValue).joined(separator: ", ")), got \(model)")
+        }
+        configuration.classifier = classifier
         let replay = try StreamReplay(configuration: configuration)
         let log = try ClickLog.load(path: events, format: logFormat)
         let bar = ProgressBar("replay", total: 1)

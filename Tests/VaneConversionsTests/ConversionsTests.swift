@@ -175,5 +175,18 @@ struct ConversionsTests {
         // Same seed, same numbers.
         let again = try StreamReplay().run(log, methods: [.vanilla], seed: 1)
         #expect(again.methods[.vanilla]?.auc == vanilla.auc)
+
+        // The small MLP through the same streams: the same order, and seeded too.
+        var mlpConfiguration = StreamReplay.Configuration()
+        mlpConfiguration.classifier = .mlp
+        let mlp = try StreamReplay(configuration: mlpConfiguration)
+        let network = try mlp.run(log, methods: [.vanilla, .oracle, .esdfm], seed: 1)
+        let mlpVanilla = try #require(network.methods[.vanilla])
+        #expect(try #require(network.methods[.oracle]).nll < mlpVanilla.nll)
+        #expect(try #require(network.methods[.esdfm]).nll < mlpVanilla.nll)
+        #expect(mlpVanilla.auc > 0.65)
+        #expect(try mlp.run(log, methods: [.vanilla], seed: 1).methods[.vanilla]?.nll == mlpVanilla.nll)
+        // A servable model stays logistic (its uncertainty is the Laplace posterior).
+        #expect { try mlp.train(log, method: .esdfm, seed: 1) } throws: { ($0 as? ConversionError)?.code == .invalidConfiguration }
     }
 }

@@ -26,7 +26,7 @@ struct SparseMLPTests {
         var generator = SeededGenerator(seed: 9)
         let parameters = SparseMLPParameters(columnCount: features.columnCount, hidden: [5, 3], outputCount: head.outputCount, using: &generator)
         let weights: [Float] = [1, 0.5, 2, 1, 1, 0.25]
-        let rows = ArraySlice(Array(0..<6))
+        let rows = Array(0..<6)
         func meanLoss(_ p: SparseMLPParameters) -> Double {
             p.batchGradient(features: features, rows: rows, labels: labels, weights: weights, head: head, dropoutRate: 0, using: &generator).loss / 6
         }

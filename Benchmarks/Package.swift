@@ -14,6 +14,8 @@ let package = Package(
         .executableTarget(name: "TopKBenchmark",
                           dependencies: [.product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
                                          .product(name: "VaneTensor", package: "Vane")]),
+        .executableTarget(name: "ReplayBenchmark",
+                          dependencies: [.product(name: "VaneConversions", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
         .executableTarget(name: "ThresholdBenchmark",
                           dependencies: [.product(name: "VaneDecisions", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
     ],

@@ -180,6 +180,8 @@ def main():
     for estimator in ESTIMATORS:
         experiments.append((f"Rare IDs, {estimator}", lambda s: rare, rare_args + ["--estimator", estimator], HIGH_TARGETS,
                             "rare-ids-laplace" if estimator == "laplace" else None))
+    experiments.append(("Rare IDs, posterior, uncertainty = 1 / (alpha + beta)", lambda s: rare,
+                        rare_args + ["--estimator", "posterior", "--posterior-uncertainty", "evidence"], HIGH_TARGETS, None))
     experiments.append(("Rare IDs, laplace, Wilson 95% lower bound", lambda s: rare,
                         rare_args + ["--estimator", "laplace", "--confidence", "0.95"], HIGH_TARGETS, None))
     for estimator in ESTIMATORS:
@@ -187,6 +189,8 @@ def main():
                             click_args + ["--estimator", estimator, "--downsample-negatives", "0.1"], LOW_TARGETS,
                             f"clicks-{estimator}" if estimator in ("laplace", "posterior") else None))
     experiments += [
+        ("Simulated clicks, posterior, uncertainty = 1 / (alpha + beta), time split, negatives at 10%", simulated_log,
+         click_args + ["--estimator", "posterior", "--posterior-uncertainty", "evidence", "--downsample-negatives", "0.1"], LOW_TARGETS, None),
         ("Simulated clicks, laplace, time split, all negatives", simulated_log, click_args + ["--estimator", "laplace"], LOW_TARGETS, None),
         ("Simulated clicks, laplace, time split, negatives at 10%, Wilson 95% lower bound", simulated_log,
          click_args + ["--estimator", "laplace", "--downsample-negatives", "0.1", "--confidence", "0.95"], LOW_TARGETS, None),
@@ -221,7 +225,7 @@ def main():
            "uncertainty = variance), `dropout` (a sparse MLP 32-16 with dropout 0.2; 30 Monte Carlo dropout passes; variance), "
            "`laplace` (one logistic regression with a diagonal Laplace posterior; predictive logit variance, large where an "
            "example's feature values were rarely seen) or `posterior` (the same MLP with a Beta head trained with the posterior "
-           "network loss; uncertainty = the Beta's differential entropy). Numeric columns are standardised, categorical ones "
+           "network loss; uncertainty = the Beta's differential entropy, or with `--posterior-uncertainty evidence` the inverse total evidence 1 / (alpha + beta)). Numeric columns are standardised, categorical ones "
            "hashed. Each policy is fitted on validation to maximise recall at precision >= target: `single` score threshold; "
            "`ew-dpmt` (equal-mass uncertainty bins x equal-mass score bins, per-bin thresholds by dynamic programming); `mist` "
            "(isotonic regression per uncertainty bin, one global threshold). Bin counts are chosen by two-fold cross-validation "

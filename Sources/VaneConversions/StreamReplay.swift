@@ -92,13 +92,15 @@ public struct StreamReplay: Sendable {
 
     /// What every method's replay starts from: the pretrained model, the streams, and the auxiliary
     /// models' probabilities for every click.
-    struct Preparation {
+    public struct Preparation: Sendable {
         let pretrained: any OnlineClassifier
         let streams: ReplayStreams
         let auxiliary: AuxiliaryProbabilities
     }
 
-    func prepare(_ log: ClickLog, seed: UInt64) throws -> Preparation {
+    /// Pretrains the model and the auxiliary models and builds the streams: everything a method's
+    /// replay starts from, shared by all methods. O(clicks x nnz x epochs).
+    public func prepare(_ log: ClickLog, seed: UInt64) throws -> Preparation {
         let c = configuration
         guard log.count >= 100 else { throw ConversionError(.invalidInput, "\(log.source): need at least 100 clicks, found \(log.count)") }
         let start = log.clickTimes.min()!, end = log.clickTimes.max()!
@@ -153,7 +155,7 @@ public struct StreamReplay: Sendable {
     }
 
     /// Replays one method from the prepared start: its size-weighted metrics and its final model.
-    func replay(_ method: DelayedFeedbackMethod, _ preparation: Preparation, progress: (Int) -> Void) -> (MethodResult, any OnlineClassifier) {
+    public func replay(_ method: DelayedFeedbackMethod, _ preparation: Preparation, progress: (Int) -> Void = { _ in }) -> (MethodResult, any OnlineClassifier) {
         let c = configuration, streams = preparation.streams, log = streams.log
         var model = preparation.pretrained
         var aucSum = 0.0, prSum = 0.0, nllSum = 0.0, aucWeight = 0.0, nllWeight = 0.0

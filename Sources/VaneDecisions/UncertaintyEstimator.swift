@@ -19,8 +19,29 @@ public enum UncertaintyEstimator: String, Sendable, CaseIterable {
     case laplace
     /// Posterior-network head (Charpentier et al., NeurIPS 2020, two-class form): a sparse MLP
     /// outputs Beta(alpha, beta) over P(y = 1), trained with the expected cross-entropy minus an
-    /// entropy term; score = alpha / (alpha + beta), uncertainty = the Beta's differential entropy.
+    /// entropy term; score = alpha / (alpha + beta), uncertainty = the Beta's differential entropy
+    /// (or its variance, or 1 / (alpha + beta): `EstimatorSettings.betaUncertainty`).
     case posterior
+}
+
+/// Which number of the posterior head's Beta(alpha, beta) is the uncertainty.
+public enum BetaUncertainty: String, Sendable, CaseIterable {
+    /// Differential entropy (the posterior-network paper's choice); it also depends on the mean,
+    /// being lowest for beliefs near 0 or 1.
+    case entropy
+    /// alpha beta / ((alpha + beta)^2 (alpha + beta + 1)).
+    case variance
+    /// 1 / (alpha + beta): the inverse of the total evidence, the purely epistemic part (Posterior
+    /// Network measures epistemic uncertainty by alpha + beta).
+    case evidence
+
+    func value(of belief: BetaDistribution) -> Double {
+        switch self {
+        case .entropy: belief.entropy
+        case .variance: belief.variance
+        case .evidence: 1 / (belief.alpha + belief.beta)
+        }
+    }
 }
 
 /// Everything an estimator needs besides data: sizes of ensembles and passes, and the models.
@@ -36,6 +57,8 @@ public struct EstimatorSettings: Sendable, Equatable {
     public var network = SparseMLP.Configuration()
     /// Weight of the entropy term of the posterior head.
     public var entropyWeight: Float = 0.01
+    /// What the posterior head reports as uncertainty.
+    public var betaUncertainty = BetaUncertainty.entropy
     public init() {}
 
     public func validate() throws(DecisionError) {
@@ -101,7 +124,7 @@ extension UncertaintyEstimator {
                 network.head = .beta(entropyWeight: settings.entropyWeight)
                 let fitted = try SparseMLP(configuration: network).fit(features: training, labels: labels.map { $0 ? 1 : 0 }, using: &generator)
                 let beliefs = (0..<test.rowCount).map { fitted.belief(test, row: $0) }
-                return ScoredPredictions(scores: beliefs.map(\.mean), uncertainties: beliefs.map(\.entropy))
+                return ScoredPredictions(scores: beliefs.map(\.mean), uncertainties: beliefs.map(settings.betaUncertainty.value))
             }
         } catch let error as DecisionError {
             throw error

@@ -39,6 +39,9 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     @Option(help: "Uncertainty estimator: ensemble (10 bootstrap logistic regressions; variance), dropout (MLP, 30 Monte Carlo dropout passes; variance), laplace (diagonal Laplace logistic regression; logit variance) or posterior (MLP with a Beta head; differential entropy).")
     var estimator = "ensemble"
 
+    @Option(name: .customLong("posterior-uncertainty"), help: "With --estimator posterior: the Beta's entropy, variance, or evidence (1 / (alpha + beta)).")
+    var posteriorUncertainty = "entropy"
+
     @Option(help: "Comma-separated precision targets.")
     var precision = "0.5,0.6,0.7,0.8,0.9"
 
@@ -72,6 +75,10 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
             throw ValidationError("--estimator must be one of \(UncertaintyEstimator.allCases.map(\.rawValue).joined(separator: ", ")), got \(estimator)")
         }
         settings.estimator = chosen
+        guard let beta = BetaUncertainty(rawValue: posteriorUncertainty) else {
+            throw ValidationError("--posterior-uncertainty must be one of \(BetaUncertainty.allCases.map(\.rawValue).joined(separator: ", ")), got \(posteriorUncertainty)")
+        }
+        settings.estimatorSettings.betaUncertainty = beta
         settings.precisionTargets = try precision.split(separator: ",").map {
             guard let value = Double($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--precision: \"\($0)\" is not a number") }
             return value

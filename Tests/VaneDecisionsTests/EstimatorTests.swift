@@ -1,5 +1,5 @@
 import Testing
-import VaneDecisions
+@testable import VaneDecisions
 import VaneLinear
 import VaneNeural
 import VaneTensor
@@ -70,6 +70,13 @@ struct EstimatorTests {
         let rareMean: Double = rare.reduce(0, +) / Double(rare.count)
         let commonMean: Double = common.reduce(0, +) / Double(common.count)
         #expect(rareMean > commonMean)
+    }
+
+    @Test func betaUncertaintyMeasuresByHand() {
+        let belief = BetaDistribution(alpha: 3, beta: 1)
+        #expect(BetaUncertainty.evidence.value(of: belief) == 0.25)
+        #expect(abs(BetaUncertainty.variance.value(of: belief) - 3.0 / 80) < 1e-12)
+        #expect(BetaUncertainty.entropy.value(of: belief) == belief.entropy)
     }
 
     @Test func estimatorSettingsAreValidated() {

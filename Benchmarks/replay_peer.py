@@ -57,11 +57,11 @@ def main():
     torch.set_num_threads(torch.get_num_threads())
     row_offsets = tensors["row_offsets"].astype(np.int64)
     columns = tensors["columns"].astype(np.int64)
-    values = tensors["values"].reshape(-1)
+    values = tensors["values"].reshape(-1).copy()
     truth = tensors["truth"].astype(np.float64)
     scored, scored_offsets = tensors["scored"].astype(np.int64), tensors["scored_offsets"]
     rows, sample_offsets = tensors["rows"].astype(np.int64), tensors["sample_offsets"]
-    labels, weights = tensors["labels"].reshape(-1), tensors["weights"].reshape(-1)
+    labels, weights = tensors["labels"].reshape(-1).copy(), tensors["weights"].reshape(-1).copy()
     batch_size, learning_rate, l2 = int(metadata["batch_size"]), float(metadata["learning_rate"]), float(metadata["l2"])
     start_coefficients = torch.from_numpy(tensors["coefficients"].reshape(-1, 1).copy())
     start_bias = float(tensors["bias"].reshape(-1)[0])

@@ -7,17 +7,18 @@ let package = Package(
     name: "VaneBenchmarks",
     dependencies: [.package(name: "Vane", path: "..")],
     targets: [
+        .target(name: "BenchmarkSupport"),
         .executableTarget(name: "MatrixProductBenchmark",
-                          dependencies: [.product(name: "VaneTensor", package: "Vane")]),
+                          dependencies: ["BenchmarkSupport", .product(name: "VaneTensor", package: "Vane")]),
         .executableTarget(name: "GNNEpochBenchmark",
-                          dependencies: [.product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane")]),
+                          dependencies: ["BenchmarkSupport", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane")]),
         .executableTarget(name: "TopKBenchmark",
-                          dependencies: [.product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
+                          dependencies: ["BenchmarkSupport", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
                                          .product(name: "VaneTensor", package: "Vane")]),
         .executableTarget(name: "ReplayBenchmark",
-                          dependencies: [.product(name: "VaneConversions", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
+                          dependencies: ["BenchmarkSupport", .product(name: "VaneConversions", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
         .executableTarget(name: "ThresholdBenchmark",
-                          dependencies: [.product(name: "VaneDecisions", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
+                          dependencies: ["BenchmarkSupport", .product(name: "VaneDecisions", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
     ],
     swiftLanguageModes: [.v6]
 )

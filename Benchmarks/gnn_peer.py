@@ -8,12 +8,21 @@ rate. Plain torch (no PyG): index_add_ for the neighbour mean. Batches are read 
 file `GNNEpochBenchmark --export` writes; index conversion happens before the clock starts.
 """
 import json
-import resource
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+
+def peak_resident_megabytes():
+    """This process's peak resident set (VmHWM). Not ru_maxrss, which Linux carries over from the
+    parent through fork and execve, so a peer started by a large driver would report the driver's peak."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def read_safetensors(path):
@@ -113,7 +122,7 @@ def run(path, repeats=3):
         seconds.append(time.perf_counter() - started)
         losses.append(total / len(batches))
     return {"step_seconds": seconds, "mean_loss": losses, "positives": sum(positives), "batches": len(batches),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": torch.get_num_threads()}
+            "peak_rss_mb": peak_resident_megabytes(), "threads": torch.get_num_threads()}
 
 
 if __name__ == "__main__":

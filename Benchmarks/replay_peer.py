@@ -11,7 +11,6 @@ updates only touched coefficients. Both start from the same pretrained coefficie
 pretraining), so losses differ slightly. Usage: replay_peer.py STREAM.safetensors REPEATS
 """
 import json
-import resource
 import sys
 import time
 
@@ -19,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gnn_peer import read_safetensors
+from gnn_peer import peak_resident_megabytes, read_safetensors
 
 
 def auc(scores, labels):
@@ -114,7 +113,7 @@ def main():
                 dense_optimizer.step()
         seconds.append(time.perf_counter() - started)
         result = {"auc": sums["auc"] / sums["auc_weight"], "nll": sums["nll"] / sums["nll_weight"]}
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_resident_megabytes()
     print(json.dumps({"seconds": seconds, "auc": result["auc"], "nll": result["nll"], "peak_rss_mb": peak,
                       "threads": torch.get_num_threads()}))
 

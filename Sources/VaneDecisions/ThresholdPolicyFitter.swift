@@ -46,17 +46,18 @@ public struct ThresholdPolicyFitter: Sendable {
     // MARK: - Shared pieces
 
     /// Equal-mass cut points of `values` into `bins` bins (fewer when values tie or data is small).
+    /// Selects the needed order statistics (the minimum and each bin edge) without sorting. O(n log bins).
     static func equalMassCuts(_ values: [Double], bins: Int) -> [Double] {
-        equalMassCuts(sorted: values.radixSorted(), bins: bins)
+        guard !values.isEmpty else { return [] }
+        let ranks = [0] + (1..<max(1, bins)).map { Swift.min(values.count - 1, $0 * values.count / bins) }
+        return equalMassCuts(orderStatistics: values.orderStatistics(ranks))
     }
 
-    /// The same from values already sorted ascending.
-    static func equalMassCuts(sorted: [Double], bins: Int) -> [Double] {
+    /// The cuts from [minimum, value at each edge rank]: each edge kept when above the minimum and
+    /// the previous edge (ties collapse bins).
+    static func equalMassCuts(orderStatistics: [Double]) -> [Double] {
         var cuts: [Double] = []
-        for b in 1..<max(1, bins) {
-            let cut = sorted[min(sorted.count - 1, b * sorted.count / bins)]
-            if cut > (cuts.last ?? -.infinity) && cut > sorted[0] { cuts.append(cut) }
-        }
+        for cut in orderStatistics.dropFirst() where cut > (cuts.last ?? -.infinity) && cut > orderStatistics[0] { cuts.append(cut) }
         return cuts
     }
 
@@ -175,13 +176,25 @@ public struct ThresholdPolicyFitter: Sendable {
         var options: [[(threshold: Double, tp: Double, pp: Double)]] = []
         var calibrations: [IsotonicRegression] = []
         for indices in members {
-            let positiveScores = indices.filter { data.labels[$0] }.map { data.scores[$0] }.radixSorted()
-            let sortedAll = indices.map { data.scores[$0] }.radixSorted()
+            let scores = indices.map { data.scores[$0] }
             let bins = max(1, min(scoreBins, indices.count / minimumBinSize))
-            let scoreCuts = [sortedAll.first ?? 0] + Self.equalMassCuts(sorted: sortedAll, bins: bins)
-            // Counts at or above each cut by binary search in the sorted scores: O(n log n) once per bin.
-            let atOrAbove = scoreCuts.map {
-                (tp: Double(positiveScores.count - positiveScores.countBelow($0)), pp: Double(sortedAll.count - sortedAll.countBelow($0)))
+            // Bin edges by selection, then one counting pass: cell c holds scores in [cut c, cut c + 1).
+            let ranks = [0] + (1..<bins).map { min(scores.count - 1, $0 * scores.count / bins) }
+            let statistics = scores.isEmpty ? [0] : scores.orderStatistics(ranks)
+            let scoreCuts = [statistics[0]] + Self.equalMassCuts(orderStatistics: statistics)
+            var cellCounts = [Double](repeating: 0, count: scoreCuts.count), cellPositives = cellCounts
+            for (k, i) in indices.enumerated() {
+                let cell = scoreCuts.countAtOrBelow(scores[k]) - 1
+                cellCounts[cell] += 1
+                if data.labels[i] { cellPositives[cell] += 1 }
+            }
+            // Counts at or above each cut: suffix sums of the cells.
+            var atOrAbove = [(tp: Double, pp: Double)](repeating: (0, 0), count: scoreCuts.count)
+            var runningTP = 0.0, runningPP = 0.0
+            for c in scoreCuts.indices.reversed() {
+                runningTP += cellPositives[c]
+                runningPP += cellCounts[c]
+                atOrAbove[c] = (runningTP, runningPP)
             }
             var choices: [(threshold: Double, tp: Double, pp: Double)] = [(.infinity, 0, 0)]
             for (threshold, counts) in zip(scoreCuts, atOrAbove).reversed() { choices.append((threshold, counts.tp, counts.pp)) }

@@ -190,6 +190,20 @@ struct PolicyTests {
 
 @Suite("Radix sort")
 struct RadixSortTests {
+    @Test func orderStatisticsMatchTheSortedArray() {
+        var generator = SeededGenerator(seed: 12)
+        for count in [1, 7, 33, 1000, 50_000] {
+            // Few distinct values (many ties) and continuous ones.
+            let tied = (0..<count).map { _ in Double(generator.nextIndex(below: 9)) }
+            let continuous = (0..<count).map { _ in generator.nextGaussian() }
+            for values in [tied, continuous] {
+                let sorted = values.sorted()
+                let ranks = Array(Set([0, count / 3, count / 2, count / 2, count - 1])).sorted()
+                #expect(values.orderStatistics(ranks) == ranks.map { sorted[$0] })
+            }
+        }
+    }
+
     @Test func matchesTheStandardSort() {
         var generator = SeededGenerator(seed: 9)
         var values = (0..<5000).map { _ in (generator.nextUnitDouble() - 0.5) * 1e6 }

@@ -2,21 +2,10 @@
 // same batches for the PyTorch peer (Benchmarks/gnn_epoch.py). One JSON line on stdout.
 //
 //   GNNEpochBenchmark --edges FILE | --synthetic NODES:EDGES  [--batches N] [--repeats R] [--export FILE]
+import BenchmarkSupport
 import Foundation
 import VaneGraph
 import VaneRelated
-
-func option(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
-
-func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
-}
 
 let graph: DirectedGraph
 let label: String

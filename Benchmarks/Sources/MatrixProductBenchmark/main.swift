@@ -1,6 +1,7 @@
 // Times C = A B through VaneTensor for shapes given as MxKxN arguments and prints one JSON line per
 // shape: {"shape": "MxKxN", "gflops": [per-run values]}. The Python driver `matmul.py` runs this and
 // numpy on the same shapes and prints the ratio.
+import BenchmarkSupport
 import Foundation
 import VaneTensor
 

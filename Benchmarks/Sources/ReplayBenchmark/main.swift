@@ -4,21 +4,10 @@
 // (rows, labels, weights), and each click's eventual label. One JSON line on stdout.
 //
 //   ReplayBenchmark [--clicks N] [--days D] [--method NAME] [--repeats R] [--export FILE]
+import BenchmarkSupport
 import Foundation
 import VaneConversions
 import VaneTensor
-
-func option(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
-
-func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
-}
 
 var simulation = ConversionSimulator.Configuration()
 simulation.clicks = option("--clicks").flatMap(Int.init) ?? 1_000_000

@@ -3,15 +3,10 @@
 // the distribution Benchmarks/thresholds.py draws for scikit-learn. One JSON line.
 //
 //   ThresholdBenchmark [--rows N] [--repeats R]
+import BenchmarkSupport
 import Foundation
 import VaneDecisions
 import VaneTensor
-
-func option(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
 
 let rows = option("--rows").flatMap(Int.init) ?? 10_000_000
 let repeats = option("--repeats").flatMap(Int.init) ?? 3

@@ -2,16 +2,11 @@
 // and a bounded heap per row, on all cores), on seeded random embeddings. One JSON line.
 //
 //   TopKBenchmark --nodes N [--dimension D] [--k K] [--repeats R]
+import BenchmarkSupport
 import Foundation
 import VaneGraph
 import VaneRelated
 import VaneTensor
-
-func option(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
 
 let nodes = option("--nodes").flatMap(Int.init) ?? 60_513
 let dimension = option("--dimension").flatMap(Int.init) ?? 64

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Fits single, EW-DPMT and MIST policies: maximise recall subject to precision >= target on the
 /// fitting data (as judged by `bound`).
@@ -74,12 +76,14 @@ public struct ThresholdPolicyFitter: Sendable {
         return (tp, pp)
     }
 
+    /// The policy with its fit summary; `counts` (true and predicted positives of accepting with
+    /// `thresholds`) when the caller already knows them, else one pass over `data`.
     func makePolicy(_ kind: ThresholdPolicy.Kind, data: ScoredExamples, cuts: [Double], thresholds: [Double],
-                    calibrations: [IsotonicRegression]) -> ThresholdPolicy {
+                    calibrations: [IsotonicRegression], counts: (tp: Double, pp: Double)? = nil) -> ThresholdPolicy {
         let draft = ThresholdPolicy(kind: kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: cuts,
                                     scoreThresholds: thresholds, calibrations: calibrations,
                                     fit: .init(examples: 0, precision: 0, recall: 0, reachedTarget: false))
-        let (tp, pp) = summary(data) { draft.decide(score: data.scores[$0], uncertainty: data.uncertainties[$0]) }
+        let (tp, pp) = counts ?? summary(data) { draft.decide(score: data.scores[$0], uncertainty: data.uncertainties[$0]) }
         let positives = Double(data.positiveCount)
         let reached = pp > 0 && bound.value(truePositives: tp, predictedPositives: pp) >= targetPrecision
         return ThresholdPolicy(kind: kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: cuts,
@@ -113,11 +117,44 @@ public struct ThresholdPolicyFitter: Sendable {
         return makePolicy(.single, data: data, cuts: [], thresholds: [threshold], calibrations: [])
     }
 
-    /// Indices of examples per uncertainty bin.
-    func binMembers(_ data: ScoredExamples, cuts: [Double]) -> [[Int]] {
-        var members = [[Int]](repeating: [], count: cuts.count + 1)
-        for i in 0..<data.count { members[cuts.countAtOrBelow(data.uncertainties[i])].append(i) }
-        return members
+    /// Each uncertainty bin's scores and labels (no index arrays): one pass to find every row's bin
+    /// and count, one to fill arrays of exact size. O(n log U).
+    func binned(_ data: ScoredExamples, cuts: [Double]) -> [(scores: [Double], labels: [Bool])] {
+        precondition(cuts.count < 255, "binned: at most 255 uncertainty bins")
+        var binOf = [UInt8](repeating: 0, count: data.count)
+        var counts = [Int](repeating: 0, count: cuts.count + 1)
+        for i in 0..<data.count {
+            let b = cuts.countAtOrBelow(data.uncertainties[i])
+            binOf[i] = UInt8(b)
+            counts[b] += 1
+        }
+        return counts.indices.map { b in
+            let size = counts[b]
+            var labels = [Bool](repeating: false, count: size)
+            let scores = [Double](unsafeUninitializedCapacity: size) { buffer, initialised in
+                labels.withUnsafeMutableBufferPointer { labelBuffer in
+                    var next = 0
+                    for i in 0..<data.count where Int(binOf[i]) == b {
+                        buffer[next] = data.scores[i]
+                        labelBuffer[next] = data.labels[i]
+                        next += 1
+                    }
+                }
+                initialised = size
+            }
+            return (scores, labels)
+        }
+    }
+
+    /// `work(b)` for every bin on all cores, results in bin order. Bins are independent, so the
+    /// per-bin sorts and selections of 10M-row fits run side by side.
+    static func perBin<Result: Sendable>(_ count: Int, _ work: @Sendable (Int) -> Result) -> [Result] {
+        let results = Mutex<[Result?]>(Array(repeating: nil, count: count))
+        DispatchQueue.concurrentPerform(iterations: count) { b in
+            let result = work(b)
+            results.withLock { $0[b] = result }
+        }
+        return results.withLock { $0.map { $0! } }
     }
 
     /// MIST: isotonic regression of the label on the score inside each uncertainty bin, then one
@@ -125,25 +162,22 @@ public struct ThresholdPolicyFitter: Sendable {
     /// score whose calibrated value clears the global one. O(n log n).
     func fitMIST(_ data: ScoredExamples) -> ThresholdPolicy {
         let cuts = Self.equalMassCuts(data.uncertainties, bins: effectiveUncertaintyBins(data.count))
-        let members = binMembers(data, cuts: cuts)
-        let calibrations = members.map { indices in
-            IsotonicRegression(scores: indices.map { data.scores[$0] }, labels: indices.map { data.labels[$0] })
-        }
-        // Calibrated values are the blocks' values: count examples per (bin, block) and sweep the
-        // blocks best first instead of sorting every example again. O(n log blocks).
-        var groups: [(value: Double, positives: Double, count: Double)] = []
-        for (bin, indices) in members.enumerated() {
-            let calibration = calibrations[bin]
+        let bins = binned(data, cuts: cuts)
+        // Per bin: the isotonic fit, then examples counted per block (calibrated values are the
+        // blocks' values), so the blocks are swept best first instead of sorting every example again.
+        let fitted = Self.perBin(bins.count) { b -> (IsotonicRegression, [(value: Double, positives: Double, count: Double)]) in
+            let (scores, labels) = bins[b]
+            let calibration = IsotonicRegression(scores: scores, labels: labels)
             var positives = [Double](repeating: 0, count: calibration.values.count), counts = positives
-            for i in indices {
-                let block = calibration.blockIndex(data.scores[i])
+            for (score, label) in zip(scores, labels) {
+                let block = calibration.blockIndex(score)
                 counts[block] += 1
-                if data.labels[i] { positives[block] += 1 }
+                if label { positives[block] += 1 }
             }
-            for block in calibration.values.indices where counts[block] > 0 {
-                groups.append((calibration.values[block], positives[block], counts[block]))
-            }
+            return (calibration, calibration.values.indices.filter { counts[$0] > 0 }.map { (calibration.values[$0], positives[$0], counts[$0]) })
         }
+        let calibrations = fitted.map(\.0)
+        var groups = fitted.flatMap(\.1)
         groups.sort { $0.value > $1.value }
         // Blocks of equal value in different bins are one threshold step.
         var merged: [(value: Double, positives: Double, count: Double)] = []
@@ -155,7 +189,7 @@ public struct ThresholdPolicyFitter: Sendable {
             }
         }
         guard let global = lowestFeasibleThreshold(groups: merged) else {
-            return makePolicy(.mist, data: data, cuts: cuts, thresholds: members.map { _ in .infinity }, calibrations: calibrations)
+            return makePolicy(.mist, data: data, cuts: cuts, thresholds: bins.map { _ in .infinity }, calibrations: calibrations)
         }
         let thresholds = calibrations.map { calibration -> Double in
             guard let block = calibration.values.firstIndex(where: { $0 >= global }) else { return .infinity }
@@ -171,42 +205,36 @@ public struct ThresholdPolicyFitter: Sendable {
     /// The feasible K with the most true positives (by exact counts) wins.
     func fitEWDPMT(_ data: ScoredExamples) -> ThresholdPolicy {
         let cuts = Self.equalMassCuts(data.uncertainties, bins: effectiveUncertaintyBins(data.count))
-        let members = binMembers(data, cuts: cuts)
-        // For each bin: candidate thresholds (score cut points, best first) with cumulative TP and PP.
-        var options: [[(threshold: Double, tp: Double, pp: Double)]] = []
-        var calibrations: [IsotonicRegression] = []
-        for indices in members {
-            let scores = indices.map { data.scores[$0] }
-            let bins = max(1, min(scoreBins, indices.count / minimumBinSize))
+        let bins = binned(data, cuts: cuts)
+        let minimumBinSize = minimumBinSize, scoreBins = scoreBins
+        // Per bin (in parallel): candidate thresholds (score cut points, best first) with cumulative
+        // TP and PP, and the cells' positive rates as the recalibrated score.
+        let perBin = Self.perBin(bins.count) { b -> ([(threshold: Double, tp: Double, pp: Double)], IsotonicRegression) in
+            let (scores, labels) = bins[b]
+            let count = max(1, min(scoreBins, scores.count / minimumBinSize))
             // Bin edges by selection, then one counting pass: cell c holds scores in [cut c, cut c + 1).
-            let ranks = [0] + (1..<bins).map { min(scores.count - 1, $0 * scores.count / bins) }
+            let ranks = [0] + (1..<count).map { min(scores.count - 1, $0 * scores.count / count) }
             let statistics = scores.isEmpty ? [0] : scores.orderStatistics(ranks)
             let scoreCuts = [statistics[0]] + Self.equalMassCuts(orderStatistics: statistics)
             var cellCounts = [Double](repeating: 0, count: scoreCuts.count), cellPositives = cellCounts
-            for (k, i) in indices.enumerated() {
-                let cell = scoreCuts.countAtOrBelow(scores[k]) - 1
+            for (score, label) in zip(scores, labels) {
+                let cell = scoreCuts.countAtOrBelow(score) - 1
                 cellCounts[cell] += 1
-                if data.labels[i] { cellPositives[cell] += 1 }
+                if label { cellPositives[cell] += 1 }
             }
             // Counts at or above each cut: suffix sums of the cells.
-            var atOrAbove = [(tp: Double, pp: Double)](repeating: (0, 0), count: scoreCuts.count)
-            var runningTP = 0.0, runningPP = 0.0
-            for c in scoreCuts.indices.reversed() {
-                runningTP += cellPositives[c]
-                runningPP += cellCounts[c]
-                atOrAbove[c] = (runningTP, runningPP)
-            }
             var choices: [(threshold: Double, tp: Double, pp: Double)] = [(.infinity, 0, 0)]
-            for (threshold, counts) in zip(scoreCuts, atOrAbove).reversed() { choices.append((threshold, counts.tp, counts.pp)) }
-            options.append(choices)
-            // Cell positive rates as the recalibrated score (monotone by pooling, like MIST's map):
-            // cell c holds the examples in [cut c, cut c + 1).
-            let cells = scoreCuts.indices.map { c -> (score: Double, positives: Double, count: Double) in
-                let next = c + 1 < atOrAbove.count ? atOrAbove[c + 1] : (tp: 0, pp: 0)
-                return (scoreCuts[c], atOrAbove[c].tp - next.tp, atOrAbove[c].pp - next.pp)
+            var tp = 0.0, pp = 0.0
+            for c in scoreCuts.indices.reversed() {
+                tp += cellPositives[c]
+                pp += cellCounts[c]
+                choices.append((scoreCuts[c], tp, pp))
             }
-            calibrations.append(IsotonicRegression(ascendingGroups: cells))
+            // Monotone by pooling, like MIST's map.
+            let cells = scoreCuts.indices.map { (scoreCuts[$0], cellPositives[$0], cellCounts[$0]) }
+            return (choices, IsotonicRegression(ascendingGroups: cells))
         }
+        let options = perBin.map(\.0), calibrations = perBin.map(\.1)
         // dp[K] = (tp, pp, choice per bin) with the most TP (then fewest PP) using K selected score bins.
         var dp: [Int: (tp: Double, pp: Double, picks: [Int])] = [0: (0, 0, [])]
         for choices in options {
@@ -226,7 +254,9 @@ public struct ThresholdPolicyFitter: Sendable {
         for state in dp.values where bound.value(truePositives: state.tp, predictedPositives: state.pp) >= targetPrecision {
             if best == nil || state.tp > best!.tp || (state.tp == best!.tp && state.pp < best!.pp) { best = state }
         }
-        let thresholds = best.map { picks in zip(options, picks.picks).map { $0[$1].threshold } } ?? members.map { _ in .infinity }
-        return makePolicy(.ewDPMT, data: data, cuts: cuts, thresholds: thresholds, calibrations: calibrations)
+        let thresholds = best.map { picks in zip(options, picks.picks).map { $0[$1].threshold } } ?? bins.map { _ in .infinity }
+        // The chosen cells' counts are exactly what the policy accepts: no second pass over the data.
+        return makePolicy(.ewDPMT, data: data, cuts: cuts, thresholds: thresholds, calibrations: calibrations,
+                          counts: best.map { ($0.tp, $0.pp) } ?? (0, 0))
     }
 }

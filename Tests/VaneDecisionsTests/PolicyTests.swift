@@ -78,7 +78,7 @@ struct PolicyTests {
         let policy = try fitter.fit(.ewDPMT, on: data)
         #expect(policy.uncertaintyCuts.count == uBins - 1)
         // Exhaustive: each bin picks a threshold among its score-bin cuts or "none".
-        let members = fitter.binMembers(data, cuts: policy.uncertaintyCuts)
+        let members = (0..<uBins).map { b in (0..<data.count).filter { policy.uncertaintyBin(data.uncertainties[$0]) == b } }
         let options = members.map { indices -> [Double] in
             let binScores = indices.map { data.scores[$0] }
             return [.infinity] + ([binScores.min()!] + ThresholdPolicyFitter.equalMassCuts(binScores, bins: sBins))

@@ -236,10 +236,13 @@ public struct ThresholdPolicyFitter: Sendable {
         }
         let options = perBin.map(\.0), calibrations = perBin.map(\.1)
         // dp[K] = (tp, pp, choice per bin) with the most TP (then fewest PP) using K selected score bins.
-        var dp: [Int: (tp: Double, pp: Double, picks: [Int])] = [0: (0, 0, [])]
+        // Arrays indexed by K, scanned in order, so ties break the same way on every run (a
+        // dictionary's iteration order changes from process to process).
+        var dp: [(tp: Double, pp: Double, picks: [Int])?] = [(0, 0, [])]
         for choices in options {
-            var next: [Int: (tp: Double, pp: Double, picks: [Int])] = [:]
-            for (k, state) in dp {
+            var next = [(tp: Double, pp: Double, picks: [Int])?](repeating: nil, count: dp.count + choices.count - 1)
+            for (k, state) in dp.enumerated() {
+                guard let state else { continue }
                 for (j, choice) in choices.enumerated() {
                     let candidate = (tp: state.tp + choice.tp, pp: state.pp + choice.pp, picks: state.picks + [j])
                     if let existing = next[k + j], existing.tp > candidate.tp || (existing.tp == candidate.tp && existing.pp <= candidate.pp) {
@@ -251,7 +254,7 @@ public struct ThresholdPolicyFitter: Sendable {
             dp = next
         }
         var best: (tp: Double, pp: Double, picks: [Int])?
-        for state in dp.values where bound.value(truePositives: state.tp, predictedPositives: state.pp) >= targetPrecision {
+        for case let state? in dp where bound.value(truePositives: state.tp, predictedPositives: state.pp) >= targetPrecision {
             if best == nil || state.tp > best!.tp || (state.tp == best!.tp && state.pp < best!.pp) { best = state }
         }
         let thresholds = best.map { picks in zip(options, picks.picks).map { $0[$1].threshold } } ?? bins.map { _ in .infinity }

@@ -4,8 +4,9 @@
 Run from the repository root:  python3 Benchmarks/matmul.py
 Builds the Swift benchmark in release mode, then times both on the same shapes on the same machine,
 alternating Swift and numpy rounds so machine noise hits both, and prints median GFLOP/s and the ratio
-Vane / numpy. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for numpy's timing, as the machine
-notes advise (they slow a current OpenBLAS); Vane's run keeps the environment as tests see it.
+Vane / numpy, and which OpenBLAS kernels each ran. numpy is timed in a child process with
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (some machines set them for older OpenBLAS builds; they
+slow numpy's current one); Vane's run keeps the environment as tests see it.
 """
 import json
 import os
@@ -30,8 +31,29 @@ def build():
 
 
 def vane(binary):
+    """(GFLOP/s per shape, kernel description) from one run of the Swift benchmark."""
     output = subprocess.run([binary, *SHAPES], check=True, capture_output=True, text=True).stdout
-    return {row["shape"]: row["gflops"] for row in map(json.loads, output.splitlines())}
+    rows = [json.loads(line) for line in output.splitlines()]
+    kernel = rows[0]["blas_core"] + (" (re-selected by Vane: the library had fallen back to Prescott)"
+                                      if rows[0]["replaced_fallback"] else "")
+    return {row["shape"]: row["gflops"] for row in rows[1:]}, kernel
+
+
+def numpy_child():
+    """numpy's rates and kernel from a child process whose OpenBLAS loads without the overrides."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    output = subprocess.run([sys.executable, os.path.abspath(__file__), "--numpy"], env=environment, check=True,
+                            capture_output=True, text=True).stdout
+    return json.loads(output)
+
+
+def numpy_kernel():
+    try:
+        from threadpoolctl import threadpool_info
+        info = [i for i in threadpool_info() if i.get("internal_api") == "openblas"]
+        return f"{info[0]['architecture']} (OpenBLAS {info[0]['version']})" if info else "not OpenBLAS"
+    except ImportError:
+        return "unknown (threadpoolctl missing)"
 
 
 def numpy_rates(runs=7):
@@ -56,17 +78,21 @@ def numpy_rates(runs=7):
 
 
 def main():
+    if sys.argv[1:] == ["--numpy"]:
+        print(json.dumps({"rates": numpy_rates(), "kernel": numpy_kernel()}))
+        return 0
     binary = build()
-    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        os.environ.pop(key, None)
     swift_runs = {s: [] for s in SHAPES}
     numpy_runs = {s: [] for s in SHAPES}
     for _ in range(ROUNDS):
-        for shape, rates in vane(binary).items():
-            swift_runs[shape] += rates
-        for shape, rates in numpy_rates().items():
-            numpy_runs[shape] += rates
+        rates, vane_kernel = vane(binary)
+        for shape, values in rates.items():
+            swift_runs[shape] += values
+        child = numpy_child()
+        for shape, values in child["rates"].items():
+            numpy_runs[shape] += values
     print(f"matrix product, float32, {os.cpu_count()} cores, numpy {np.__version__}; median GFLOP/s over {ROUNDS} x 7 runs")
+    print(f"OpenBLAS kernels: Vane {vane_kernel}; numpy {child['kernel']}")
     print(f"{'shape (MxKxN)':<18} {'vane':>8} {'numpy':>8} {'vane/numpy':>11}")
     worst = None
     for shape in SHAPES:

@@ -5,7 +5,8 @@ import Foundation
 /// Matrix product through OpenBLAS `cblas_sgemm`: C = op(A) op(B), op = identity or transpose.
 ///
 /// Shapes: A is (m x k) (or k x m when transposed), B is (k x n) (or n x k); C is (m x n).
-/// Cost O(m n k) flops x2; OpenBLAS reaches 110-210 GFLOP/s on this project's 2-core machines.
+/// Cost O(m n k) flops x2; OpenBLAS reaches 110-210 GFLOP/s on this project's 2-core machines
+/// (with the CPU's own kernels: see `BLASBackend`).
 public enum MatrixProduct {
     /// C = op(A) op(B).
     public static func forward(_ a: Matrix, _ b: Matrix,
@@ -34,7 +35,7 @@ public enum MatrixProduct {
             c.scale(by: beta)
             return
         }
-        _ = singleThreadedBLAS
+        BLASBackend.prepare()
         let flops = 2 * m * n * k
         let workers = flops >= parallelFlopThreshold ? workerCount : 1
         let lda = Int32(max(1, a.columns)), ldb = Int32(max(1, b.columns)), ldc = Int32(max(1, n))
@@ -102,7 +103,6 @@ public enum MatrixProduct {
     /// runs OpenBLAS single-threaded per block: measured here, Debian's OpenBLAS 0.3.21 gains
     /// nothing from its own threads on tall-skinny shapes (65536x64x64: 72 GFLOP/s with 1 or 2
     /// threads), while two single-threaded halves run at twice the rate.
-    private static let singleThreadedBLAS: Void = { openblas_set_num_threads(1) }()
     private static let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Below this many flops, thread start-up costs more than it saves.
     private static let parallelFlopThreshold = 4_000_000

@@ -50,6 +50,52 @@ struct TensorTests {
         #expect(worst < 1e-4)
     }
 
+    /// Every shape from 1 to 40 in each dimension class (OpenBLAS has separate small-matrix, edge and
+    /// GEMV kernels per core; BLASBackend may select a core other than the library's default), with
+    /// all transposes, alpha and beta, against a naive product in double precision.
+    @Test func kernelSweepMatchesNaive() {
+        var generator = SeededGenerator(seed: 11)
+        var worst = 0.0
+        for trial in 0..<240 {
+            let m = 1 + generator.nextIndex(below: trial < 200 ? 40 : 200)
+            let k = 1 + generator.nextIndex(below: trial < 200 ? 40 : 200)
+            let n = 1 + generator.nextIndex(below: trial < 200 ? 40 : 200)
+            let transposeA = trial % 2 == 1, transposeB = trial % 4 >= 2
+            let alpha: Float = trial % 3 == 0 ? 1 : 0.75, beta: Float = [0, 1, -0.5][trial % 3]
+            let a = randomMatrix(transposeA ? k : m, transposeA ? m : k, seed: UInt64(3 * trial))
+            let b = randomMatrix(transposeB ? n : k, transposeB ? k : n, seed: UInt64(3 * trial + 1))
+            var c = randomMatrix(m, n, seed: UInt64(3 * trial + 2))
+            let before = c
+            MatrixProduct.accumulate(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
+            for i in 0..<m {
+                for j in 0..<n {
+                    var total = 0.0
+                    for p in 0..<k {
+                        total += Double(transposeA ? a[p, i] : a[i, p]) * Double(transposeB ? b[j, p] : b[p, j])
+                    }
+                    let expected = Double(alpha) * total + Double(beta) * Double(before[i, j])
+                    worst = max(worst, abs(expected - Double(c[i, j])) / (1 + sqrt(Double(k))))
+                }
+            }
+        }
+        #expect(worst < 1e-4)
+    }
+
+    /// On an x86-64 CPU with AVX2 and FMA, OpenBLAS must not be left on its generic SSE3 kernels
+    /// (unless the environment chose a core, which BLASBackend respects).
+    @Test func blasRunsTheCPUsVectorKernels() throws {
+        #expect(!BLASBackend.coreName.isEmpty)
+        #if arch(x86_64) && os(Linux)
+        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+              let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return }
+        let flags = Set(flagsLine.split(separator: " ").map(String.init))
+        if flags.contains("avx2") && flags.contains("fma") {
+            #expect(BLASBackend.coreName != "Prescott", "OpenBLAS fell back to its SSE3 kernels on an AVX2 CPU")
+        }
+        #endif
+    }
+
     @Test func emptyInnerDimensionGivesZeros() {
         let c = MatrixProduct.forward(Matrix(rows: 2, columns: 0), Matrix(rows: 0, columns: 3))
         #expect(c == Matrix(rows: 2, columns: 3))

@@ -1,6 +1,7 @@
 // Times C = A B through VaneTensor for shapes given as MxKxN arguments and prints one JSON line per
-// shape: {"shape": "MxKxN", "gflops": [per-run values]}. The Python driver `matmul.py` runs this and
-// numpy on the same shapes and prints the ratio.
+// shape: {"shape": "MxKxN", "gflops": [per-run values]}, after a first line naming the OpenBLAS kernels
+// in use: {"blas_core": "SkylakeX", "replaced_fallback": true}. The Python driver `matmul.py` runs this
+// and numpy on the same shapes and prints the ratio.
 import BenchmarkSupport
 import Foundation
 import VaneTensor
@@ -8,6 +9,7 @@ import VaneTensor
 let arguments = CommandLine.arguments.dropFirst()
 let runs = Int(ProcessInfo.processInfo.environment["VANE_BENCH_RUNS"] ?? "") ?? 7
 var generator = SeededGenerator(seed: 1)
+print("{\"blas_core\": \"\(BLASBackend.coreName)\", \"replaced_fallback\": \(BLASBackend.replacedFallback)}")
 for shape in arguments {
     let parts = shape.split(separator: "x").compactMap { Int($0) }
     guard parts.count == 3 else { fatalError("shape must be MxKxN, got \(shape)") }

@@ -1,11 +1,81 @@
+import Dispatch
+import Foundation
+import Synchronization
+import VaneTensor
+
 extension Array where Element == Double {
     /// The values that would sit at each of `ranks` (ascending, each in 0..<count) if the array were
-    /// sorted ascending, found by multi-quickselect instead of a sort: partition around a median-of-3
-    /// pivot and recurse only into the sides that hold wanted ranks. Expected O(n log k) for k ranks,
-    /// against O(n) passes x 6 of a full radix sort; used for equal-mass bin edges.
+    /// sorted ascending; used for equal-mass bin edges. Values must be finite.
+    ///
+    /// Large arrays take two parallel passes instead of a sort: a histogram of 2^16 equal-width
+    /// buckets between the minimum and the maximum (bucket order is value order, since the bucket
+    /// index is monotone in the value), then a gather of only the buckets that hold a wanted rank,
+    /// which multi-quickselect finishes. O(n + k b) for k ranks and wanted buckets of size b; heavily
+    /// skewed data only makes the gathered buckets bigger, never the answer different.
     func orderStatistics(_ ranks: [Int]) -> [Double] {
         precondition(ranks.allSatisfy { $0 >= 0 && $0 < count }, "orderStatistics: rank out of range")
         precondition(zip(ranks, ranks.dropFirst()).allSatisfy { $0 <= $1 }, "orderStatistics: ranks must be ascending")
+        guard !ranks.isEmpty else { return [] }
+        guard count >= 1 << 16 else { return quickselectOrderStatistics(ranks) }
+        return withUnsafeBufferPointer { values in
+            let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let total = values.count
+            let chunk = { @Sendable (part: Int) in (total * part / workers)..<(total * (part + 1) / workers) }
+            let base = SharedPointer(values.baseAddress!)
+            let ranges = Mutex([(minimum: Double, maximum: Double)](repeating: (.infinity, -.infinity), count: workers))
+            DispatchQueue.concurrentPerform(iterations: workers) { part in
+                var low = Double.infinity, high = -Double.infinity
+                for i in chunk(part) { low = Swift.min(low, base[i]); high = Swift.max(high, base[i]) }
+                ranges.withLock { $0[part] = (low, high) }
+            }
+            let (minimum, maximum) = ranges.withLock { ($0.map(\.minimum).min()!, $0.map(\.maximum).max()!) }
+            if minimum == maximum { return ranks.map { _ in minimum } }
+            let bucketCount = 1 << 16
+            let scale = Double(bucketCount) / (maximum - minimum)
+            guard scale.isFinite, minimum.isFinite, maximum.isFinite else { return quickselectOrderStatistics(ranks) }
+            let bucket = { @Sendable (value: Double) in Swift.min(bucketCount - 1, Int((value - minimum) * scale)) }
+
+            // Pass 1: bucket counts.
+            let histogram = Mutex([Int](repeating: 0, count: bucketCount))
+            DispatchQueue.concurrentPerform(iterations: workers) { part in
+                var counts = [Int32](repeating: 0, count: bucketCount)
+                for i in chunk(part) { counts[bucket(base[i])] += 1 }
+                histogram.withLock { total in for b in 0..<bucketCount { total[b] += Int(counts[b]) } }
+            }
+            let counts = histogram.withLock { $0 }
+            // Each rank's bucket and its rank inside the bucket; slots number the wanted buckets.
+            var slotOfBucket = [Int32](repeating: -1, count: bucketCount)
+            var wanted: [(bucket: Int, localRanks: [Int])] = []
+            var below = 0, b = 0
+            var rankBucket: [(slot: Int, local: Int)] = []
+            for rank in ranks {
+                while below + counts[b] <= rank { below += counts[b]; b += 1 }
+                if slotOfBucket[b] < 0 { slotOfBucket[b] = Int32(wanted.count); wanted.append((b, [])) }
+                let slot = Int(slotOfBucket[b])
+                wanted[slot].localRanks.append(rank - below)
+                rankBucket.append((slot, wanted[slot].localRanks.count - 1))
+            }
+            // Pass 2: gather the wanted buckets' values, then select inside each.
+            let slots = slotOfBucket, slotCount = wanted.count
+            let gathered = Mutex([[Double]](repeating: [], count: slotCount))
+            DispatchQueue.concurrentPerform(iterations: workers) { part in
+                var local = [[Double]](repeating: [], count: slotCount)
+                for i in chunk(part) {
+                    let slot = slots[bucket(base[i])]
+                    if slot >= 0 { local[Int(slot)].append(base[i]) }
+                }
+                gathered.withLock { all in for s in all.indices { all[s] += local[s] } }
+            }
+            let selected = gathered.withLock { all in
+                all.indices.map { all[$0].quickselectOrderStatistics(wanted[$0].localRanks) }
+            }
+            return rankBucket.map { selected[$0.slot][$0.local] }
+        }
+    }
+
+    /// `orderStatistics` by multi-quickselect: partition around a median-of-3 pivot and recurse only
+    /// into the sides that hold wanted ranks. Expected O(n log k) for k ranks.
+    func quickselectOrderStatistics(_ ranks: [Int]) -> [Double] {
         guard !ranks.isEmpty else { return [] }
         var values = self
         var result = [Double](repeating: 0, count: ranks.count)
@@ -51,3 +121,4 @@ extension Array where Element == Double {
         return result
     }
 }
+

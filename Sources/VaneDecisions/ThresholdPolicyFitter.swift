@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import VaneTensor
 
 /// Fits single, EW-DPMT and MIST policies: maximise recall subject to precision >= target on the
 /// fitting data (as judged by `bound`).
@@ -117,24 +118,35 @@ public struct ThresholdPolicyFitter: Sendable {
         return makePolicy(.single, data: data, cuts: [], thresholds: [threshold], calibrations: [])
     }
 
-    /// Each uncertainty bin's scores and labels (no index arrays): one pass to find every row's bin
-    /// and count, one to fill arrays of exact size. O(n log U).
+    /// Each uncertainty bin's scores and labels (no index arrays): one parallel pass to find every
+    /// row's bin, then each bin (in parallel) fills an array of exact size. O(n log U).
     func binned(_ data: ScoredExamples, cuts: [Double]) -> [(scores: [Double], labels: [Bool])] {
         precondition(cuts.count < 255, "binned: at most 255 uncertainty bins")
-        var binOf = [UInt8](repeating: 0, count: data.count)
-        var counts = [Int](repeating: 0, count: cuts.count + 1)
-        for i in 0..<data.count {
-            let b = cuts.countAtOrBelow(data.uncertainties[i])
-            binOf[i] = UInt8(b)
-            counts[b] += 1
+        let n = data.count
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var binOf = [UInt8](repeating: 0, count: n)
+        let counts = Mutex([Int](repeating: 0, count: cuts.count + 1))
+        binOf.withUnsafeMutableBufferPointer { buffer in
+            let output = SharedPointer(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: workers) { part in
+                var local = [Int](repeating: 0, count: cuts.count + 1)
+                for i in (n * part / workers)..<(n * (part + 1) / workers) {
+                    let b = cuts.countAtOrBelow(data.uncertainties[i])
+                    output[i] = UInt8(b)
+                    local[b] += 1
+                }
+                counts.withLock { total in for b in total.indices { total[b] += local[b] } }
+            }
         }
-        return counts.indices.map { b in
-            let size = counts[b]
+        let sizes = counts.withLock { $0 }
+        let binOfRows = binOf
+        return Self.perBin(sizes.count) { b in
+            let size = sizes[b]
             var labels = [Bool](repeating: false, count: size)
             let scores = [Double](unsafeUninitializedCapacity: size) { buffer, initialised in
                 labels.withUnsafeMutableBufferPointer { labelBuffer in
                     var next = 0
-                    for i in 0..<data.count where Int(binOf[i]) == b {
+                    for i in 0..<n where Int(binOfRows[i]) == b {
                         buffer[next] = data.scores[i]
                         labelBuffer[next] = data.labels[i]
                         next += 1

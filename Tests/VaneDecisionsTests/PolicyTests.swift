@@ -192,14 +192,19 @@ struct PolicyTests {
 struct RadixSortTests {
     @Test func orderStatisticsMatchTheSortedArray() {
         var generator = SeededGenerator(seed: 12)
-        for count in [1, 7, 33, 1000, 50_000] {
-            // Few distinct values (many ties) and continuous ones.
+        // Sizes on both sides of the histogram path (2^16 values and up).
+        for count in [1, 7, 33, 1000, 50_000, 70_000, 300_000] {
+            // Few distinct values (many ties), continuous ones, one constant, and a heavy skew that
+            // puts almost everything into the lowest bucket (values spanning 1e-300 to 1e300).
             let tied = (0..<count).map { _ in Double(generator.nextIndex(below: 9)) }
             let continuous = (0..<count).map { _ in generator.nextGaussian() }
-            for values in [tied, continuous] {
+            let constant = [Double](repeating: 2.5, count: count)
+            let skewed = (0..<count).map { _ in pow(10, 600 * generator.nextUnitDouble() - 300) * (generator.nextIndex(below: 2) == 0 ? 1 : -1) }
+            for values in [tied, continuous, constant, skewed] {
                 let sorted = values.sorted()
-                let ranks = Array(Set([0, count / 3, count / 2, count / 2, count - 1])).sorted()
+                let ranks = [0, count / 3, count / 2, count / 2, (2 * count) / 3, count - 1].sorted()
                 #expect(values.orderStatistics(ranks) == ranks.map { sorted[$0] })
+                #expect(values.quickselectOrderStatistics(ranks) == ranks.map { sorted[$0] })
             }
         }
     }

@@ -28,14 +28,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // System libraries: OpenBLAS for GEMM, zlib for gzip input.
+        // System libraries: OpenBLAS for GEMM, zlib for gzip input, glibc's malloc tuning.
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Numeric core and shared infrastructure.
-        .target(name: "VaneTensor", dependencies: ["COpenBLAS"],
+        .target(name: "VaneTensor", dependencies: ["COpenBLAS", "CMalloc"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "VaneMetrics"),
         .target(name: "VaneIO", dependencies: ["CZlib"]),

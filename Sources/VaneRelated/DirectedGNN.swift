@@ -39,34 +39,45 @@ public struct DirectedGNN: Sendable {
 
     var layers: Int { configuration.layers }
 
-    /// States at every level of a plan, and each layer's concatenated input, kept for backward.
+    /// States at every level of a plan, and each layer's two inputs (own state, neighbour mean),
+    /// kept for backward.
     struct ForwardState {
         var levels: [[Matrix]]
-        var inputs: [[Matrix]]
+        var inputs: [[(own: Matrix, aggregated: Matrix)]]
     }
 
-    /// One layer for one kind: act(W [own || mean of neighbours] + b).
+    /// W split by rows into the part applied to the node's own state and the part applied to the
+    /// neighbour mean: W [own || mean] = own W_own + mean W_mean, so [own || mean] is never built.
+    private func weightHalves(_ layer: Int, kind k: Int) -> (own: Matrix, aggregated: Matrix) {
+        let w = weights[layer][k], half = w.rows / 2
+        return (Matrix(rows: half, columns: w.columns, values: Array(w.values[0..<(half * w.columns)])),
+                Matrix(rows: w.rows - half, columns: w.columns, values: Array(w.values[(half * w.columns)...])))
+    }
+
+    /// One layer for one kind: act(own W_own + mean(neighbours) W_mean + b).
     private func layer(_ layer: Int, kind k: Int, own: Matrix, neighbourStates: Matrix,
-                       neighbours: [Int32], offsets: [Int]) -> (input: Matrix, output: Matrix) {
+                       neighbours: [Int32], offsets: [Int]) -> (aggregated: Matrix, output: Matrix) {
         let aggregated = NeighbourMean.forward(neighbourStates, indices: neighbours, offsets: offsets)
-        let input = ColumnConcat.forward(own, aggregated)
-        var output = MatrixProduct.forward(input, weights[layer][k])
+        let (ownWeights, aggregatedWeights) = weightHalves(layer, kind: k)
+        var output = MatrixProduct.forward(own, ownWeights)
+        MatrixProduct.accumulate(aggregated, aggregatedWeights, into: &output)
         output.addRowVector(biases[layer][k])
-        return (input, layer < layers - 1 ? ReLU.forward(output) : output)
+        if layer < layers - 1 { ReLU.apply(&output) }
+        return (aggregated, output)
     }
 
     func forward(_ plan: ComputationPlan) -> ForwardState {
         var levels: [[Matrix]] = [kinds.indices.map { RowGather.forward(embeddings[$0], indices: plan.nodes[0][$0]) }]
-        var inputs: [[Matrix]] = []
+        var inputs: [[(own: Matrix, aggregated: Matrix)]] = []
         for l in 0..<layers {
-            var next: [Matrix] = [], layerInputs: [Matrix] = []
+            var next: [Matrix] = [], layerInputs: [(own: Matrix, aggregated: Matrix)] = []
             for (k, kind) in kinds.enumerated() {
                 let block = plan.blocks[l][k]
                 let own = levels[l][k].prefixRows(block.destinationCount)
-                let (input, output) = layer(l, kind: k, own: own, neighbourStates: levels[l][kind.neighbourKind],
-                                            neighbours: block.neighbourPositions, offsets: block.offsets)
+                let (aggregated, output) = layer(l, kind: k, own: own, neighbourStates: levels[l][kind.neighbourKind],
+                                                 neighbours: block.neighbourPositions, offsets: block.offsets)
                 next.append(output)
-                layerInputs.append(input)
+                layerInputs.append((own, aggregated))
             }
             levels.append(next)
             inputs.append(layerInputs)
@@ -91,12 +102,20 @@ public struct DirectedGNN: Sendable {
             var layerWeights: [Matrix] = [], layerBiases: [Matrix] = []
             for (k, kind) in kinds.enumerated() {
                 let block = plan.blocks[l][k]
-                let outputGradient = l < layers - 1
-                    ? ReLU.backward(outputGradient: upstream[k], output: state.levels[l + 1][k]) : upstream[k]
-                layerWeights.append(MatrixProduct.forward(state.inputs[l][k], outputGradient, transposeA: true))
+                // Moved out of `upstream` (replaced below) so the in-place ReLU does not copy it.
+                var outputGradient = Matrix(rows: 0, columns: 0)
+                swap(&outputGradient, &upstream[k])
+                if l < layers - 1 { ReLU.backward(&outputGradient, output: state.levels[l + 1][k]) }
+                let (own, aggregated) = state.inputs[l][k]
+                // dW = [own^T dY ; mean^T dY], stacked by rows like W.
+                let ownWeightGradient = MatrixProduct.forward(own, outputGradient, transposeA: true)
+                let aggregatedWeightGradient = MatrixProduct.forward(aggregated, outputGradient, transposeA: true)
+                layerWeights.append(Matrix(rows: 2 * kind.dimension, columns: kind.dimension,
+                                           values: ownWeightGradient.values + aggregatedWeightGradient.values))
                 layerBiases.append(outputGradient.columnSums())
-                let inputGradient = MatrixProduct.forward(outputGradient, weights[l][k], transposeB: true)
-                let (ownGradient, aggregatedGradient) = ColumnConcat.backward(outputGradient: inputGradient, leftColumns: kind.dimension)
+                let (ownWeights, aggregatedWeights) = weightHalves(l, kind: k)
+                let ownGradient = MatrixProduct.forward(outputGradient, ownWeights, transposeB: true)
+                let aggregatedGradient = MatrixProduct.forward(outputGradient, aggregatedWeights, transposeB: true)
                 lower[k].addPrefixRows(ownGradient)
                 NeighbourMean.backward(outputGradient: aggregatedGradient, indices: block.neighbourPositions,
                                        offsets: block.offsets, into: &lower[kind.neighbourKind])
@@ -106,7 +125,8 @@ public struct DirectedGNN: Sendable {
             upstream = lower
         }
         let embeddingGradients = kinds.indices.map {
-            SparseRowGradient(indices: plan.nodes[0][$0], rowGradients: upstream[$0])
+            // Level-0 nodes of a plan are distinct, so their rows need no de-duplication.
+            SparseRowGradient(distinctIndices: plan.nodes[0][$0], gradients: upstream[$0])
         }
         return Gradients(embeddings: embeddingGradients, weights: weightGradients, biases: biasGradients)
     }

@@ -23,6 +23,18 @@ public struct SampledBatches: Sendable {
     public var count: Int { batches.count }
     public var positiveEdges: Int { batches.reduce(0) { $0 + $1.positiveCount } }
 
+    /// The work a step does, as means per batch: distinct nodes at each level of the plans (all
+    /// kinds; level 0 holds the embedding rows looked up) and sampled neighbour edges (all layers).
+    public var meanPlanSize: (nodesPerLevel: [Double], sampledEdges: Double) {
+        guard let first = batches.first else { return ([], 0) }
+        var nodes = [Double](repeating: 0, count: first.plan.nodes.count), edges = 0.0
+        for batch in batches {
+            for (level, kinds) in batch.plan.nodes.enumerated() { nodes[level] += Double(kinds.reduce(0) { $0 + $1.count }) }
+            edges += Double(batch.plan.blocks.reduce(0) { $0 + $1.reduce(0) { $0 + $1.neighbourPositions.count } })
+        }
+        return (nodes.map { $0 / Double(batches.count) }, edges / Double(batches.count))
+    }
+
     /// Samples the first `limit` batches (all when nil) of one epoch by the rules
     /// `DirectedGNNTrainer.fit` uses (shuffled edges, negatives, reversed edges, neighbourhood
     /// plans), from `seed`. O(sampled edges).

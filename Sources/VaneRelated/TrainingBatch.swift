@@ -103,8 +103,8 @@ struct TrainingStep: Sendable {
         var topGradients = model.kinds.indices.map { Matrix(rows: top[$0].rows, columns: model.kinds[$0].dimension) }
         for (pair, (a, b)) in zip(pairs, gathered) {
             let (gradientA, gradientB) = RowDot.backward(outputGradient: logitGradient, a: a, b: b)
-            SparseRowGradient(indices: batch.sourceRows[pair.source], rowGradients: gradientA).add(into: &topGradients[pair.source])
-            SparseRowGradient(indices: batch.targetRows[pair.target], rowGradients: gradientB).add(into: &topGradients[pair.target])
+            RowGather.accumulateBackward(outputGradient: gradientA, indices: batch.sourceRows[pair.source], into: &topGradients[pair.source])
+            RowGather.accumulateBackward(outputGradient: gradientB, indices: batch.targetRows[pair.target], into: &topGradients[pair.target])
         }
         let gradients = model.backward(batch.plan, state: state, outputGradients: topGradients)
         for k in model.kinds.indices {

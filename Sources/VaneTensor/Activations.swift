@@ -10,6 +10,23 @@ public enum ReLU {
         return output
     }
 
+    /// In place: x = max(x, 0), without the copy `forward` makes.
+    public static func apply(_ values: inout Matrix) {
+        values.values.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices { buffer[i] = max(buffer[i], 0) }
+        }
+    }
+
+    /// In place: the gradient is zeroed where the forward *output* is zero.
+    public static func backward(_ gradient: inout Matrix, output: Matrix) {
+        precondition(gradient.count == output.count, "ReLU.backward: shapes differ")
+        gradient.values.withUnsafeMutableBufferPointer { g in
+            output.values.withUnsafeBufferPointer { y in
+                for i in g.indices { g[i] = y[i] > 0 ? g[i] : 0 }
+            }
+        }
+    }
+
     /// Backward from the forward *output* (zero exactly where the input was clipped).
     public static func backward(outputGradient: Matrix, output: Matrix) -> Matrix {
         var gradient = outputGradient

@@ -29,8 +29,25 @@ public enum RowGather {
     /// Dense backward for small tables: grad[indices[i]] += outputGradient[i]; (rowCount x D).
     public static func denseBackward(outputGradient: Matrix, indices: [Int32], rowCount: Int) -> Matrix {
         var gradient = Matrix(rows: rowCount, columns: outputGradient.columns)
-        SparseRowGradient(indices: indices, rowGradients: outputGradient).add(into: &gradient)
+        accumulateBackward(outputGradient: outputGradient, indices: indices, into: &gradient)
         return gradient
+    }
+
+    /// Scatter-adds into an existing dense gradient: gradient[indices[i]] += outputGradient[i].
+    /// No hashing of duplicates (they add in place). O(B D).
+    public static func accumulateBackward(outputGradient: Matrix, indices: [Int32], into gradient: inout Matrix) {
+        let d = outputGradient.columns
+        precondition(gradient.columns == d && indices.count == outputGradient.rows, "RowGather: gradient shape mismatch")
+        outputGradient.values.withUnsafeBufferPointer { source in
+            gradient.values.withUnsafeMutableBufferPointer { target in
+                for (i, index) in indices.enumerated() {
+                    let row = Int(index)
+                    precondition(row >= 0 && row * d < target.count, "RowGather: index \(row) out of range")
+                    let from = i * d, to = row * d
+                    for c in 0..<d { target[to + c] += source[from + c] }
+                }
+            }
+        }
     }
 }
 
@@ -71,6 +88,13 @@ public struct SparseRowGradient: Sendable, Equatable {
         }
         rowIndices = order
         gradients = summed
+    }
+
+    /// Rows already known to be distinct (a plan's node list): taken as they are, no hashing.
+    public init(distinctIndices: [Int32], gradients: Matrix) {
+        precondition(distinctIndices.count == gradients.rows, "SparseRowGradient: one index per row")
+        rowIndices = distinctIndices
+        self.gradients = gradients
     }
 
     /// Adds this gradient into a dense matrix of the table's shape.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaneTensor
 
 /// The `vane` command line: a thin layer over the Vane libraries.
 @main
@@ -12,4 +13,19 @@ struct Vane: AsyncParsableCommand {
         """,
         subcommands: [DemoCommand.self, GraphCommand.self, ConversionsCommand.self, ThresholdsCommand.self, ServeCommand.self]
     )
+
+    /// Process-wide settings first (see `AllocatorTuning`), then the usual parse-and-run.
+    static func main() async {
+        AllocatorTuning.retainFreedBlocks()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -159,6 +159,26 @@ struct TensorTests {
         #expect(abs(parameters[0, 1] - 0.05) < 1e-6)
     }
 
+    /// The executables' malloc settings take effect on glibc (unless the environment tunes malloc).
+    @Test func allocatorTuningAppliesOnGlibc() {
+        #if os(Linux)
+        let environment = ProcessInfo.processInfo.environment
+        guard !(environment["GLIBC_TUNABLES"] ?? "").contains("glibc.malloc"), environment["MALLOC_MMAP_THRESHOLD_"] == nil,
+              environment["MALLOC_TRIM_THRESHOLD_"] == nil else { return }
+        #expect(AllocatorTuning.retainFreedBlocks())
+        #endif
+    }
+
+    @Test func rowGatherScatterAddsDuplicatesInPlace() {
+        var gradient = Matrix([[1, 1], [0, 0], [0, 0]])
+        RowGather.accumulateBackward(outputGradient: Matrix([[1, 2], [3, 4], [5, 6]]), indices: [2, 0, 2], into: &gradient)
+        #expect(gradient == Matrix([[4, 5], [0, 0], [6, 8]]))
+        #expect(RowGather.denseBackward(outputGradient: Matrix([[1, 2], [3, 4]]), indices: [1, 1], rowCount: 2)
+                == Matrix([[0, 0], [4, 6]]))
+        let distinct = SparseRowGradient(distinctIndices: [3, 1], gradients: Matrix([[1, 2], [3, 4]]))
+        #expect(distinct == SparseRowGradient(indices: [3, 1], rowGradients: Matrix([[1, 2], [3, 4]])))
+    }
+
     @Test func sparseAdamTouchesOnlyGivenRows() {
         var table = Matrix(rows: 4, columns: 2, repeating: 1)
         var optimiser = SparseAdam(rows: 4, columns: 2, configuration: .init(learningRate: 0.1))

@@ -6,6 +6,9 @@ import BenchmarkSupport
 import Foundation
 import VaneGraph
 import VaneRelated
+import VaneTensor
+
+AllocatorTuning.retainFreedBlocks()  // as the vane command line does at start
 
 let graph: DirectedGraph
 let label: String
@@ -37,5 +40,6 @@ for r in 0..<repeats {
 print("""
 {"graph": "\(label)", "nodes": \(graph.nodeCount), "edges": \(graph.edgeCount), "batches": \(batches.count), \
 "positives": \(batches.positiveEdges), "sampling_seconds": \(batches.samplingSeconds), "step_seconds": \(seconds), \
-"mean_loss": \(losses), "peak_rss_mb": \(peakResidentMegabytes())}
+"mean_loss": \(losses), "peak_rss_mb": \(peakResidentMegabytes()), \
+"plan_nodes_per_level": \(batches.meanPlanSize.nodesPerLevel), "plan_sampled_edges": \(batches.meanPlanSize.sampledEdges)}
 """)

@@ -6,6 +6,8 @@ import BenchmarkSupport
 import Foundation
 import VaneTensor
 
+AllocatorTuning.retainFreedBlocks()  // as the vane command line does at start
+
 let arguments = CommandLine.arguments.dropFirst()
 let runs = Int(ProcessInfo.processInfo.environment["VANE_BENCH_RUNS"] ?? "") ?? 7
 var generator = SeededGenerator(seed: 1)

@@ -9,6 +9,8 @@ import Foundation
 import VaneConversions
 import VaneTensor
 
+AllocatorTuning.retainFreedBlocks()  // as the vane command line does at start
+
 var simulation = ConversionSimulator.Configuration()
 simulation.clicks = option("--clicks").flatMap(Int.init) ?? 1_000_000
 simulation.days = option("--days").flatMap(Int.init) ?? 60

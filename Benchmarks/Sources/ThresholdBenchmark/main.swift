@@ -8,6 +8,8 @@ import Foundation
 import VaneDecisions
 import VaneTensor
 
+AllocatorTuning.retainFreedBlocks()  // as the vane command line does at start
+
 let rows = option("--rows").flatMap(Int.init) ?? 10_000_000
 let repeats = option("--repeats").flatMap(Int.init) ?? 3
 var generator = SeededGenerator(seed: 1)

@@ -8,6 +8,8 @@ import VaneGraph
 import VaneRelated
 import VaneTensor
 
+AllocatorTuning.retainFreedBlocks()  // as the vane command line does at start
+
 let nodes = option("--nodes").flatMap(Int.init) ?? 60_513
 let dimension = option("--dimension").flatMap(Int.init) ?? 64
 let k = option("--k").flatMap(Int.init) ?? 10

@@ -19,6 +19,18 @@ public struct Matrix: Sendable, Equatable {
         self.values = [Float](repeating: value, count: rows * columns)
     }
 
+    /// A matrix whose every element `fill` writes (no zero-filling first). `fill` must initialise
+    /// all `rows * columns` elements of the buffer it is given.
+    init(rows: Int, columns: Int, fillingEveryElement fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")
+        self.rows = rows
+        self.columns = columns
+        self.values = [Float](unsafeUninitializedCapacity: rows * columns) { buffer, initialised in
+            fill(buffer)
+            initialised = rows * columns
+        }
+    }
+
     /// A matrix over existing row-major values; `values.count` must equal `rows * columns`.
     public init(rows: Int, columns: Int, values: [Float]) {
         precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")

@@ -7,9 +7,8 @@ public enum RowGather {
     /// out[i] = table[indices[i]].
     public static func forward(_ table: Matrix, indices: [Int32]) -> Matrix {
         let d = table.columns
-        var result = Matrix(rows: indices.count, columns: d)
-        table.values.withUnsafeBufferPointer { source in
-            result.values.withUnsafeMutableBufferPointer { target in
+        return Matrix(rows: indices.count, columns: d) { target in
+            table.values.withUnsafeBufferPointer { source in
                 for (i, index) in indices.enumerated() {
                     let row = Int(index)
                     precondition(row >= 0 && row < table.rows, "RowGather: index \(row) out of range")
@@ -18,7 +17,6 @@ public enum RowGather {
                 }
             }
         }
-        return result
     }
 
     /// Backward: scatter-add the output rows' gradients into the rows they came from.

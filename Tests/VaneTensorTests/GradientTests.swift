@@ -54,6 +54,23 @@ struct GradientTests {
         #expect(maxRelativeError(NeighbourMean.forward(table, indices: indices, offsets: offsets), unfused) < 1e-6)
     }
 
+    /// The SIMD path (16 columns at a time) and its scalar tail, on both sides of the parallel
+    /// threshold, with empty segments: equal to gather followed by segment mean.
+    @Test(arguments: [(20, 40), (67, 5000)])
+    func neighbourMeanWideRows(columns: Int, segments: Int) {
+        var generator = SeededGenerator(seed: 31)
+        let table = randomMatrix(300, columns, seed: 32)
+        var offsets = [0], indices: [Int32] = []
+        for _ in 0..<segments {
+            let size = generator.nextIndex(below: 6)  // 0 gives an empty segment
+            for _ in 0..<size { indices.append(Int32(generator.nextIndex(below: 300))) }
+            offsets.append(indices.count)
+        }
+        let fused = NeighbourMean.forward(table, indices: indices, offsets: offsets)
+        let unfused = SegmentMean.forward(RowGather.forward(table, indices: indices), offsets: offsets)
+        #expect(maxRelativeError(fused, unfused) < 1e-5)
+    }
+
     @Test func relu() {
         // Keep inputs away from the kink at 0, where finite differences are undefined.
         var x = randomMatrix(4, 4, seed: 8)

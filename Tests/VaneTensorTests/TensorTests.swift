@@ -169,6 +169,21 @@ struct TensorTests {
         #endif
     }
 
+    /// The in-place (SIMD, two-core) ReLU equals the copying one, on a small odd size and on one
+    /// large enough to split across cores, with exact zeros in the input.
+    @Test(arguments: [37, (1 << 20) + 7])
+    func inPlaceReLUMatchesCopying(count: Int) {
+        var generator = SeededGenerator(seed: 3)
+        let input = Matrix(rows: 1, columns: count, values: (0..<count).map { i in i % 5 == 0 ? 0 : Float(generator.nextGaussian()) })
+        let upstream = Matrix(rows: 1, columns: count, values: (0..<count).map { _ in Float(generator.nextGaussian()) })
+        var output = input
+        ReLU.apply(&output)
+        #expect(output == ReLU.forward(input))
+        var gradient = upstream
+        ReLU.backward(&gradient, output: output)
+        #expect(gradient == ReLU.backward(outputGradient: upstream, output: output))
+    }
+
     @Test func rowGatherScatterAddsDuplicatesInPlace() {
         var gradient = Matrix([[1, 1], [0, 0], [0, 0]])
         RowGather.accumulateBackward(outputGradient: Matrix([[1, 2], [3, 4], [5, 6]]), indices: [2, 0, 2], into: &gradient)

@@ -35,6 +35,13 @@ public struct ConversionSimulator: Sendable {
             guard clicks >= 100, clicks <= 50_000_000 else { throw ConversionError(.invalidConfiguration, "clicks must be in 100...50,000,000, got \(clicks)") }
             guard days >= 2, days <= 3650 else { throw ConversionError(.invalidConfiguration, "days must be in 2...3650, got \(days)") }
             guard conversionRate > 0, conversionRate < 1 else { throw ConversionError(.invalidConfiguration, "conversionRate must be in (0, 1), got \(conversionRate)") }
+            guard fastShare >= 0, fastShare <= 1 else { throw ConversionError(.invalidConfiguration, "fast share must be in [0, 1], got \(fastShare)") }
+            guard fastMeanHours > 0, fastMeanHours.isFinite, slowMedianHours > 0, slowMedianHours.isFinite, slowSigma > 0, slowSigma.isFinite else {
+                throw ConversionError(.invalidConfiguration, "delay parameters must be positive and finite (fast mean \(fastMeanHours) h, slow median \(slowMedianHours) h, sigma \(slowSigma))")
+            }
+            guard attributionWindowHours > 0, attributionWindowHours.isFinite else {
+                throw ConversionError(.invalidConfiguration, "attribution window must be positive, got \(attributionWindowHours) h")
+            }
         }
     }
 

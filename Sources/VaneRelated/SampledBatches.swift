@@ -23,6 +23,10 @@ public struct SampledBatches: Sendable {
     public var count: Int { batches.count }
     public var positiveEdges: Int { batches.reduce(0) { $0 + $1.positiveCount } }
 
+    /// Embedding floats per node over all representation kinds (96 for the default hybrid structure:
+    /// three kinds of 32); the optimiser keeps two moments of each.
+    public var embeddingFloatsPerNode: Int { kinds.reduce(0) { $0 + $1.dimension } }
+
     /// The work a step does, as means per batch: distinct nodes at each level of the plans (all
     /// kinds; level 0 holds the embedding rows looked up) and sampled neighbour edges (all layers).
     public var meanPlanSize: (nodesPerLevel: [Double], sampledEdges: Double) {

@@ -23,6 +23,7 @@ struct ConversionsSimulateCommand: ParsableCommand {
 
         Example:
           vane conversions simulate --out clicks.csv --clicks 1000000 --days 60 --seed 1
+          vane conversions simulate --out slow.csv --fast-share 0.1 --slow-median-hours 96   # longer delays
         """
     )
 
@@ -35,6 +36,12 @@ struct ConversionsSimulateCommand: ParsableCommand {
     @Option(help: "Days the clicks span.")
     var days = 60
 
+    @Option(help: "Share of conversions in the fast delay component (exponential, mean 0.5 h); the rest follow the long log-normal tail.")
+    var fastShare = ConversionSimulator.Configuration().fastShare
+
+    @Option(help: "Median delay in hours of the long-tail component (log-normal, sigma 1.3). Longer delays leave more conversions unseen when a model trains.")
+    var slowMedianHours = ConversionSimulator.Configuration().slowMedianHours
+
     @Option(help: "Seed.")
     var seed: UInt64 = 1
 
@@ -42,6 +49,8 @@ struct ConversionsSimulateCommand: ParsableCommand {
         var configuration = ConversionSimulator.Configuration()
         configuration.clicks = clicks
         configuration.days = days
+        configuration.fastShare = fastShare
+        configuration.slowMedianHours = slowMedianHours
         let simulator = try ConversionSimulator(configuration: configuration)
         let bar = ProgressBar("simulate", total: clicks)
         let (written, conversions) = try simulator.write(to: out, seed: seed) { bar.advance(by: $0 - bar.completed) }

@@ -157,6 +157,21 @@ struct ConversionsTests {
         } throws: { ($0 as? InputError)?.code == .missingColumn }
     }
 
+    @Test func simulatorRejectsBadDelayParameters() {
+        for change in [{ (c: inout ConversionSimulator.Configuration) in c.fastShare = 1.5 },
+                       { (c: inout ConversionSimulator.Configuration) in c.slowMedianHours = 0 },
+                       { (c: inout ConversionSimulator.Configuration) in c.slowSigma = .nan },
+                       { (c: inout ConversionSimulator.Configuration) in c.attributionWindowHours = -1 }] {
+            var configuration = ConversionSimulator.Configuration()
+            change(&configuration)
+            #expect { try configuration.validate() } throws: { ($0 as? ConversionError)?.code == .invalidConfiguration }
+        }
+        var slow = ConversionSimulator.Configuration()
+        slow.fastShare = 0
+        slow.slowMedianHours = 96
+        #expect(throws: Never.self) { try slow.validate() }
+    }
+
     @Test func replayOrdersMethodsOnTheSimulator() throws {
         var configuration = ConversionSimulator.Configuration()
         configuration.clicks = 60_000

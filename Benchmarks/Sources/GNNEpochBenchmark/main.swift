@@ -41,5 +41,6 @@ print("""
 {"graph": "\(label)", "nodes": \(graph.nodeCount), "edges": \(graph.edgeCount), "batches": \(batches.count), \
 "positives": \(batches.positiveEdges), "sampling_seconds": \(batches.samplingSeconds), "step_seconds": \(seconds), \
 "mean_loss": \(losses), "peak_rss_mb": \(peakResidentMegabytes()), \
-"plan_nodes_per_level": \(batches.meanPlanSize.nodesPerLevel), "plan_sampled_edges": \(batches.meanPlanSize.sampledEdges)}
+"plan_nodes_per_level": \(batches.meanPlanSize.nodesPerLevel), "plan_sampled_edges": \(batches.meanPlanSize.sampledEdges), \
+"embedding_floats_per_node": \(batches.embeddingFloatsPerNode)}
 """)

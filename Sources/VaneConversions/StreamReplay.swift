@@ -26,6 +26,10 @@ public struct StreamReplay: Sendable {
         public var model = LogisticRegression.Configuration()
         /// The network of `.mlp`; its epochs are the pretraining passes.
         public var network = SparseMLP.Configuration()
+        /// Training passes over each step's samples (1 in the papers' protocol). More passes give a
+        /// method more optimiser updates from the same observations: with it one can ask whether a
+        /// stream ranks better because of its labels or because it simply takes more steps.
+        public var passesPerStep = 1
         public init() {
             model.learningRate = 0.02
             model.epochs = 2
@@ -42,6 +46,7 @@ public struct StreamReplay: Sendable {
             guard stepHours > 0 else { throw ConversionError(.invalidConfiguration, "step must be positive, got \(stepHours)") }
             guard attributionHours > windowHours else { throw ConversionError(.invalidConfiguration, "attribution window must exceed the waiting window") }
             guard pretrainFraction > 0, pretrainFraction < 1 else { throw ConversionError(.invalidConfiguration, "pretrain fraction must be in (0, 1)") }
+            guard (1...10).contains(passesPerStep) else { throw ConversionError(.invalidConfiguration, "passes per step must be in 1...10, got \(passesPerStep)") }
             do { try network.validate() } catch { throw ConversionError(.invalidConfiguration, "network: \(error)") }
             guard network.head == .bernoulli else { throw ConversionError(.invalidConfiguration, "the replayed network needs the Bernoulli head") }
         }
@@ -177,9 +182,11 @@ public struct StreamReplay: Sendable {
             let (rows, labels, weights) = streams.trainingSamples(method, step: s, auxiliary: preparation.auxiliary) {
                 model.probability(log.features, row: $0)
             }
-            for batchStart in stride(from: 0, to: rows.count, by: c.batchSize) {
-                let batch = batchStart..<min(rows.count, batchStart + c.batchSize)
-                model.update(features: log.features, rows: Array(rows[batch]), labels: Array(labels[batch]), weights: Array(weights[batch]))
+            for _ in 0..<c.passesPerStep {
+                for batchStart in stride(from: 0, to: rows.count, by: c.batchSize) {
+                    let batch = batchStart..<min(rows.count, batchStart + c.batchSize)
+                    model.update(features: log.features, rows: Array(rows[batch]), labels: Array(labels[batch]), weights: Array(weights[batch]))
+                }
             }
             progress(s + 1)
         }

@@ -89,6 +89,9 @@ struct ConversionsEvaluateCommand: ParsableCommand {
     @Option(help: "Conversion model trained through the replay: logistic, or mlp (embedding bag 32 -> 16 -> 1 over the hashed features).")
     var model = "logistic"
 
+    @Option(help: "Training passes over each step's samples (1-10). The papers' protocol is 1; more passes test whether a method ranks better because of its labels or because of its number of updates.")
+    var passesPerStep = 1
+
     @Option(help: "Seed.")
     var seed: UInt64 = 1
 
@@ -109,6 +112,7 @@ struct ConversionsEvaluateCommand: ParsableCommand {
             throw ValidationError("--model must be one of \(ConversionClassifier.allCases.map(\.rawValue).joined(separator: ", ")), got \(model)")
         }
         configuration.classifier = classifier
+        configuration.passesPerStep = passesPerStep
         let replay = try StreamReplay(configuration: configuration)
         let log = try ClickLog.load(path: events, format: logFormat)
         let bar = ProgressBar("replay", total: 1)

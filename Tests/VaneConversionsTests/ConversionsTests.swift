@@ -203,5 +203,16 @@ struct ConversionsTests {
         #expect(try mlp.run(log, methods: [.vanilla], seed: 1).methods[.vanilla]?.nll == mlpVanilla.nll)
         // A servable model stays logistic (its uncertainty is the Laplace posterior).
         #expect { try mlp.train(log, method: .esdfm, seed: 1) } throws: { ($0 as? ConversionError)?.code == .invalidConfiguration }
+
+        // Two passes per step: more updates from the same samples, so different (still seeded) numbers.
+        var twice = StreamReplay.Configuration()
+        twice.passesPerStep = 2
+        let doubled = try StreamReplay(configuration: twice).run(log, methods: [.vanilla], seed: 1)
+        #expect(try #require(doubled.methods[.vanilla]).nll != vanilla.nll)
+        for passes in [0, 11] {
+            var bad = StreamReplay.Configuration()
+            bad.passesPerStep = passes
+            #expect { try StreamReplay(configuration: bad) } throws: { ($0 as? ConversionError)?.code == .invalidConfiguration }
+        }
     }
 }

@@ -92,6 +92,9 @@ struct ConversionsEvaluateCommand: ParsableCommand {
     @Option(help: "Training passes over each step's samples (1-10). The papers' protocol is 1; more passes test whether a method ranks better because of its labels or because of its number of updates.")
     var passesPerStep = 1
 
+    @Option(help: "Factor on the weight of every positive training sample (0-100]. The papers' protocol is 1; above 1 tests whether a method ranks better because it counts conversions more than once.")
+    var positiveWeight: Float = 1
+
     @Option(help: "Seed.")
     var seed: UInt64 = 1
 
@@ -113,6 +116,7 @@ struct ConversionsEvaluateCommand: ParsableCommand {
         }
         configuration.classifier = classifier
         configuration.passesPerStep = passesPerStep
+        configuration.positiveWeight = positiveWeight
         let replay = try StreamReplay(configuration: configuration)
         let log = try ClickLog.load(path: events, format: logFormat)
         let bar = ProgressBar("replay", total: 1)

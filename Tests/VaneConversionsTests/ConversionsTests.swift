@@ -214,5 +214,22 @@ struct ConversionsTests {
             bad.passesPerStep = passes
             #expect { try StreamReplay(configuration: bad) } throws: { ($0 as? ConversionError)?.code == .invalidConfiguration }
         }
+
+        // Positives weighted 3x: the same samples pull the model's probabilities up (class
+        // re-weighting biases calibration upward), so its mean prediction over the log rises.
+        var tripled = StreamReplay.Configuration()
+        tripled.positiveWeight = 3
+        let plain = try StreamReplay(), weighted = try StreamReplay(configuration: tripled)
+        let (_, plainModel) = plain.replay(.oracle, try plain.prepare(log, seed: 1))
+        let (_, weightedModel) = weighted.replay(.oracle, try weighted.prepare(log, seed: 1))
+        let meanPrediction = { (model: any OnlineClassifier) -> Float in
+            (0..<log.count).reduce(0) { $0 + model.probability(log.features, row: $1) } / Float(log.count)
+        }
+        #expect(meanPrediction(weightedModel) > meanPrediction(plainModel) + 0.05)
+        for factor: Float in [0, -1, .nan, 101] {
+            var bad = StreamReplay.Configuration()
+            bad.positiveWeight = factor
+            #expect { try StreamReplay(configuration: bad) } throws: { ($0 as? ConversionError)?.code == .invalidConfiguration }
+        }
     }
 }

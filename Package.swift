@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Already in the graph through Hummingbird; named for NIOCore's TimeAmount (server timeouts).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // System libraries: OpenBLAS for GEMM, zlib for gzip input, glibc's malloc tuning.
@@ -36,8 +38,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Numeric core and shared infrastructure.
-        .target(name: "VaneTensor", dependencies: ["COpenBLAS", "CMalloc"],
-                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "VaneTensor", dependencies: ["COpenBLAS", "CMalloc"]),
         .target(name: "VaneMetrics"),
         .target(name: "VaneIO", dependencies: ["CZlib"]),
         .target(name: "VaneCharts"),
@@ -47,18 +48,20 @@ let package = Package(
         .target(name: "VaneNeural", dependencies: ["VaneTensor"]),
 
         // Techniques: each depends on the core modules, never on another technique.
-        .target(name: "VaneRelated", dependencies: ["VaneTensor", "VaneMetrics", "VaneGraph"]),
+        .target(name: "VaneRelated", dependencies: ["VaneIO", "VaneTensor", "VaneMetrics", "VaneGraph"]),
         .target(name: "VaneConversions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneIO"]),
         // The chain: the only library that wires the techniques together.
         .target(name: "VanePipeline", dependencies: ["VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph", "VaneCharts",
                                                     "VaneLinear", "VaneTabular", "VaneTensor", "VaneMetrics"]),
-        .target(name: "VaneDecisions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneCharts"]),
+        .target(name: "VaneDecisions", dependencies: ["VaneIO", "VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneCharts"]),
 
         // HTTP serving: routes, model store, metrics; tested in-process. Kept apart so the library
         // tests of the techniques never wait for the server's dependencies.
         .target(name: "VaneServing", dependencies: [
-            "VaneRelated", "VaneConversions", "VaneDecisions", "VaneTabular",
+            "VaneRelated", "VaneConversions", "VaneDecisions", "VaneTabular", "VaneIO",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -82,7 +85,11 @@ let package = Package(
         .testTarget(name: "VaneServingTests", dependencies: [
             "VaneServing", "VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph", "VaneTensor", "VaneTabular", "VaneLinear",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "vaneTests", dependencies: ["vane", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO"]),
     ],
     swiftLanguageModes: [.v6]

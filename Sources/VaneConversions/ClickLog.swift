@@ -55,17 +55,23 @@ public struct ClickLog: Sendable {
     /// Reads a log as a raw table with Vane's column names, for tools that want the columns rather
     /// than encoded features (Criteo: click_time and conversion_time in seconds, int1-8, cat1-9).
     public static func loadTable(path: String, format: Format) throws -> Table {
+        try loadTable(TextFile(path: path), format: format)
+    }
+
+    /// The same from text already read (stdin, tests, fuzzing).
+    public static func loadTable(_ file: TextFile, format: Format) throws(InputError) -> Table {
         switch format {
-        case .vane: try CSVTableLoader().load(path: path)
-        case .criteo: try criteoTable(TextFile(path: path))
+        case .vane: try CSVTableLoader().load(file)
+        case .criteo: try criteoTable(file)
         }
     }
 
     /// Parses Criteo's `data.txt` into a table with named columns (timestamps kept in seconds).
-    static func criteoTable(_ file: TextFile) throws -> Table {
+    static func criteoTable(_ file: TextFile) throws(InputError) -> Table {
         var clickTimes: [Double] = [], conversionTimes: [Double] = []
         var integers = [[Double]](repeating: [], count: 8)
         var categories = [[String]](repeating: [], count: 9)
+        var rowLines: [Int] = []
         try file.forEachLine { (lineNumber, line) throws(InputError) in
             if line.isEmpty { return }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
@@ -73,28 +79,28 @@ public struct ClickLog: Sendable {
                 throw InputError(.malformedLine, file: file.path, line: lineNumber,
                                  "expected 19 tab-separated fields (click ts, conversion ts, 8 integer, 9 categorical), found \(fields.count)")
             }
-            guard let click = Double(fields[0]), click.isFinite else {
-                throw InputError(.invalidNumber, file: file.path, line: lineNumber, "click timestamp \"\(fields[0])\" is not a number")
+            func number(_ text: Substring, _ what: String) throws(InputError) -> Double {
+                switch InputNumber(text) {
+                case .finite(let value): return value
+                case .nonFinite: throw InputError(.invalidNumber, file: file.path, line: lineNumber, "\(what) \"\(text.prefix(40))\" is not finite")
+                case .notANumber: throw InputError(.invalidNumber, file: file.path, line: lineNumber, "\(what) \"\(text.prefix(40))\" is not a number")
+                }
             }
+            let click = try number(fields[0], "click timestamp")
             var conversion = Double.nan
             if !fields[1].isEmpty {
-                guard let value = Double(fields[1]), value.isFinite, value >= click else {
-                    throw InputError(.invalidNumber, file: file.path, line: lineNumber,
-                                     "conversion timestamp \"\(fields[1])\" must be a number not before the click (\(fields[0]))")
+                conversion = try number(fields[1], "conversion timestamp")
+                guard conversion >= click else {
+                    throw InputError(.invalidValue, file: file.path, line: lineNumber,
+                                     "conversion timestamp \(fields[1]) is before the click (\(fields[0]))")
                 }
-                conversion = value
             }
             clickTimes.append(click)
             conversionTimes.append(conversion)
+            rowLines.append(lineNumber)
             for k in 0..<8 {
                 let text = fields[2 + k]
-                if text.isEmpty {
-                    integers[k].append(.nan)
-                } else if let value = Double(text), value.isFinite {
-                    integers[k].append(value)
-                } else {
-                    throw InputError(.invalidNumber, file: file.path, line: lineNumber, "integer feature \(k + 1) \"\(text)\" is not a number")
-                }
+                integers[k].append(text.isEmpty ? .nan : try number(text, "integer feature \(k + 1)"))
             }
             for k in 0..<9 { categories[k].append(String(fields[10 + k])) }
         }
@@ -112,7 +118,7 @@ public struct ClickLog: Sendable {
             columns.append(.categorical(codes: codes, levels: levels))
         }
         let names = ["click_time", "conversion_time"] + (1...8).map { "int\($0)" } + (1...9).map { "cat\($0)" }
-        return Table(source: file.path, columnNames: names, columns: columns)
+        return Table(source: file.path, columnNames: names, columns: columns, rowLines: rowLines)
     }
 
     /// Builds a log from a table with Vane's column names; `timeScale` converts times to hours.
@@ -129,19 +135,35 @@ public struct ClickLog: Sendable {
             }
         }
         let clicks = try numeric("click_time", required: true)!
+        let line = { (row: Int) in table.line(ofRow: row) }
         if let bad = clicks.firstIndex(where: { $0.isNaN }) {
-            throw InputError(.invalidNumber, file: table.source, line: bad + 2, "click_time is missing")
+            throw InputError(.invalidNumber, file: table.source, line: line(bad), "click_time is missing")
         }
         let conversions = try numeric("conversion_time", required: false) ?? Array(repeating: .nan, count: clicks.count)
         if let bad = conversions.indices.first(where: { conversions[$0] < clicks[$0] }) {
-            throw InputError(.invalidValue, file: table.source, line: bad + 2, "conversion_time \(conversions[bad]) is before click_time \(clicks[bad])")
+            throw InputError(.invalidValue, file: table.source, line: line(bad), "conversion_time \(conversions[bad]) is before click_time \(clicks[bad])")
         }
         let carts = try numeric("cart_time", required: false) ?? Array(repeating: .nan, count: clicks.count)
+        // Times: finite, bounded, and a bounded span (replay work grows with the span, not the rows).
+        let rule = TimestampRule()
+        let clickHours = clicks.map { $0 * timeScale }
+        let earliest = clickHours.min() ?? 0
+        try rule.check(clickHours, column: "click_time", reference: earliest, file: table.source, line: line)
+        let conversionHours = conversions.map { $0 * timeScale }, cartHours = carts.map { $0 * timeScale }
+        try rule.check(conversionHours, column: "conversion_time", reference: earliest, file: table.source, line: line)
+        try rule.check(cartHours, column: "cart_time", reference: earliest, file: table.source, line: line)
+        guard conversions.contains(where: { !$0.isNaN }) else {
+            throw InputError(.emptyInput, file: table.source,
+                             "no click has a conversion_time: there is nothing to learn and AUC is undefined")
+        }
         let views = try numeric("views", required: false)?.map { $0.isNaN ? 0 : $0 } ?? Array(repeating: 0, count: clicks.count)
+        if let bad = views.firstIndex(where: { $0 < 0 || $0 > 1e9 }) {
+            throw InputError(.invalidValue, file: table.source, line: line(bad), "views \(views[bad]) must be a count from 0 to 1e9")
+        }
         let reserved: Set<String> = ["click_time", "conversion_time", "cart_time", "views", "click_id"]
         let rows = Array(0..<table.rowCount)
         let encoder = TableFeatureEncoder(table: table, excluding: reserved, rows: rows, hashBuckets: hashBuckets)
-        return ClickLog(source: table.source, clickTimes: clicks.map { $0 * timeScale }, conversionTimes: conversions.map { $0 * timeScale },
-                        cartTimes: carts.map { $0 * timeScale }, viewCounts: views, features: try encoder.encode(table, rows: rows), encoder: encoder)
+        return ClickLog(source: table.source, clickTimes: clickHours, conversionTimes: conversionHours,
+                        cartTimes: cartHours, viewCounts: views, features: try encoder.encode(table, rows: rows), encoder: encoder)
     }
 }

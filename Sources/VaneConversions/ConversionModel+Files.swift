@@ -1,4 +1,5 @@
 import Foundation
+import VaneIO
 import VaneLinear
 import VaneTabular
 import VaneTensor
@@ -44,11 +45,29 @@ extension ConversionModel {
         guard let metadataData = try? Data(contentsOf: metadataURL) else {
             throw fail("\(metadataURL.path): cannot read (is \(directory) a model directory from `vane conversions train`?)")
         }
-        guard let metadata = try? JSONDecoder().decode(Metadata.self, from: metadataData), metadata.format == format else {
-            throw fail("\(metadataURL.path): not a \(format) model description")
-        }
-        guard let method = DelayedFeedbackMethod(rawValue: metadata.method) else { throw fail("\(metadataURL.path): unknown method \"\(metadata.method)\"") }
         guard let tensorData = try? Data(contentsOf: tensorsURL) else { throw fail("\(tensorsURL.path): cannot read") }
+        return try decode(metadata: metadataData, tensors: tensorData, metadataFile: metadataURL.path, tensorsFile: tensorsURL.path)
+    }
+
+    /// Builds a model from the bytes of `conversion.json` and `conversion.safetensors`, checking every
+    /// invariant first (format, method, encoder: `TableFeatureEncoder.validate`, tensor shapes, finite
+    /// coefficients, positive precisions); the file names label errors. O(columns).
+    public static func decode(metadata metadataData: Data, tensors tensorData: Data,
+                              metadataFile: String, tensorsFile: String) throws(ConversionError) -> ConversionModel {
+        func fail(_ message: String) -> ConversionError { ConversionError(.modelFile, message) }
+        let metadataURL = URL(fileURLWithPath: metadataFile), tensorsURL = URL(fileURLWithPath: tensorsFile)
+        let metadata: Metadata
+        do {
+            metadata = try JSONDecoder().decode(Metadata.self, from: metadataData)
+        } catch let error as DecodingError {
+            throw fail("\(metadataURL.path): not a \(format) model description: \(error.fieldMessage)")
+        } catch {
+            throw fail("\(metadataURL.path): not a \(format) model description: \(error)")
+        }
+        guard metadata.format == format else { throw fail("\(metadataURL.path): format: expected \(format), got \(metadata.format)") }
+        guard metadata.l2.isFinite, metadata.l2 >= 0 else { throw fail("\(metadataURL.path): l2 must be finite and >= 0, got \(metadata.l2)") }
+        do { try metadata.encoder.validate(file: metadataURL.path) } catch { throw fail(error.description) }
+        guard let method = DelayedFeedbackMethod(rawValue: metadata.method) else { throw fail("\(metadataURL.path): unknown method \"\(metadata.method)\"") }
         let tensors: [String: SafeTensors.Tensor]
         do { tensors = try SafeTensors.decode(tensorData, file: tensorsURL.path).tensors } catch { throw fail(error.description) }
         guard case .float32(let coefficients)? = tensors["coefficients"], case .float32(let bias)? = tensors["bias"],

@@ -40,10 +40,17 @@ public struct ConversionModel: Sendable {
         self.details = details
     }
 
-    /// Scores one raw record (feature name -> value); errors name `source` and the bad field.
+    /// Scores one raw record (feature name -> value); errors name `source` and the bad field. A record
+    /// whose values lie so far outside the training range that the score or its uncertainty is not
+    /// finite (e.g. a numeric feature of 1e40) is refused rather than answered with NaN.
     public func predict(record: [String: FeatureValue], source: String) throws(InputError) -> Prediction {
         let (columns, values) = try encoder.encode(record: record, source: source)
-        return predict(columns: columns[...], values: values[...])
+        let prediction = predict(columns: columns[...], values: values[...])
+        guard prediction.probability.isFinite, prediction.uncertainty.isFinite else {
+            throw InputError(.invalidNumber, file: source,
+                             "the features give a non-finite score or uncertainty; a numeric value is far outside the range the model was trained on")
+        }
+        return prediction
     }
 
     /// Scores row `row` of features already encoded by `encoder` (e.g. `encoder.encode(table, rows:)`).

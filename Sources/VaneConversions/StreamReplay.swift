@@ -48,8 +48,10 @@ public struct StreamReplay: Sendable {
 
         public func validate() throws(ConversionError) {
             guard windowHours >= 0, windowHours.isFinite else { throw ConversionError(.invalidConfiguration, "window must be >= 0 hours, got \(windowHours)") }
-            guard stepHours > 0 else { throw ConversionError(.invalidConfiguration, "step must be positive, got \(stepHours)") }
-            guard attributionHours > windowHours else { throw ConversionError(.invalidConfiguration, "attribution window must exceed the waiting window") }
+            guard stepHours >= 1.0 / 60, stepHours <= 24 * 365 else {
+                throw ConversionError(.invalidConfiguration, "step must be from one minute (1/60) to 8760 hours, got \(stepHours)")
+            }
+            guard attributionHours.isFinite, attributionHours > windowHours else { throw ConversionError(.invalidConfiguration, "attribution window must exceed the waiting window") }
             guard pretrainFraction > 0, pretrainFraction < 1 else { throw ConversionError(.invalidConfiguration, "pretrain fraction must be in (0, 1)") }
             guard (1...10).contains(passesPerStep) else { throw ConversionError(.invalidConfiguration, "passes per step must be in 1...10, got \(passesPerStep)") }
             guard positiveWeight > 0, positiveWeight <= 100 else {

@@ -4,7 +4,7 @@ public struct ScoredExamples: Sendable {
     public let uncertainties: [Double]
     public let labels: [Bool]
 
-    /// Checks lengths and finiteness; the error names the first bad row (0-based). Uncertainties may
+    /// Checks lengths and finiteness; the error names the first bad example (1-based, as a file's data rows). Uncertainties may
     /// be any finite monotone measure, negative ones included (a Beta's differential entropy is <= 0):
     /// policies use only their order.
     public init(scores: [Double], uncertainties: [Double], labels: [Bool]) throws(DecisionError) {
@@ -13,10 +13,10 @@ public struct ScoredExamples: Sendable {
         }
         guard !scores.isEmpty else { throw DecisionError(.invalidInput, "no examples") }
         if let bad = scores.firstIndex(where: { !$0.isFinite }) {
-            throw DecisionError(.invalidInput, "score of row \(bad) is \(scores[bad]); scores must be finite")
+            throw DecisionError(.invalidInput, "score of example \(bad + 1) (1-based) is \(scores[bad]); scores must be finite")
         }
         if let bad = uncertainties.firstIndex(where: { !$0.isFinite }) {
-            throw DecisionError(.invalidInput, "uncertainty of row \(bad) is \(uncertainties[bad]); uncertainties must be finite")
+            throw DecisionError(.invalidInput, "uncertainty of example \(bad + 1) (1-based) is \(uncertainties[bad]); uncertainties must be finite")
         }
         self.scores = scores
         self.uncertainties = uncertainties

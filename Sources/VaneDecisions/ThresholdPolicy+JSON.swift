@@ -1,4 +1,5 @@
 import Foundation
+import VaneIO
 
 /// Policy files: pretty JSON with infinite thresholds (a bin that accepts nothing) written as "inf".
 extension ThresholdPolicy {
@@ -9,15 +10,25 @@ extension ThresholdPolicy {
         return try encoder.encode(self)
     }
 
-    /// Reads a policy file; the error names the file.
+    /// Reads a policy file and checks every invariant (`validate()`); the error names the file and field.
     public static func load(path: String) throws(DecisionError) -> ThresholdPolicy {
         guard let data = FileManager.default.contents(atPath: path) else { throw DecisionError(.policyFile, "\(path): cannot read") }
+        return try decode(data, file: path)
+    }
+
+    /// Parses and validates a policy document's bytes; `file` names it in errors.
+    public static func decode(_ data: Data, file: String) throws(DecisionError) -> ThresholdPolicy {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let policy: ThresholdPolicy
         do {
-            return try decoder.decode(ThresholdPolicy.self, from: data)
+            policy = try decoder.decode(ThresholdPolicy.self, from: data)
+        } catch let error as DecodingError {
+            throw DecisionError(.policyFile, "\(file): not a policy written by `vane thresholds fit`: \(error.fieldMessage)")
         } catch {
-            throw DecisionError(.policyFile, "\(path): not a policy written by `vane thresholds fit` (\(error))")
+            throw DecisionError(.policyFile, "\(file): not a policy written by `vane thresholds fit`: \(error)")
         }
+        do { try policy.validate() } catch { throw DecisionError(.policyFile, "\(file): \(error.message)") }
+        return policy
     }
 }

@@ -9,6 +9,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case missingColumn = "missing-column"
         case invalidNumber = "invalid-number"
         case invalidValue = "invalid-value"
+        /// Bytes that are not UTF-8 text.
+        case invalidText = "invalid-text"
     }
 
     public let code: Code

@@ -66,26 +66,30 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
     }
 
     public func validate() throws(RelatedError) {
-        func fail(_ message: String) -> RelatedError { RelatedError(.invalidConfiguration, message) }
-        guard dimension >= 2, dimension <= 4096 else { throw fail("dimension must be in 2...4096, got \(dimension)") }
-        guard structure != .hybrid || dimension % 2 == 0 else { throw fail("hybrid structure needs an even dimension, got \(dimension)") }
-        guard (0...6).contains(layers) else { throw fail("layers must be in 0...6, got \(layers)") }
-        guard negativesPerPositive >= 0, negativesPerPositive <= 1000 else { throw fail("negativesPerPositive must be in 0...1000, got \(negativesPerPositive)") }
+        // Messages start with the field's name; `field` carries it for callers that name it otherwise.
+        func fail(_ field: String, _ message: String) -> RelatedError { RelatedError(.invalidConfiguration, "\(field) \(message)", field: field) }
+        guard dimension >= 2, dimension <= 4096 else { throw fail("dimension", "must be in 2...4096, got \(dimension)") }
+        guard structure != .hybrid || dimension % 2 == 0 else { throw fail("dimension", "must be even for the hybrid structure, got \(dimension)") }
+        guard (0...6).contains(layers) else { throw fail("layers", "must be in 0...6, got \(layers)") }
+        guard negativesPerPositive >= 0, negativesPerPositive <= 1000 else { throw fail("negativesPerPositive", "must be in 0...1000, got \(negativesPerPositive)") }
         for (name, weight) in [("positiveWeight", positiveWeight), ("negativeWeight", negativeWeight), ("reverseWeight", reverseWeight)] {
-            guard weight >= 0, weight.isFinite else { throw fail("\(name) must be finite and >= 0, got \(weight)") }
+            guard weight >= 0, weight.isFinite else { throw fail(name, "must be finite and >= 0, got \(weight)") }
         }
-        guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive, got \(learningRate)") }
-        guard weightDecay >= 0, weightDecay < 1 else { throw fail("weightDecay must be in [0, 1), got \(weightDecay)") }
-        guard uniformFanOut >= 1 else { throw fail("uniformFanOut must be positive, got \(uniformFanOut)") }
-        if let batchSize { guard batchSize >= 1 else { throw fail("batchSize must be positive, got \(batchSize)") } }
-        guard maximumEpochs >= 1 else { throw fail("maximumEpochs must be positive, got \(maximumEpochs)") }
-        guard patience >= 1 else { throw fail("patience must be positive, got \(patience)") }
-        guard validationQueries >= 1 else { throw fail("validationQueries must be positive, got \(validationQueries)") }
+        guard learningRate > 0, learningRate.isFinite, learningRate <= 10 else { throw fail("learningRate", "must be in (0, 10], got \(learningRate)") }
+        guard weightDecay >= 0, weightDecay < 1 else { throw fail("weightDecay", "must be in [0, 1), got \(weightDecay)") }
+        guard uniformFanOut >= 1, uniformFanOut <= 10_000 else { throw fail("uniformFanOut", "must be in 1...10000, got \(uniformFanOut)") }
+        if let batchSize { guard batchSize >= 1, batchSize <= 1 << 24 else { throw fail("batchSize", "must be in 1...16777216, got \(batchSize)") } }
+        guard maximumEpochs >= 1, maximumEpochs <= 100_000 else { throw fail("maximumEpochs", "must be in 1...100000, got \(maximumEpochs)") }
+        guard patience >= 1 else { throw fail("patience", "must be positive, got \(patience)") }
+        guard validationQueries >= 1 else { throw fail("validationQueries", "must be positive, got \(validationQueries)") }
         switch sampling {
         case .uniform(let fanOut):
-            guard fanOut >= 1 else { throw fail("uniform fanOut must be positive, got \(fanOut)") }
+            guard fanOut >= 1, fanOut <= 10_000 else { throw fail("uniformFanOut", "must be in 1...10000, got \(fanOut)") }
         case .degreeBiased(let configuration, _):
-            do { try configuration.validate() } catch { throw fail(error.message) }
+            do { try configuration.validate() } catch {
+                let field = error.message.split(separator: " ").first.map(String.init) ?? "sampling"
+                throw RelatedError(.invalidConfiguration, error.message, field: field)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VaneIO
 import VaneGraph
 import VaneTensor
 
@@ -46,10 +47,33 @@ extension RelatedItemModel {
         guard let metadataData = try? Data(contentsOf: metadataURL) else {
             throw fail("\(metadataURL.path): cannot read (is \(directory) a model directory from `vane graph train`?)")
         }
-        guard let metadata = try? JSONDecoder().decode(Metadata.self, from: metadataData), metadata.format == "vane-related-v1" else {
-            throw fail("\(metadataURL.path): not a vane-related-v1 model description")
-        }
         guard let embeddingsData = try? Data(contentsOf: embeddingsURL) else { throw fail("\(embeddingsURL.path): cannot read") }
+        return try decode(metadata: metadataData, embeddings: embeddingsData, metadataFile: metadataURL.path, embeddingsFile: embeddingsURL.path)
+    }
+
+    /// Builds a model from the bytes of `model.json` and `embeddings.safetensors`, checking every
+    /// invariant first (unique non-empty names, matching shapes, finite embeddings whose scores cannot
+    /// overflow, edge ids in range); the file names label errors. O(items x dimension + edges).
+    public static func decode(metadata metadataData: Data, embeddings embeddingsData: Data,
+                              metadataFile: String, embeddingsFile: String) throws(RelatedError) -> RelatedItemModel {
+        func fail(_ message: String) -> RelatedError { RelatedError(.modelFile, message) }
+        let metadataURL = URL(fileURLWithPath: metadataFile), embeddingsURL = URL(fileURLWithPath: embeddingsFile)
+        let metadata: Metadata
+        do {
+            metadata = try JSONDecoder().decode(Metadata.self, from: metadataData)
+        } catch let error as DecodingError {
+            throw fail("\(metadataURL.path): not a vane-related-v1 model description: \(error.fieldMessage)")
+        } catch {
+            throw fail("\(metadataURL.path): not a vane-related-v1 model description: \(error)")
+        }
+        guard metadata.format == "vane-related-v1" else { throw fail("\(metadataURL.path): format: expected vane-related-v1, got \(metadata.format)") }
+        guard !metadata.items.isEmpty else { throw fail("\(metadataURL.path): items: the model lists no items") }
+        guard metadata.items.count < Int(Int32.max) else { throw fail("\(metadataURL.path): items: more than 2^31 - 1 items") }
+        var seen = Set<String>()
+        for (index, name) in metadata.items.enumerated() {
+            guard !name.isEmpty else { throw fail("\(metadataURL.path): items[\(index)]: empty item name") }
+            guard seen.insert(name).inserted else { throw fail("\(metadataURL.path): items[\(index)]: \"\(name)\" is listed twice") }
+        }
         let tensors: [String: SafeTensors.Tensor]
         do { tensors = try SafeTensors.decode(embeddingsData, file: embeddingsURL.path).tensors } catch { throw fail(error.description) }
         guard case .float32(let source)? = tensors["source_embeddings"], case .float32(let target)? = tensors["target_embeddings"],
@@ -60,7 +84,16 @@ extension RelatedItemModel {
         guard source.rows == n, target.rows == n, source.columns == target.columns else {
             throw fail("\(embeddingsURL.path): embeddings are \(source.rows)x\(source.columns) and \(target.rows)x\(target.columns), model.json lists \(n) items")
         }
+        guard source.columns >= 1, source.columns == metadata.dimension else {
+            throw fail("\(embeddingsURL.path): embeddings are \(source.columns) wide, model.json says dimension \(metadata.dimension)")
+        }
         guard source.isFinite && target.isFinite else { throw fail("\(embeddingsURL.path): embeddings contain NaN or infinity") }
+        // Every score s_u . t_v must stay finite: |score| <= d * max|s| * max|t| < Float.greatestFiniteMagnitude.
+        let largestSource = source.values.reduce(Float(0)) { max($0, abs($1)) }, largestTarget = target.values.reduce(Float(0)) { max($0, abs($1)) }
+        guard Double(largestSource) * Double(largestTarget) * Double(source.columns) < Double(Float.greatestFiniteMagnitude) / 2 else {
+            throw fail("\(embeddingsURL.path): embedding values up to \(largestSource) and \(largestTarget) would overflow a score")
+        }
+        guard edgeIDs.count == 2 * shape[0] else { throw fail("\(embeddingsURL.path): edges: shape \(shape) does not match \(edgeIDs.count) ids") }
         guard edgeIDs.allSatisfy({ $0 >= 0 && Int($0) < n }) else { throw fail("\(embeddingsURL.path): edge ids out of range") }
         let edges = stride(from: 0, to: edgeIDs.count, by: 2).map { DirectedGraph.Edge(source: edgeIDs[$0], target: edgeIDs[$0 + 1]) }
         return RelatedItemModel(method: metadata.method, graph: DirectedGraph(nodeNames: metadata.items, edges: edges),

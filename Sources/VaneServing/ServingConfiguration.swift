@@ -10,6 +10,11 @@ public struct ServingConfiguration: Sendable, Equatable {
     public var maximumDecideRows = 1_000
     /// Largest request body, bytes.
     public var maximumBodyBytes = 1 << 20
+    /// A connection that completes no request part (a request head, a body chunk) for this long is
+    /// closed: bounds both slow headers and idle keep-alive connections.
+    public var idleTimeoutSeconds = 30.0
+    /// Connections served at once; further ones wait in the listen backlog until one closes.
+    public var maximumConnections = 1_024
 
     public init() {}
 
@@ -19,6 +24,12 @@ public struct ServingConfiguration: Sendable, Equatable {
         }
         guard maximumExcluded >= 0, maximumDecideRows >= 1, maximumBodyBytes >= 1024 else {
             throw ServingError(.badRequest, "limits must be positive (exclude \(maximumExcluded), rows \(maximumDecideRows), body \(maximumBodyBytes) bytes >= 1024)")
+        }
+        guard idleTimeoutSeconds >= 0.1, idleTimeoutSeconds <= 3600 else {
+            throw ServingError(.badRequest, "idle timeout must be 0.1 to 3600 seconds, got \(idleTimeoutSeconds)")
+        }
+        guard maximumConnections >= 1, maximumConnections <= 1_000_000 else {
+            throw ServingError(.badRequest, "maximum connections must be 1 to 1,000,000, got \(maximumConnections)")
         }
     }
 }

@@ -8,7 +8,10 @@ public struct ServingError: Error, HTTPResponseError, Sendable, Equatable, Custo
         case notFound = "not-found"
         case unknownItem = "unknown-item"
         case badRequest = "bad-request"
+        case methodNotAllowed = "method-not-allowed"
         case payloadTooLarge = "payload-too-large"
+        /// A fault of the server, never of the request; logged with its cause.
+        case internalError = "internal-error"
         case modelUnavailable = "model-unavailable"
         case reloadFailed = "reload-failed"
     }
@@ -25,7 +28,9 @@ public struct ServingError: Error, HTTPResponseError, Sendable, Equatable, Custo
         switch code {
         case .notFound, .unknownItem: .notFound
         case .badRequest: .badRequest
+        case .methodNotAllowed: .methodNotAllowed
         case .payloadTooLarge: .contentTooLarge
+        case .internalError: .internalServerError
         case .modelUnavailable: .serviceUnavailable
         case .reloadFailed: .internalServerError
         }

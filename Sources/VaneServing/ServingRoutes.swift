@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import VaneIO
 import Logging
 import VaneConversions
 import VaneRelated
@@ -16,6 +18,7 @@ public enum ServingRoutes {
                               logger: Logger = Logger(label: "vane.serve")) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics, logger: logger))
+        router.add(middleware: JSONErrorMiddleware(logger: logger))
         router.get("healthz") { _, _ -> Response in
             let models = store.models
             struct Health: Encodable {
@@ -38,7 +41,7 @@ public enum ServingRoutes {
                      body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText(models: store.models))))
         }
         router.get("v1/related/:item") { request, context -> Response in
-            try json(related(request: request, item: context.parameters.get("item") ?? "", models: store.models, configuration: configuration))
+            try json(related(uri: request.uri, item: context.parameters.get("item") ?? "", models: store.models, configuration: configuration))
         }
         router.post("v1/decide") { request, _ -> Response in
             var request = request
@@ -70,18 +73,36 @@ public enum ServingRoutes {
         return router
     }
 
-    static func json(_ value: some Encodable) throws -> Response {
+    /// The encoder of every answer (keys sorted, so bodies are byte-stable).
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return encoder
     }
 
-    static func related(request: Request, item rawItem: String, models: ServingModels,
+    static func json(_ value: some Encodable) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder().encode(value))))
+    }
+
+    /// Answers `GET /v1/related/{item}?k=..&exclude=..` given as a request target (path and query)
+    /// against a model set: the JSON response bytes, or the `ServingError` the route returns.
+    /// O(items x dimension).
+    public static func relatedResponse(target: String, models: ServingModels, configuration: ServingConfiguration) throws(ServingError) -> Data {
+        let uri = URI(target)
+        let prefix = "/v1/related/"
+        guard uri.path.hasPrefix(prefix) else { throw ServingError(.notFound, "not a /v1/related/{item} request") }
+        let response = try related(uri: uri, item: String(uri.path.dropFirst(prefix.count)), models: models, configuration: configuration)
+        do { return try encoder().encode(response) } catch {
+            throw ServingError(.internalError, "the answer could not be encoded (\(error))")
+        }
+    }
+
+    static func related(uri: URI, item rawItem: String, models: ServingModels,
                         configuration: ServingConfiguration) throws(ServingError) -> RelatedResponse {
         guard let model = models.related else { throw ServingError(.modelUnavailable, "no related-items model is loaded (start with --related DIR)") }
         let item = rawItem.removingPercentEncoding ?? rawItem
-        let query = request.uri.queryParameters
+        let query = uri.queryParameters
         var count = configuration.defaultCount
         if let text = query["k"] {
             guard let value = Int(text), value >= 1, value <= configuration.maximumCount else {
@@ -103,13 +124,23 @@ public enum ServingRoutes {
         }
     }
 
+    /// Answers a `POST /v1/decide` body against a model set: the JSON response bytes, or the
+    /// `ServingError` (400 naming the field, 503 without a conversion model) the route returns.
+    /// O(rows x features).
+    public static func decideResponse(body: Data, models: ServingModels, configuration: ServingConfiguration) throws(ServingError) -> Data {
+        let response = try decide(body: body, models: models, configuration: configuration)
+        do { return try encoder().encode(response) } catch {
+            throw ServingError(.internalError, "the answer could not be encoded (\(error))")
+        }
+    }
+
     static func decide(body: Data, models: ServingModels, configuration: ServingConfiguration) throws(ServingError) -> DecideResponse {
         guard let model = models.conversion else { throw ServingError(.modelUnavailable, "no conversion model is loaded (start with --conversions DIR)") }
         let request: DecideRequest
         do {
             request = try JSONDecoder().decode(DecideRequest.self, from: body)
         } catch let error as DecodingError {
-            throw ServingError(.badRequest, error.requestMessage)
+            throw ServingError(.badRequest, "body: \(error.fieldMessage)")
         } catch {
             throw ServingError(.badRequest, "body is not valid JSON")
         }

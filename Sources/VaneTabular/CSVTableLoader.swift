@@ -4,8 +4,10 @@ import VaneIO
 ///
 /// A column is numeric when every non-missing value parses as a finite number; otherwise it is
 /// categorical. Missing markers (default: empty, `?`, `NA`) become NaN or their own category.
-/// An explicit `NaN` or `inf` in an otherwise numeric column is rejected with its line and column,
-/// since it is almost always an upstream bug rather than a missing value. O(rows x columns).
+/// A non-finite number in an otherwise numeric column (`NaN`, `-nan`, `+infinity`, an overflow such
+/// as `1e309`: the `InputNumber` rule) is rejected with its line and column, since it is almost
+/// always an upstream bug rather than a missing value. A leading byte-order mark is ignored and
+/// invalid UTF-8 refused (`TextFile`). O(rows x columns).
 public struct CSVTableLoader: Sendable {
     public var missingMarkers: Set<String>
     public var delimiter: FieldDelimiter?
@@ -22,7 +24,7 @@ public struct CSVTableLoader: Sendable {
     public func load(_ file: TextFile) throws(InputError) -> Table {
         var header: [String]?
         var raw: [[String]] = []
-        var nonFiniteSeen: [Int: (line: Int, text: String)] = [:]
+        var rowLines: [Int] = []
         var separator = delimiter
         try file.forEachLine { (lineNumber, line) throws(InputError) in
             if line.allSatisfy({ $0 == " " }) { return }
@@ -43,25 +45,28 @@ public struct CSVTableLoader: Sendable {
                 throw InputError(.malformedLine, file: file.path, line: lineNumber,
                                  "expected \(names.count) fields as in the header, found \(fields.count)")
             }
-            for (column, value) in fields.enumerated() {
-                raw[column].append(value)
-                let lowered = value.lowercased()
-                if nonFiniteSeen[column] == nil,
-                   ["nan", "inf", "-inf", "+inf", "infinity", "-infinity"].contains(lowered) {
-                    nonFiniteSeen[column] = (lineNumber, value)
-                }
-            }
+            rowLines.append(lineNumber)
+            for (column, value) in fields.enumerated() { raw[column].append(value) }
         }
         guard let names = header else { throw InputError(.emptyInput, file: file.path, "no header row") }
         guard let first = raw.first, !first.isEmpty else { throw InputError(.emptyInput, file: file.path, "header but no data rows") }
         var columns: [Table.Column] = []
         for (index, values) in raw.enumerated() {
-            let parsed = values.map { missingMarkers.contains($0) ? Double.nan : Double($0) }
-            let isNumeric = parsed.allSatisfy { $0 != nil } && parsed.contains { !($0!.isNaN) }
+            // One parse per field; a missing marker is NaN, any other non-finite value (the
+            // `InputNumber` rule: every spelling, and overflow) is refused once the column is numeric.
+            var nonFiniteRow: Int?
+            let parsed = values.enumerated().map { row, value -> Double? in
+                if missingMarkers.contains(value) { return .nan }
+                guard let number = Double(value) else { return nil }
+                if !number.isFinite && nonFiniteRow == nil { nonFiniteRow = row }
+                return number
+            }
+            let isNumeric = parsed.allSatisfy { $0 != nil } && parsed.contains { $0!.isFinite }
             if isNumeric {
-                if let bad = nonFiniteSeen[index] {
+                if let row = nonFiniteRow {
+                    let bad = (line: rowLines[row], text: values[row])
                     throw InputError(.invalidNumber, file: file.path, line: bad.line,
-                                     "column \"\(names[index])\" holds non-finite value \"\(bad.text)\"; use an empty field for a missing value")
+                                     "column \"\(names[index])\" holds non-finite value \"\(bad.text)\" (NaN, infinity, or beyond +-1.8e308); use an empty field for a missing value")
                 }
                 columns.append(.numeric(parsed.map { $0! }))
             } else {
@@ -77,6 +82,6 @@ public struct CSVTableLoader: Sendable {
                 columns.append(.categorical(codes: codes, levels: levels))
             }
         }
-        return Table(source: file.path, columnNames: names, columns: columns)
+        return Table(source: file.path, columnNames: names, columns: columns, rowLines: rowLines)
     }
 }

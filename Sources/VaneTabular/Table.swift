@@ -21,15 +21,22 @@ public struct Table: Sendable {
     public let source: String
     public let columnNames: [String]
     public let columns: [Column]
+    /// The 1-based file line of each row, when the table was read from a file (errors cite it).
+    public let rowLines: [Int]?
     public var rowCount: Int { columns.first?.count ?? 0 }
 
-    public init(source: String, columnNames: [String], columns: [Column]) {
+    public init(source: String, columnNames: [String], columns: [Column], rowLines: [Int]? = nil) {
         precondition(columnNames.count == columns.count, "Table: one name per column")
         precondition(Set(columns.map(\.count)).count <= 1, "Table: columns of different lengths")
+        precondition(rowLines == nil || rowLines!.count == (columns.first?.count ?? 0), "Table: one line number per row")
         self.source = source
         self.columnNames = columnNames
         self.columns = columns
+        self.rowLines = rowLines
     }
+
+    /// The file line of row `row` (0-based), or nil for a table built in memory.
+    public func line(ofRow row: Int) -> Int? { rowLines?[row] }
 
     /// Index of a column by exact name; the error lists the columns that exist.
     public func columnIndex(named name: String) throws(InputError) -> Int {
@@ -87,7 +94,7 @@ public struct Table: Sendable {
             case .categorical(let codes, let levels): .categorical(codes: indices.map { codes[$0] }, levels: levels)
             }
         }
-        return Table(source: source, columnNames: columnNames, columns: selected)
+        return Table(source: source, columnNames: columnNames, columns: selected, rowLines: rowLines.map { lines in indices.map { lines[$0] } })
     }
 }
 
@@ -96,6 +103,6 @@ extension Table {
     public func keepingColumns(_ names: [String]) throws(InputError) -> Table {
         var columns: [Column] = []
         for name in names { columns.append(self.columns[try columnIndex(named: name)]) }
-        return Table(source: source, columnNames: names, columns: columns)
+        return Table(source: source, columnNames: names, columns: columns, rowLines: rowLines)
     }
 }

@@ -31,12 +31,12 @@ extension TableFeatureEncoder {
                 columns.append(Int32(2 * k + 1)); values.append(1)
             case .number(let value):
                 guard value.isFinite else { throw InputError(.invalidNumber, file: source, "feature \"\(name)\" must be a finite number, got \(value)") }
-                columns.append(Int32(2 * k)); values.append(Float((value - scale.mean) / scale.deviation))
+                columns.append(Int32(2 * k)); values.append(try standardised(value, name: name, scale: scale, source: source))
             case .text(let text):
                 guard let value = Double(text), value.isFinite else {
                     throw InputError(.invalidNumber, file: source, "feature \"\(name)\" is numeric; \"\(text)\" is not a finite number")
                 }
-                columns.append(Int32(2 * k)); values.append(Float((value - scale.mean) / scale.deviation))
+                columns.append(Int32(2 * k)); values.append(try standardised(value, name: name, scale: scale, source: source))
             }
         }
         let base = Int32(2 * numeric.count)
@@ -51,5 +51,15 @@ extension TableFeatureEncoder {
             columns.append(base + Self.bucket(column: name, value: level, buckets: hashBuckets)); values.append(1)
         }
         return (columns, values)
+    }
+
+    /// (value - mean) / deviation as a Float; a value whose standardised form overflows Float (beyond
+    /// about 3.4e38 deviations) is refused with the feature's name.
+    private func standardised(_ value: Double, name: String, scale: NumericScale, source: String) throws(InputError) -> Float {
+        let z = Float((value - scale.mean) / scale.deviation)
+        guard z.isFinite else {
+            throw InputError(.invalidNumber, file: source, "feature \"\(name)\" = \(value) is too far from the training values (mean \(scale.mean)) to score")
+        }
+        return z
     }
 }

@@ -71,10 +71,19 @@ public enum SafeTensors {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
             else { throw fail("tensor \"\(name)\" has a malformed header entry") }
+            // Every size is checked without overflow: a hand-edited header may hold any integers.
+            guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= data.count - bodyStart else {
+                throw fail("tensor \"\(name)\" lies outside the file")
+            }
             let (begin, end) = (bodyStart + offsets[0], bodyStart + offsets[1])
-            guard offsets[0] >= 0, begin <= end, end <= data.count else { throw fail("tensor \"\(name)\" lies outside the file") }
-            let count = shape.reduce(1, *)
-            guard shape.allSatisfy({ $0 >= 0 }), (end - begin) == count * 4 else {
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor \"\(name)\": negative dimension in shape \(shape)") }
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow else { throw fail("tensor \"\(name)\": shape \(shape) does not match \(end - begin) bytes") }
+                count = product
+            }
+            guard count <= (end - begin) / 4, (end - begin) == count * 4 else {
                 throw fail("tensor \"\(name)\": shape \(shape) does not match \(end - begin) bytes")
             }
             let bytes = data.subdata(in: begin..<end)

@@ -46,6 +46,7 @@ struct ConversionsSimulateCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     func run() throws {
+        try OutputLocation.file(out, option: "--out")
         var configuration = ConversionSimulator.Configuration()
         configuration.clicks = clicks
         configuration.days = days
@@ -109,6 +110,7 @@ struct ConversionsEvaluateCommand: ParsableCommand {
             }
             return method
         }
+        guard !chosen.isEmpty else { throw ValidationError("--methods: name at least one of \(DelayedFeedbackMethod.allCases.map(\.rawValue).joined(separator: ", "))") }
         var configuration = StreamReplay.Configuration()
         configuration.windowHours = window
         guard let classifier = ConversionClassifier(rawValue: model) else {
@@ -187,6 +189,7 @@ struct ConversionsTrainCommand: ParsableCommand {
         guard let chosen = DelayedFeedbackMethod(rawValue: method) else {
             throw ValidationError("unknown method \"\(method)\"; choose from \(DelayedFeedbackMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        try OutputLocation.directory(out, option: "--out")
         var configuration = StreamReplay.Configuration()
         configuration.windowHours = window
         let replay = try StreamReplay(configuration: configuration)

@@ -30,6 +30,7 @@ struct DemoCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     func run() throws {
+        try OutputLocation.directory(out, option: "--out")
         let started = Date()
         var configuration = DemoChain.Configuration()
         configuration.quick = quick

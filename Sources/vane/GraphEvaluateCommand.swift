@@ -39,7 +39,8 @@ struct GraphEvaluateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let methodList = try RelatedMethod.parseList(methods)
+        let methodList: [RelatedMethod]
+        do { methodList = try RelatedMethod.parseList(methods) } catch { throw ValidationError("--methods: \(error.message)") }
         let base = try model.configuration()
         let (graph, _) = try EdgeListLoader().load(path: edges)
         let experiment = try RelatedExperiment(graph: graph, seed: seed)

@@ -51,6 +51,7 @@ struct GraphRecommendCommand: ParsableCommand {
     func run() throws {
         let loaded = try RelatedItemModel.load(from: model)
         if all, let out {
+            try OutputLocation.file(out, option: "--out")
             try exportAll(loaded, to: out)
             return
         }

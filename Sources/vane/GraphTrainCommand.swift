@@ -36,9 +36,11 @@ struct GraphTrainCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let chosen = try RelatedMethod.parseList(method)
+        let chosen: [RelatedMethod]
+        do { chosen = try RelatedMethod.parseList(method) } catch { throw ValidationError("--method: \(error.message)") }
         guard chosen.count == 1, let method = chosen.first else { throw ValidationError("--method takes one method") }
         let base = try model.configuration()
+        try OutputLocation.directory(out, option: "--out")
         let (graph, report) = try EdgeListLoader().load(path: edges)
         FileHandle.standardError.write(Data("loaded \(graph.nodeCount) items, \(graph.edgeCount) edges (\(report.duplicatesDropped) duplicates, \(report.selfLoopsDropped) self-loops dropped)\n".utf8))
         let fitted: RelatedItemModel

@@ -50,12 +50,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most rows per /v1/decide request.")
     var maxRows = 1_000
 
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may go without completing a request part (header or body chunk) before it is closed.")
+    var idleTimeout = 30.0
+
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait in the listen backlog.")
+    var maxConnections = 1_024
+
     @Option(help: "Log level: trace, debug, info, warning, error.")
     var logLevel = "info"
 
     func validate() throws {
         guard related != nil || conversions != nil else { throw ValidationError("give --related DIR, --conversions DIR, or both") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535, got \(port)") }
+        guard idleTimeout >= 0.1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 0.1 to 3600 seconds, got \(idleTimeout)") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
+        guard maxK >= 1 else { throw ValidationError("--max-k must be at least 1, got \(maxK)") }
+        guard maxRows >= 1 else { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, warning or error") }
     }
 
@@ -66,6 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
         limits.maximumCount = maxK
         limits.maximumDecideRows = maxRows
         limits.defaultCount = min(limits.defaultCount, maxK)
+        limits.idleTimeoutSeconds = idleTimeout
+        limits.maximumConnections = maxConnections
         do { try limits.validate() } catch { throw ValidationError(error.message) }
 
         let store: ModelStore
@@ -96,9 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         hangup.resume()
 
-        let router = ServingRoutes.router(store: store, metrics: metrics, configuration: limits, logger: logger)
-        let application = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "vane"),
-                                       logger: logger)
+        let application = ServingApplication.make(store: store, metrics: metrics, configuration: limits, host: host, port: port, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("serving", metadata: ["url": "http://\(host):\(port)", "try": "curl http://\(host):\(port)/healthz"])
         try await services.run()

@@ -19,7 +19,7 @@ struct ScoreColumns: ParsableArguments {
             throw ValidationError("\(table.source): column \"\(column)\" must be numeric")
         }
         if let bad = values.firstIndex(where: { $0.isNaN }) {
-            throw ValidationError("\(table.source):\(bad + 2): column \"\(column)\" is missing a value")
+            throw ValidationError("\(table.source):\(table.line(ofRow: bad).map(String.init) ?? "?"): column \"\(column)\" is missing a value")
         }
         return values
     }
@@ -61,10 +61,16 @@ struct ThresholdsFitCommand: ParsableCommand {
         guard let kind = ThresholdPolicy.Kind(rawValue: policy) else {
             throw ValidationError("--policy must be one of \(ThresholdPolicy.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        try OutputLocation.file(out, option: "--out")
         let table = try CSVTableLoader().load(path: scores)
         let labels = try table.binaryLabels(column: columns.labelColumn, positive: "1")
-        let examples = try ScoredExamples(scores: columns.numbers(table, columns.scoreColumn),
+        let examples: ScoredExamples
+        do {
+            examples = try ScoredExamples(scores: columns.numbers(table, columns.scoreColumn),
                                           uncertainties: columns.numbers(table, columns.uncertaintyColumn), labels: labels)
+        } catch let error as DecisionError {
+            throw ValidationError("\(scores): \(error.message)")
+        }
         let fitter = ThresholdPolicyFitter(targetPrecision: precision, bound: confidence.map { .wilson(confidence: $0) } ?? .pointEstimate,
                                            uncertaintyBins: uncertaintyBins)
         let fitted = try fitter.fit(kind, on: examples)

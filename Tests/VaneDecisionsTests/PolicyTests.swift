@@ -170,10 +170,10 @@ struct PolicyTests {
 
     @Test func badInputNamed() {
         #expect { _ = try ScoredExamples(scores: [0.1, .nan], uncertainties: [0, 0], labels: [true, false]) } throws: {
-            ($0 as? DecisionError)?.code == .invalidInput && "\($0)".contains("row 1")
+            ($0 as? DecisionError)?.code == .invalidInput && "\($0)".contains("example 2 (1-based)")
         }
         #expect { _ = try ScoredExamples(scores: [0.1, 0.2], uncertainties: [-1, .infinity], labels: [true, false]) } throws: {
-            "\($0)".contains("uncertainty of row 1")  // negative is a valid measure (Beta entropy); infinity is not
+            "\($0)".contains("uncertainty of example 2")  // negative is a valid measure (Beta entropy); infinity is not
         }
         #expect(throws: DecisionError.self) { _ = try ThresholdPolicyFitter(targetPrecision: 1.5).validate() }
     }

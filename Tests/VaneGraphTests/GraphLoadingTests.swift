@@ -80,16 +80,30 @@ struct GraphLoadingTests {
         #expect(abs(fit.exponent - 2.5) < 0.15)
     }
 
-    @Test func loadsTheDebianGraph() throws {
-        guard let path = sharedDataPath("debian-packages.edges.tsv.gz") else {
-            print("skipped: ../shared/data/debian-packages.edges.tsv.gz not present")
-            return
-        }
+    @Test(.enabled(if: sharedDataPath("debian-packages.edges.tsv.gz") != nil, "needs ../shared/data/debian-packages.edges.tsv.gz"))
+    func loadsTheDebianGraph() throws {
+        let path = try #require(sharedDataPath("debian-packages.edges.tsv.gz"))
         let (graph, report) = try loader.load(path: path)
         #expect(graph.nodeCount == 60_513)
         #expect(graph.edgeCount == 294_701)
         #expect(report.relationCounts["depends"] == 244_090)
         let libc = try #require(graph.id(of: "libc6"))
         #expect(graph.inDegree(of: libc) > 10_000)
+    }
+}
+
+@Suite("Edge list hardening")
+struct EdgeListHardeningTests {
+    @Test func byteOrderMarkDoesNotTurnTheCommentIntoAnEdge() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("# source\ttarget\na\tb\n".utf8)
+        let (graph, report) = try EdgeListLoader().load(TextFile(path: "bom.tsv", bytes: bytes))
+        #expect(report.dataLines == 1 && graph.edgeCount == 1 && graph.nodeNames == ["a", "b"])
+    }
+
+    @Test func invalidUTF8NamesAreRefusedNotMerged() {
+        // "a\xff" and "a\xfe" would both decode to "a\u{FFFD}" and become one node.
+        let bytes = Array("a".utf8) + [0xFF] + Array("\tb\na".utf8) + [0xFE] + Array("\tc\n".utf8)
+        #expect { _ = try EdgeListLoader().load(TextFile(path: "names.tsv", bytes: bytes)) }
+            throws: { ($0 as? InputError)?.code == .invalidText && ($0 as? InputError)?.line == 1 }
     }
 }

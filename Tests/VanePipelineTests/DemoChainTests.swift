@@ -7,14 +7,12 @@ import VaneRelated
 
 @Suite("The demo chain")
 struct DemoChainTests {
-    @Test func quickDemoWritesAReportAndLoadableModels() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let data = root.appendingPathComponent("shared/data").path
-        guard FileManager.default.fileExists(atPath: data + "/cora-ml.edges.tsv") else {
-            print("skipped: ../shared/data not present")
-            return
-        }
+    static let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data").path
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: data + "/cora-ml.edges.tsv"), "needs ../shared/data"))
+    func quickDemoWritesAReportAndLoadableModels() throws {
+        let data = Self.data
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("vane-demo-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         var configuration = DemoChain.Configuration()

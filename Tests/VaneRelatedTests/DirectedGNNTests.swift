@@ -101,7 +101,7 @@ struct DirectedGNNTests {
         #expect {
             _ = try DirectedGNNTrainer(configuration: configuration)
         } throws: { error in
-            (error as? RelatedError)?.code == .invalidConfiguration && "\(error)".contains("even dimension")
+            (error as? RelatedError)?.code == .invalidConfiguration && (error as? RelatedError)?.field == "dimension" && "\(error)".contains("even")
         }
         configuration = DirectedGNNConfiguration()
         configuration.learningRate = .nan

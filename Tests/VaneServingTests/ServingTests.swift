@@ -95,6 +95,8 @@ struct ServingTests {
         (#"{"items": []}"#, "rows"),
         (#"{"rows": [{"features": {"price": NaN}}]}"#, "JSON"),
         (#"not json"#, "JSON"),
+        (#"{"rows": [{"features": {"price": 1e40}}]}"#, "price"),
+        (#"{"rows": [{"features": {"price": -1e300}}]}"#, "price"),
     ])
     func decideRefusesBadBodiesPrecisely(body: String, mention: String) async throws {
         try await application(store: ServingFixtures.store()).test(.router) { client in

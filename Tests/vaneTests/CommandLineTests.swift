@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import vane
+
+/// The command line names the flag the user typed in every error, and refuses bad values before any work.
+@Suite("Command line")
+struct CommandLineTests {
+    func message(_ body: () throws -> Void) -> String {
+        do { try body() } catch { return Vane.message(for: error) }
+        return ""
+    }
+
+    @Test func optionErrorsNameFlagsNotFields() throws {
+        let cases: [([String], String)] = [
+            (["--epochs", "0"], "--epochs"), (["--fan-out", "0"], "--fan-out"), (["--negatives", "5000"], "--negatives"),
+            (["--learning-rate", "-1"], "--learning-rate"), (["--dimension", "1"], "--dimension"), (["--degree-exponent", "9"], "--degree-exponent"),
+        ]
+        for (arguments, flag) in cases {
+            let command = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o"] + arguments)
+            let text = message { _ = try command.model.configuration() }
+            #expect(text.contains(flag), "\(arguments): \(text)")
+            #expect(!text.contains("maximumEpochs") && !text.contains("uniformFanOut"), "\(text)")
+        }
+    }
+
+    @Test func negativeNumbersAreValuesNotMissingOnes() throws {
+        let command = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--epochs", "-1"])
+        #expect(command.model.epochs == -1)
+        #expect(message { _ = try command.model.configuration() }.contains("--epochs"))
+    }
+
+    @Test func emptyMethodListsAreRefused() throws {
+        let conversions = try ConversionsEvaluateCommand.parse(["--events", "/nonexistent.csv", "--methods", ""])
+        #expect(message { try conversions.run() }.contains("--methods"))
+        let graph = try GraphEvaluateCommand.parse(["--edges", "/nonexistent.tsv", "--methods", ","])
+        #expect(message { try graph.run() }.contains("--methods"))
+    }
+
+    @Test func unwritableOutputsNameTheFlag() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vane-cli-\(UUID().uuidString)").path
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        // A directory wanted where a file exists, and a file wanted in a folder that does not exist.
+        #expect(message { try OutputLocation.directory(file, option: "--out") }.contains("--out \(file): exists and is a file"))
+        #expect(message { try OutputLocation.file(file + "/sub/policy.json", option: "--out") }.contains("does not exist"))
+        #expect(message { try OutputLocation.directory(file + "/sub", option: "--out") }.contains("cannot create"))
+    }
+}

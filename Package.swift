@@ -89,6 +89,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Replays Fuzz/crashers through the fuzz package's targets (FuzzTarget.swift is linked in).
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["VaneIO", "VaneGraph", "VaneTabular", "VaneTensor", "VaneLinear",
+                                                                "VaneConversions", "VaneDecisions", "VaneRelated", "VaneServing"]),
         .testTarget(name: "vaneTests", dependencies: ["vane", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO"]),
     ],

@@ -128,6 +128,11 @@ def main():
            "Per run (requests/s): ping " + ", ".join(f"{r[0]:,.0f}" for r in results["ping"]) +
            "; related " + ", ".join(f"{r[0]:,.0f}" for r in results["related"]) + ".", ""]
     path = os.path.join(ROOT, "docs", "results", "serving.md")
+    # Keep the section Benchmarks/soak.py owns.
+    previous = open(path).read() if os.path.exists(path) else ""
+    begin, end = "<!-- soak:begin -->", "<!-- soak:end -->"
+    if begin in previous and end in previous:
+        doc += [previous[previous.index(begin): previous.index(end) + len(end)], ""]
     with open(path, "w") as handle:
         handle.write("\n".join(doc))
     print(f"wrote {path}")

@@ -32,7 +32,9 @@ public struct ServingError: Error, HTTPResponseError, Sendable, Equatable, Custo
         case .payloadTooLarge: .contentTooLarge
         case .internalError: .internalServerError
         case .modelUnavailable: .serviceUnavailable
-        case .reloadFailed: .internalServerError
+        // The reload request was understood but the files it points at do not form a valid model
+        // set; nothing changed (the previous set keeps serving), so it is not a server fault.
+        case .reloadFailed: .unprocessableContent
         }
     }
 

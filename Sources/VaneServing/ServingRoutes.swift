@@ -50,6 +50,10 @@ public enum ServingRoutes {
                 body = try await request.collectBody(upTo: configuration.maximumBodyBytes)
             } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
                 throw ServingError(.payloadTooLarge, "body exceeds \(configuration.maximumBodyBytes) bytes")
+            } catch {
+                // A body the HTTP parser refuses part-way (a bad chunk size, a connection cut early)
+                // is the client's fault: 400, never 500.
+                throw ServingError(.badRequest, "body could not be read: \(error)")
             }
             return try json(decide(body: Data(buffer: body), models: store.models, configuration: configuration))
         }

@@ -59,7 +59,7 @@ struct ReloadTests {
         try Data("{\"format\": \"something-else\"}".utf8).write(to: URL(fileURLWithPath: directory + "/model.json"))
         try await application.test(.router) { client in
             try await client.execute(uri: "/admin/reload", method: .post) { response in
-                #expect(response.status == .internalServerError)
+                #expect(response.status == .unprocessableContent)
                 let text = String(buffer: response.body)
                 #expect(text.contains("reload-failed") && text.contains("model.json") && text.contains("version 1 keeps serving"))
             }

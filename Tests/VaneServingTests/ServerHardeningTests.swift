@@ -63,7 +63,7 @@ struct ServerHardeningTests {
         }
         try await application.test(.router) { client in
             try await client.execute(uri: "/admin/reload", method: .post) { response in
-                #expect(response.status == .internalServerError)
+                #expect(response.status == .unprocessableContent)
                 #expect(errorCode(response) == "reload-failed")
             }
             let body = #"{"rows": [{"item": "i1", "features": {"price": 30, "device": "mobile"}}]}"#
@@ -90,5 +90,35 @@ struct ServerHardeningTests {
             try await closed.get()
             #expect(ContinuousClock.now - started < .seconds(5))
         }
+    }
+}
+
+@Suite("Server hardening, live")
+struct LiveServerHardeningTests {
+    @Test func aBrokenChunkedBodyIsABadRequestNotAServerError() async throws {
+        let application = ServingApplication.make(store: try ServingFixtures.store(), metrics: ServingMetrics(), configuration: ServingConfiguration(),
+                                                  host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
+        try await application.test(.live) { client in
+            let port = try #require(client.port)
+            let reply = try await rawExchange(port: port, "POST /v1/decide HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+            #expect(reply.hasPrefix("HTTP/1.1 400"), "\(reply)")
+            #expect(reply.contains("\"bad-request\""))
+        }
+    }
+}
+
+/// Sends raw bytes on a fresh connection and returns the first reply (until the server closes or 2 s pass).
+func rawExchange(port: Int, _ text: String) async throws -> String {
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
+        channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+    }
+    return try await channel.executeThenClose { inbound, outbound in
+        try await outbound.write(ByteBuffer(string: text))
+        var reply = ""
+        for try await buffer in inbound {
+            reply += String(buffer: buffer)
+            if reply.contains("\r\n\r\n"), reply.contains("}") { break }
+        }
+        return reply
     }
 }

@@ -4,7 +4,7 @@ DATA ?= ../shared/data
 APT_PACKAGES := libopenblas-dev zlib1g-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench
+.PHONY: deps build demo test bench fuzz soak
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -28,3 +28,13 @@ test: deps
 ## Benchmarks against peers in the same run (needs torch, numpy, scikit-learn); writes docs/results/performance.md.
 bench: deps
 	Benchmarks/run-all
+
+## Fuzz every input surface with libFuzzer + AddressSanitizer: RUNS inputs or SECONDS per target (Fuzz/run).
+RUNS ?= 1000000
+SECONDS ?= 600
+fuzz: deps
+	Fuzz/run $(RUNS) $(SECONDS)
+
+## 10-minute soak of `vane serve` on loopback: good and hostile traffic, reloads with broken files.
+soak: build
+	python3 Benchmarks/soak.py --seconds 600

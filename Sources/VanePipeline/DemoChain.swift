@@ -74,13 +74,11 @@ public struct DemoChain: Sendable {
         outcome.relatedResults = try [RelatedMethod.popularity, .vane].map { try experiment.run($0, base: base) }
         finish("related items: evaluation")
         stage("1/4 related items: training the model on all edges")
-        let configuration = RelatedMethod.vane.configuration(base: base)!
+        let fitted = try RelatedTraining.fitForServing(.vane, base: base, graph: graph, seed: c.seed)
+        let model = fitted.model
         var generator = SeededGenerator(seed: c.seed)
-        let split = try EdgeSplit(graph: graph, validationFraction: 0.05, testFraction: 0, using: &generator)
-        let (network, _) = try DirectedGNNTrainer(configuration: configuration).fit(graph: graph.withEdges(split.training), validation: split.validation, seed: c.seed)
-        let model = network.relatedItemModel(graph: graph, method: "vane", seed: c.seed)
         outcome.modelDirectory = (c.outputDirectory as NSString).appendingPathComponent("related-model")
-        try model.save(to: outcome.modelDirectory, details: ["edges_file": file, "seed": String(c.seed)])
+        try model.save(to: outcome.modelDirectory, details: fitted.details.merging(["edges_file": file]) { $1 })
         let featured = c.quick ? ["n0", "n1", "n2"] : ["python3", "gimp", "nginx", "vim"]
         outcome.examples = try featured.compactMap { name in
             guard graph.id(of: name) != nil else { return nil }

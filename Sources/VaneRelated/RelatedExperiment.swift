@@ -32,16 +32,10 @@ public struct RelatedExperiment: Sendable {
         let trainingGraph = graph.withEdges(split.training)
         let evaluator = LinkPredictionEvaluator(knownEdges: graph, trainingGraph: trainingGraph)
         let started = Date()
-        guard let configuration = method.configuration(base: base) else {
-            let model = PopularityBaseline.fit(graph: trainingGraph)
-            return Result(method: method, evaluation: evaluator.evaluate(model, test: split.test),
-                          trainSeconds: Date().timeIntervalSince(started), epochs: 0, samplerDescription: "none")
-        }
-        let trainer = try DirectedGNNTrainer(configuration: configuration)
-        let (network, report) = try trainer.fit(graph: trainingGraph, validation: split.validation, seed: seed, progress: progress)
-        let model = network.relatedItemModel(graph: trainingGraph, method: method.rawValue, seed: seed)
+        let fitted = try RelatedTraining.fit(method, base: base, training: trainingGraph, validation: split.validation,
+                                             servingGraph: trainingGraph, seed: seed, progress: progress)
         let trainSeconds = Date().timeIntervalSince(started)
-        return Result(method: method, evaluation: evaluator.evaluate(model, test: split.test), trainSeconds: trainSeconds,
-                      epochs: report.epochs.count, samplerDescription: report.samplerDescription)
+        return Result(method: method, evaluation: evaluator.evaluate(fitted.model, test: split.test), trainSeconds: trainSeconds,
+                      epochs: fitted.epochs, samplerDescription: fitted.samplerDescription)
     }
 }

@@ -16,6 +16,8 @@ extension RelatedItemModel {
         var items: [String]
         var dimension: Int
         var details: [String: String]
+        /// Walk-feature weights (`NeighbourhoodTerm`); absent for embedding-only models.
+        var neighbourhood: NeighbourhoodTerm?
     }
 
     /// Writes the model into `directory` (created if needed); `details` lands in model.json.
@@ -35,7 +37,7 @@ extension RelatedItemModel {
         try data.write(to: url.appendingPathComponent(Self.embeddingsFile), options: .atomic)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let metadata = Metadata(method: method, items: graph.nodeNames, dimension: dimension, details: details)
+        let metadata = Metadata(method: method, items: graph.nodeNames, dimension: dimension, details: details, neighbourhood: neighbourhood)
         try encoder.encode(metadata).write(to: url.appendingPathComponent(Self.metadataFile), options: .atomic)
     }
 
@@ -74,6 +76,12 @@ extension RelatedItemModel {
             guard !name.isEmpty else { throw fail("\(metadataURL.path): items[\(index)]: empty item name") }
             guard seen.insert(name).inserted else { throw fail("\(metadataURL.path): items[\(index)]: \"\(name)\" is listed twice") }
         }
+        if let term = metadata.neighbourhood {
+            if let problem = term.validate() { throw fail("\(metadataURL.path): neighbourhood: \(problem)") }
+            for (feature, weight) in term.weights where [weight.presence, weight.logWeight, weight.inDegreeWeight].contains(where: { abs($0) > 1e6 }) {
+                throw fail("\(metadataURL.path): neighbourhood: weights of \(feature.rawValue) exceed 1e6 in magnitude")
+            }
+        }
         let tensors: [String: SafeTensors.Tensor]
         do { tensors = try SafeTensors.decode(embeddingsData, file: embeddingsURL.path).tensors } catch { throw fail(error.description) }
         guard case .float32(let source)? = tensors["source_embeddings"], case .float32(let target)? = tensors["target_embeddings"],
@@ -97,6 +105,6 @@ extension RelatedItemModel {
         guard edgeIDs.allSatisfy({ $0 >= 0 && Int($0) < n }) else { throw fail("\(embeddingsURL.path): edge ids out of range") }
         let edges = stride(from: 0, to: edgeIDs.count, by: 2).map { DirectedGraph.Edge(source: edgeIDs[$0], target: edgeIDs[$0 + 1]) }
         return RelatedItemModel(method: metadata.method, graph: DirectedGraph(nodeNames: metadata.items, edges: edges),
-                                sourceEmbeddings: source, targetEmbeddings: target)
+                                sourceEmbeddings: source, targetEmbeddings: target, neighbourhood: metadata.neighbourhood)
     }
 }

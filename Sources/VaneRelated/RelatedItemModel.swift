@@ -1,9 +1,11 @@
 import Dispatch
+import Foundation
 import VaneGraph
 import VaneTensor
 
-/// A fitted related-items model: every item's source and target embedding, scored
-/// score(u -> v) = sourceEmbeddings[u] . targetEmbeddings[v].
+/// A fitted related-items model: every item's source and target embedding and, optionally, a
+/// neighbourhood term read from the graph, scored
+/// score(u -> v) = sourceEmbeddings[u] . targetEmbeddings[v] + neighbourhood(u, v).
 ///
 /// Every method in this module (GNN, symmetric, popularity) ends as one of these, so evaluation,
 /// top-K serving and files are shared. Immutable; `Sendable`, so one instance serves many threads.
@@ -16,8 +18,11 @@ public struct RelatedItemModel: Sendable {
     public let sourceEmbeddings: Matrix
     /// (items x dimension) target-side embeddings.
     public let targetEmbeddings: Matrix
+    /// Walk-feature weights over `graph` added to the embedding score; nil for embedding-only models.
+    public let neighbourhood: NeighbourhoodTerm?
 
-    public init(method: String, graph: DirectedGraph, sourceEmbeddings: Matrix, targetEmbeddings: Matrix) {
+    public init(method: String, graph: DirectedGraph, sourceEmbeddings: Matrix, targetEmbeddings: Matrix,
+                neighbourhood: NeighbourhoodTerm? = nil) {
         precondition(sourceEmbeddings.rows == graph.nodeCount && targetEmbeddings.rows == graph.nodeCount,
                      "RelatedItemModel: one embedding row per node")
         precondition(sourceEmbeddings.columns == targetEmbeddings.columns, "RelatedItemModel: widths differ")
@@ -25,24 +30,35 @@ public struct RelatedItemModel: Sendable {
         self.graph = graph
         self.sourceEmbeddings = sourceEmbeddings
         self.targetEmbeddings = targetEmbeddings
+        self.neighbourhood = neighbourhood.flatMap { $0.activeFeatures.isEmpty ? nil : $0 }
     }
 
     public var itemCount: Int { graph.nodeCount }
     public var dimension: Int { sourceEmbeddings.columns }
 
-    /// Score of one directed pair. O(dimension).
+    /// Score of one directed pair. O(dimension), plus one walk per neighbourhood feature.
     public func score(source: Int32, target: Int32) -> Float {
         let d = dimension
         var total: Float = 0
         let s = Int(source) * d, t = Int(target) * d
         for c in 0..<d { total += sourceEmbeddings.values[s + c] * targetEmbeddings.values[t + c] }
+        if let neighbourhood {
+            var accumulator = WalkFeatureAccumulator(graph: graph, neighbourCap: neighbourhood.neighbourCap)
+            for feature in neighbourhood.activeFeatures {
+                let value = accumulator.value(feature, source: source, target: target)
+                if value > 0 { total += neighbourhood.weights[feature]!.contribution(value: value, inDegree: graph.inDegree(of: target)) }
+            }
+        }
         return total
     }
 
-    /// Scores of every item as a target of each given source: (sources.count x items), one GEMM.
+    /// Scores of every item as a target of each given source: (sources.count x items), one GEMM
+    /// plus the neighbourhood term's walks.
     public func scores(forSources sources: [Int32]) -> Matrix {
         let queries = RowGather.forward(sourceEmbeddings, indices: sources)
-        return MatrixProduct.forward(queries, targetEmbeddings, transposeB: true)
+        var scores = MatrixProduct.forward(queries, targetEmbeddings, transposeB: true)
+        neighbourhood?.add(sources: sources, graph: graph, into: &scores)
+        return scores
     }
 
     /// Item id for a name, or an `unknownItem` error that says how many items the model knows.
@@ -82,6 +98,7 @@ public struct RelatedItemModel: Sendable {
             let queries = RowGather.forward(sourceEmbeddings, indices: sources)
             if sources.count < block.rows { block = Matrix(rows: sources.count, columns: n) }
             MatrixProduct.accumulate(queries, targetEmbeddings, into: &block, transposeB: true, beta: 0)
+            neighbourhood?.add(sources: sources, graph: graph, into: &block)
             let scores = block
             results.withUnsafeMutableBufferPointer { buffer in
                 let output = SharedPointer(buffer.baseAddress!)

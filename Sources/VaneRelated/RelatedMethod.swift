@@ -11,11 +11,21 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
     case uniform
     /// Dual source/target embeddings with degree-biased sampling and 2-hop fill (BLADE-style).
     case blade
-    /// Vane's model: a symmetric part for proximity plus a dual part for direction, degree-biased sampling.
+    /// RP3beta item-item walks (u -> w <- x -> v, divided by indeg(v)^beta), beta on validation; no training.
+    case p3
+    /// All walk features and target degrees blended by weights fitted on validation; no embeddings.
+    case walks
+    /// The GNN alone: a symmetric part for proximity plus a dual part for direction, degree-biased sampling.
+    case hybrid
+    /// Vane's model: the hybrid GNN's two parts, target degrees and walk features in one score,
+    /// blended by weights fitted on validation edges (ranking plus direction loss).
     case vane
 
     /// Methods run when none are named.
-    public static let defaults: [RelatedMethod] = [.popularity, .symmetric, .uniform, .blade, .vane]
+    public static let defaults: [RelatedMethod] = [.popularity, .p3, .symmetric, .blade, .hybrid, .walks, .vane]
+
+    /// Whether the method blends walk features into its score (`NeighbourhoodBlendFitter`).
+    public var blendsWalks: Bool { self == .walks || self == .vane }
 
     /// Parses a comma-separated list such as "popularity,blade"; the error lists the valid names.
     public static func parseList(_ text: String) throws(RelatedError) -> [RelatedMethod] {
@@ -36,7 +46,7 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
         var configuration = base
         let uniformFanOut = base.uniformFanOut
         switch self {
-        case .popularity:
+        case .popularity, .p3, .walks:
             return nil
         case .symmetric:
             configuration.structure = .symmetric
@@ -48,7 +58,7 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
         case .blade:
             configuration.structure = .dual
             if case .uniform = configuration.sampling { configuration.sampling = .degreeBiased(.init(), fitToGraph: true) }
-        case .vane:
+        case .hybrid, .vane:
             configuration.structure = .hybrid
             if case .uniform = configuration.sampling { configuration.sampling = .degreeBiased(.init(), fitToGraph: true) }
         }

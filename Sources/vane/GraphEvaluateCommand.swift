@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaneGraph
+import VaneMetrics
 import VaneRelated
 
 /// `vane graph evaluate`: the SPEC.md link-prediction protocol for several methods on one graph.
@@ -15,12 +16,18 @@ struct GraphEvaluateCommand: ParsableCommand {
         other known targets (ties at half rank). Reported: HitRate@5/10/20, MRR, direction AUC
         (score(u->v) > score(v->u) on one-way test edges) and HitRate@10/MRR by source degree bucket.
 
-        Methods: popularity (in-degree), symmetric (single-embedding GraphSAGE), uniform (dual
-        embeddings, uniform fan-out), blade (dual embeddings, degree-biased sampling with 2-hop fill),
-        vane (symmetric + dual parts, degree-biased sampling).
+        Methods: popularity (in-degree), p3 (RP3beta item-item walks, beta on validation), symmetric
+        (single-embedding GraphSAGE), uniform (dual embeddings, uniform fan-out), blade (dual
+        embeddings, degree-biased sampling with 2-hop fill), hybrid (symmetric + dual GNN parts),
+        walks (walk features and degrees blended on validation, no embeddings), vane (the default:
+        the hybrid GNN, degrees and walk features blended on validation with a direction loss).
 
-        Example:
+        With --seeds, each seed gets its own split and the table shows mean ± sd over seeds, and
+        the JSON adds each method's paired MRR difference against the strongest other method.
+
+        Examples:
           vane graph evaluate --edges ../shared/data/cora-ml.edges.tsv --seed 1 --json
+          vane graph evaluate --edges ../shared/data/citeseer.edges.tsv --seeds 1,2,3 --methods p3,walks,vane
         """
     )
 
@@ -33,6 +40,9 @@ struct GraphEvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the split, the initialisation and the sampling.")
     var seed: UInt64 = 1
 
+    @Option(help: "Comma-separated seeds (e.g. 1,2,3): repeat the protocol per seed and report mean ± sd; overrides --seed.")
+    var seeds: SeedList?
+
     @OptionGroup var model: GNNOptions
 
     @Flag(help: "Print one JSON object instead of a table.")
@@ -43,6 +53,7 @@ struct GraphEvaluateCommand: ParsableCommand {
         do { methodList = try RelatedMethod.parseList(methods) } catch { throw ValidationError("--methods: \(error.message)") }
         let base = try model.configuration()
         let (graph, _) = try EdgeListLoader().load(path: edges)
+        if let seeds { return try runSweep(graph: graph, seeds: seeds.values, methods: methodList, base: base) }
         let experiment = try RelatedExperiment(graph: graph, seed: seed)
         var results: [RelatedExperiment.Result] = []
         for method in methodList {
@@ -72,6 +83,97 @@ struct GraphEvaluateCommand: ParsableCommand {
                          e.hitRateAt5, e.hitRateAt10, e.hitRateAt20, e.meanReciprocalRank,
                          (e.directionAUC.map { String(format: "%.4f", $0) } ?? "  -   ") as NSString, buckets as NSString, result.trainSeconds))
         }
+    }
+}
+
+extension GraphEvaluateCommand {
+    func runSweep(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration) throws {
+        var bar: ProgressBar?
+        let sweep = try RelatedSweep.run(graph: graph, seeds: seeds, methods: methods, base: base) { seed, method, event in
+            guard let event else {
+                bar?.finish(status: "done")
+                bar = ProgressBar("seed \(seed) \(method.rawValue)".padding(toLength: 18, withPad: " ", startingAt: 0), total: base.maximumEpochs)
+                return
+            }
+            if case .epoch(_, _, let mrr, _) = event { bar?.advance(status: String(format: "val MRR %.4f", mrr)) }
+        }
+        bar?.finish(status: "done")
+        let dataset = URL(fileURLWithPath: edges).lastPathComponent
+        let output = RelatedSweepOutput(dataset: dataset, graph: graph, sweep: sweep, methods: methods)
+        if json { return try printJSON(output) }
+        print("\(dataset): \(graph.nodeCount) nodes, \(graph.edgeCount) edges; seeds \(seeds.map(String.init).joined(separator: ",")); mean ± sd")
+        print("method       hit@10          MRR             dirAUC          deg-1 hit@10    MRR - strongest other (wins)")
+        for method in methods {
+            let m = output.methods[method.rawValue]!
+            let cells = [m.hit10, m.mrr, m.directionAUC, m.degreeOneHit10].map { $0?.formatted() ?? "-" }
+            let paired = m.pairedMRR.map { String(format: "%+.3f ± %.3f vs %@ (%d/%d)", $0.difference.mean, $0.difference.standardDeviation,
+                                                  $0.against as NSString, $0.wins, seeds.count) } ?? ""
+            print(method.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
+                  + cells.map { $0.padding(toLength: 15, withPad: " ", startingAt: 0) }.joined(separator: " ") + " " + paired)
+        }
+    }
+}
+
+/// A comma-separated list of seeds, `--seeds 1,2,3`.
+struct SeedList: ExpressibleByArgument {
+    let values: [UInt64]
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+        let list = parts.compactMap { $0 }
+        guard Set(list).count == list.count else { return nil }
+        values = list
+    }
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// The `--json` shape of `vane graph evaluate --seeds`: per method, each metric's mean, sd and
+/// per-seed values, and the paired MRR difference against the strongest other method.
+struct RelatedSweepOutput: Encodable {
+    struct Paired: Encodable {
+        let against: String
+        let difference: SeedSummary
+        let wins: Int
+    }
+    struct Method: Encodable {
+        let hit5: SeedSummary?, hit10: SeedSummary?, hit20: SeedSummary?, mrr: SeedSummary?, ndcg10: SeedSummary?
+        let directionAUC: SeedSummary?
+        let degreeOneHit10: SeedSummary?
+        let trainSeconds: SeedSummary
+        let pairedMRR: Paired?
+        enum CodingKeys: String, CodingKey {
+            case hit5 = "hit@5", hit10 = "hit@10", hit20 = "hit@20", mrr, ndcg10 = "ndcg@10", directionAUC = "direction_auc"
+            case degreeOneHit10 = "degree_1_hit@10", trainSeconds = "train_seconds", pairedMRR = "paired_mrr"
+        }
+    }
+    let dataset: String
+    let nodes: Int
+    let edges: Int
+    let seeds: [UInt64]
+    let testEdges: [Int]
+    let methods: [String: Method]
+    enum CodingKeys: String, CodingKey { case dataset, nodes, edges, seeds, testEdges = "test_edges", methods }
+
+    init(dataset: String, graph: DirectedGraph, sweep: RelatedSweep, methods list: [RelatedMethod]) {
+        self.dataset = dataset
+        nodes = graph.nodeCount
+        edges = graph.edgeCount
+        seeds = sweep.seeds
+        testEdges = sweep.testEdges
+        var methods: [String: Method] = [:]
+        for method in list {
+            let paired = sweep.strongestOther(than: method).flatMap { other -> Paired? in
+                guard let mine = sweep.summary(method, \.meanReciprocalRank), let theirs = sweep.summary(other, \.meanReciprocalRank) else { return nil }
+                let (difference, wins) = mine.paired(minus: theirs)
+                return Paired(against: other.rawValue, difference: difference, wins: wins)
+            }
+            methods[method.rawValue] = Method(
+                hit5: sweep.summary(method, \.hitRateAt5), hit10: sweep.summary(method, \.hitRateAt10), hit20: sweep.summary(method, \.hitRateAt20),
+                mrr: sweep.summary(method, \.meanReciprocalRank), ndcg10: sweep.summary(method, \.ndcgAt10),
+                directionAUC: sweep.summary(method, \.directionAUC), degreeOneHit10: sweep.summary(method) { $0.byDegree["1"]?.hitRateAt10 },
+                trainSeconds: SeedSummary(sweep.results[method]!.map(\.trainSeconds)), pairedMRR: paired)
+        }
+        self.methods = methods
     }
 }
 

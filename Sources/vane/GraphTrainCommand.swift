@@ -43,28 +43,14 @@ struct GraphTrainCommand: ParsableCommand {
         try OutputLocation.directory(out, option: "--out")
         let (graph, report) = try EdgeListLoader().load(path: edges)
         FileHandle.standardError.write(Data("loaded \(graph.nodeCount) items, \(graph.edgeCount) edges (\(report.duplicatesDropped) duplicates, \(report.selfLoopsDropped) self-loops dropped)\n".utf8))
-        let fitted: RelatedItemModel
-        var details = ["edges_file": edges, "seed": String(seed)]
-        if let configuration = method.configuration(base: base) {
-            var generator = SeededGenerator(seed: seed)
-            let split = try EdgeSplit(graph: graph, validationFraction: 0.05, testFraction: 0, using: &generator)
-            let trainer = try DirectedGNNTrainer(configuration: configuration)
-            let bar = ProgressBar("train", total: configuration.maximumEpochs)
-            let (network, trainingReport) = try trainer.fit(graph: graph.withEdges(split.training), validation: split.validation, seed: seed) { event in
-                if case .epoch(_, let loss, let mrr, _) = event { bar.advance(status: String(format: "loss %.4f  val MRR %.4f", loss, mrr)) }
-            }
-            bar.finish(status: String(format: "best epoch %d of %d, val MRR %.4f", trainingReport.bestEpoch, trainingReport.epochs.count,
-                                      trainingReport.epochs[trainingReport.bestEpoch - 1].validationMRR))
-            fitted = network.relatedItemModel(graph: graph, method: method.rawValue, seed: seed)
-            details["structure"] = configuration.structure.rawValue
-            details["dimension"] = String(configuration.dimension)
-            details["layers"] = String(configuration.layers)
-            details["sampler"] = trainingReport.samplerDescription
-            details["best_epoch"] = String(trainingReport.bestEpoch)
-            details["validation_mrr"] = String(format: "%.5f", trainingReport.epochs[trainingReport.bestEpoch - 1].validationMRR)
-        } else {
-            fitted = PopularityBaseline.fit(graph: graph)
+        let bar = ProgressBar("train", total: base.maximumEpochs)
+        let result = try RelatedTraining.fitForServing(method, base: base, graph: graph, seed: seed) { event in
+            if case .epoch(_, let loss, let mrr, _) = event { bar.advance(status: String(format: "loss %.4f  val MRR %.4f", loss, mrr)) }
         }
+        bar.finish(status: result.details["validation_mrr"].map { "val MRR \($0)" } ?? "done")
+        let fitted = result.model
+        var details = result.details
+        details["edges_file"] = edges
         try fitted.save(to: out, details: details)
         print("saved \(method.rawValue) model of \(fitted.itemCount) items (dimension \(fitted.dimension)) to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }

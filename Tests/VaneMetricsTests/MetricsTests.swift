@@ -65,3 +65,17 @@ struct MetricsTests {
         #expect(RankingMetrics.meanReciprocalRank(ranks: []) == 0)
     }
 }
+
+@Suite("Seed summaries")
+struct SeedSummaryTests {
+    @Test func meanSampleDeviationAndPairedDifferences() {
+        let a = SeedSummary([0.30, 0.32, 0.28]), b = SeedSummary([0.25, 0.33, 0.20])
+        #expect(abs(a.mean - 0.30) < 1e-12)
+        #expect(abs(a.standardDeviation - 0.02) < 1e-12)   // sqrt((0.0004 + 0 + 0.0004) / 2)
+        let (difference, wins) = a.paired(minus: b)
+        #expect(difference.values.map { ($0 * 100).rounded() / 100 } == [0.05, -0.01, 0.08])
+        #expect(wins == 2)
+        #expect(SeedSummary([1]).standardDeviation == 0)
+        #expect(a.formatted() == "0.300 ± 0.020")
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import VaneGraph
+import VaneTensor
+
+/// Fits the weights that join an embedding model with the graph's walk features (`WalkFeature`) and
+/// the target's degrees into one score, on validation edges the embeddings were not trained on.
+///
+/// Score of a pair, linear in the weights theta:
+///   score(u -> v) = sum_b theta_b (s_u . t_v over embedding block b)
+///                 + theta_in log(1 + indeg v) + theta_out log(1 + outdeg v)
+///                 + sum_k [x_k > 0] (presence_k + logWeight_k log x_k + inDegreeWeight_k log(1 + indeg v))
+///                 + theta_sin log(1 + indeg u) + theta_sout log(1 + outdeg u)
+/// The last two are constant for a source, so they never change its recommendations; they set how
+/// a source's scores compare with another's, which is what direction (u -> v against v -> u) reads.
+/// Objective (convex): for each validation edge u -> v, softmax cross-entropy of v against sampled
+/// candidates (logQ-corrected: every walk-reachable item, or a sample of them, plus a uniform sample of
+/// the rest, each logit plus the log of how many items it stands for), plus `directionWeight` times
+/// the logistic loss of score(u -> v) - score(v -> u) on one-way edges, plus an L2 penalty; minimised
+/// by full-batch Adam on standardised features. Deterministic for a seed.
+///
+/// Cost: per query one walk per feature from u (and from v for the direction pair), then
+/// iterations x rows x features for the optimiser (rows = queries x candidates).
+public struct NeighbourhoodBlendFitter: Sendable {
+    /// Validation edges used (a seeded sample when there are more).
+    public var maximumQueries = 600
+    /// Walk-reachable candidates kept per query (a uniform sample with weights when there are more).
+    public var neighbourhoodCandidates = 400
+    /// Uniform candidates from the items no walk reaches.
+    public var uniformCandidates = 100
+    /// Weight of the direction loss relative to the ranking loss.
+    public var directionWeight: Float = 1
+    public var l2: Float = 1e-3
+    public var iterations = 400
+    public var neighbourCap = 256
+
+    public init() {}
+
+    /// What the fit found, for reports.
+    public struct Report: Sendable {
+        public var queries = 0
+        public var directionPairs = 0
+        public var rows = 0
+        public var finalLoss = 0.0
+    }
+
+    /// The weights joining `base` (embeddings over `graph`, the training graph) with walk features, fitted on
+    /// `validation`; `known` holds every edge known at fitting time (training plus validation).
+    /// `embeddingBlocks` splits the embedding columns into parts weighted separately (e.g. the
+    /// symmetric and dual halves of the hybrid structure); nil for a model without embeddings.
+    public func fit(base: RelatedItemModel?, embeddingBlocks: [Range<Int>], graph: DirectedGraph, known: DirectedGraph,
+                    validation: [DirectedGraph.Edge], seed: UInt64) -> (blend: NeighbourhoodBlend, report: Report) {
+        var generator = SeededGenerator(seed: seed ^ 0xB1E4D)
+        var queries = validation
+        if queries.count > maximumQueries {
+            for i in 0..<maximumQueries { queries.swapAt(i, i + generator.nextIndex(below: queries.count - i)) }
+            queries.removeLast(queries.count - maximumQueries)
+        }
+        let features = WalkFeature.allCases
+        let blockCount = base == nil ? 0 : embeddingBlocks.count
+        // Columns: embedding blocks, target degrees (2), walk features (3 each), source degrees (2, last:
+        // constant within a query, so only the direction loss moves them).
+        let width = blockCount + 2 + 3 * features.count + 2
+        let n = graph.nodeCount
+        var accumulator = WalkFeatureAccumulator(graph: graph, neighbourCap: neighbourCap)
+        let logInDegree = (0..<n).map { log1p(Float(graph.inDegree(of: Int32($0)))) }
+        let logOutDegree = (0..<n).map { log1p(Float(graph.outDegree(of: Int32($0)))) }
+
+        func embeddingParts(_ u: Int32, _ v: Int32) -> [Float] {
+            guard let base else { return [] }
+            let d = base.dimension
+            return embeddingBlocks.map { block in
+                var total: Float = 0
+                for c in block { total += base.sourceEmbeddings.values[Int(u) * d + c] * base.targetEmbeddings.values[Int(v) * d + c] }
+                return total
+            }
+        }
+        func row(_ u: Int32, _ v: Int32, walks: [Float]) -> [Float] {
+            var x = embeddingParts(u, v)
+            x.append(logInDegree[Int(v)])
+            x.append(logOutDegree[Int(v)])
+            for value in walks {
+                if value > 0 { x += [1, log(value), logInDegree[Int(v)]] } else { x += [0, 0, 0] }
+            }
+            x.append(logInDegree[Int(u)])
+            x.append(logOutDegree[Int(u)])
+            return x
+        }
+
+        var rows: [[Float]] = []          // feature rows, query by query, target first
+        var logCounts: [Float] = []       // log of how many items a candidate stands for
+        var queryStarts: [Int] = [0]
+        var directionRows: [[Float]] = []
+        var slot = [Int32](repeating: -1, count: n)
+        for query in queries {
+            let u = query.source, target = query.target
+            // Walk values of every reachable item, by feature.
+            var reachable: [Int32] = []
+            var values: [[Float]] = []
+            for (k, feature) in features.enumerated() {
+                accumulator.forEachValue(feature, source: u) { item, value in
+                    if slot[Int(item)] < 0 {
+                        slot[Int(item)] = Int32(reachable.count)
+                        reachable.append(item)
+                        values.append([Float](repeating: 0, count: features.count))
+                    }
+                    values[Int(slot[Int(item)])][k] = value
+                }
+            }
+            func walks(_ item: Int32) -> [Float] {
+                slot[Int(item)] >= 0 ? values[Int(slot[Int(item)])] : [Float](repeating: 0, count: features.count)
+            }
+            func excluded(_ item: Int32) -> Bool { item == u || item == target || known.hasEdge(from: u, to: item) }
+            rows.append(row(u, target, walks: walks(target)))
+            logCounts.append(0)
+            var pool = reachable.filter { !excluded($0) }
+            let keep = min(pool.count, neighbourhoodCandidates)
+            for i in 0..<keep { pool.swapAt(i, i + generator.nextIndex(below: pool.count - i)) }
+            let reachableWeight = keep > 0 ? log(Float(pool.count) / Float(keep)) : 0
+            for item in pool.prefix(keep) {
+                rows.append(row(u, item, walks: walks(item)))
+                logCounts.append(reachableWeight)
+            }
+            // Items no walk reaches (and that are not excluded): a uniform sample by rejection.
+            let unreachableCount = n - reachable.count - 1 - known.outDegree(of: u)
+            if unreachableCount > 0 {
+                let draws = min(uniformCandidates, unreachableCount)
+                let weight = log(Float(unreachableCount) / Float(draws))
+                var taken = 0, attempts = 0
+                while taken < draws && attempts < 20 * draws {
+                    attempts += 1
+                    let item = Int32(generator.nextIndex(below: n))
+                    guard slot[Int(item)] < 0, !excluded(item) else { continue }
+                    rows.append(row(u, item, walks: walks(item)))
+                    logCounts.append(weight)
+                    taken += 1
+                }
+            }
+            queryStarts.append(rows.count)
+            for item in reachable { slot[Int(item)] = -1 }
+            // Direction: a one-way edge should score above its reverse.
+            if !known.hasEdge(from: target, to: u) {
+                let reverseWalks = features.map { accumulator.value($0, source: target, target: u) }
+                let forward = rows[queryStarts[queryStarts.count - 2]]
+                let backward = row(target, u, walks: reverseWalks)
+                directionRows.append(zip(forward, backward).map { $0 - $1 })
+            }
+        }
+
+        // Standardise every feature column over the candidate rows; constant columns stay as they are.
+        var mean = [Float](repeating: 0, count: width), scale = [Float](repeating: 1, count: width)
+        if !rows.isEmpty {
+            for j in 0..<width {
+                let column = rows.map { Double($0[j]) }
+                let m = column.reduce(0, +) / Double(column.count)
+                let variance = column.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(column.count)
+                // Indicator columns are not centred, so a zero walk value keeps contributing zero.
+                let isIndicator = j >= blockCount + 2 && j < width - 2 && (j - blockCount - 2) % 3 == 0
+                mean[j] = isIndicator ? 0 : Float(m)
+                scale[j] = variance > 1e-12 ? Float(variance.squareRoot()) : 1
+            }
+        }
+        let rowCount = rows.count, pairCount = directionRows.count
+        var x = [Float](repeating: 0, count: rowCount * width)
+        for (r, values) in rows.enumerated() { for j in 0..<width { x[r * width + j] = (values[j] - mean[j]) / scale[j] } }
+        var pairs = [Float](repeating: 0, count: pairCount * width)
+        for (r, values) in directionRows.enumerated() { for j in 0..<width { pairs[r * width + j] = values[j] / scale[j] } }
+        rows = []
+        directionRows = []
+
+        // Full-batch Adam on the convex objective.
+        var theta = [Float](repeating: 0, count: width)
+        for b in 0..<blockCount { theta[b] = 1 }
+        var m1 = [Float](repeating: 0, count: width), m2 = [Float](repeating: 0, count: width)
+        let learningRate: Float = 0.05, beta1: Float = 0.9, beta2: Float = 0.999
+        var report = Report()
+        report.queries = queryStarts.count - 1
+        report.directionPairs = pairCount
+        report.rows = rowCount
+        var logits = [Float](repeating: 0, count: rowCount)
+        let queryCount = max(1, queryStarts.count - 1)
+        for iteration in 1...max(1, iterations) {
+            var gradient = [Float](repeating: 0, count: width)
+            var loss = 0.0
+            x.withUnsafeBufferPointer { x in
+                for r in 0..<rowCount {
+                    var z = logCounts[r]
+                    for j in 0..<width { z += theta[j] * x[r * width + j] }
+                    logits[r] = z
+                }
+                for q in 0..<(queryStarts.count - 1) {
+                    let range = queryStarts[q]..<queryStarts[q + 1]
+                    var top = -Float.infinity
+                    for r in range { top = max(top, logits[r]) }
+                    var total: Float = 0
+                    for r in range { total += exp(logits[r] - top) }
+                    loss += Double(log(total) + top - logits[range.lowerBound])
+                    for r in range {
+                        let p = exp(logits[r] - top) / total - (r == range.lowerBound ? 1 : 0)
+                        guard p != 0 else { continue }
+                        let scaled = p / Float(queryCount)
+                        for j in 0..<width { gradient[j] += scaled * x[r * width + j] }
+                    }
+                }
+            }
+            loss /= Double(queryCount)
+            if pairCount > 0 && directionWeight > 0 {
+                let pairWeight = directionWeight / Float(pairCount)
+                pairs.withUnsafeBufferPointer { d in
+                    for r in 0..<pairCount {
+                        var margin: Float = 0
+                        for j in 0..<width { margin += theta[j] * d[r * width + j] }
+                        // log(1 + e^-m) and its derivative -sigmoid(-m), computed stably.
+                        loss += Double(pairWeight) * Double(margin > 0 ? log1p(exp(-margin)) : -margin + log1p(exp(margin)))
+                        let slope = -pairWeight / (1 + exp(margin))
+                        for j in 0..<width { gradient[j] += slope * d[r * width + j] }
+                    }
+                }
+            }
+            for j in 0..<width {
+                loss += Double(l2 / 2 * theta[j] * theta[j])
+                gradient[j] += l2 * theta[j]
+                m1[j] = beta1 * m1[j] + (1 - beta1) * gradient[j]
+                m2[j] = beta2 * m2[j] + (1 - beta2) * gradient[j] * gradient[j]
+                let corrected1 = m1[j] / (1 - pow(beta1, Float(iteration))), corrected2 = m2[j] / (1 - pow(beta2, Float(iteration)))
+                theta[j] -= learningRate * corrected1 / (corrected2.squareRoot() + 1e-8)
+            }
+            report.finalLoss = loss
+        }
+
+        // Back to raw features: theta_j (x_j - mean_j) / scale_j. Centring shifts every candidate's
+        // score by the same constant (an unreached walk's raw value is 0 too), so raw weights alone
+        // rank identically.
+        let raw = (0..<width).map { theta[$0] / scale[$0] }
+        var walkWeights: [WalkFeature: NeighbourhoodTerm.Weights] = [:]
+        for (k, feature) in features.enumerated() {
+            let j = blockCount + 2 + 3 * k
+            walkWeights[feature] = .init(presence: raw[j], logWeight: raw[j + 1], inDegreeWeight: raw[j + 2])
+        }
+        let blend = NeighbourhoodBlend(blocks: Array(embeddingBlocks.prefix(blockCount)), blockWeights: Array(raw.prefix(blockCount)),
+                                       inDegreeWeight: raw[blockCount], outDegreeWeight: raw[blockCount + 1],
+                                       sourceInDegreeWeight: raw[width - 2], sourceOutDegreeWeight: raw[width - 1],
+                                       term: NeighbourhoodTerm(weights: walkWeights, neighbourCap: neighbourCap))
+        return (blend, report)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import VaneGraph
+import VaneTensor
+
+/// The one recipe that fits any `RelatedMethod`, shared by evaluation, `vane graph train`, the demo
+/// and the benchmarks: train on `training`, early-stop and tune on `validation`, and return the model
+/// over `servingGraph` (the training graph when evaluating, the whole graph when training for serving).
+public enum RelatedTraining {
+    /// A fitted method and what fitting did.
+    public struct Fitted: Sendable {
+        public let model: RelatedItemModel
+        public let epochs: Int
+        public let samplerDescription: String
+        /// Settings and outcomes worth keeping with a model file (`model.json` details).
+        public let details: [String: String]
+    }
+
+    /// Fits `method`. `known` holds every edge known while fitting (training plus validation), the
+    /// filter of validation rankings. Deterministic for a seed; `progress` gets the GNN's events.
+    public static func fit(_ method: RelatedMethod, base: DirectedGNNConfiguration, training: DirectedGraph,
+                           validation: [DirectedGraph.Edge], servingGraph: DirectedGraph, seed: UInt64,
+                           progress: ((DirectedGNNTrainer.Event) -> Void)? = nil) throws(RelatedError) -> Fitted {
+        let known = training.withEdges(training.edges + validation)
+        var details = ["method": method.rawValue, "seed": String(seed)]
+        switch method {
+        case .popularity:
+            return Fitted(model: PopularityBaseline.fit(graph: servingGraph), epochs: 0, samplerDescription: "none", details: details)
+        case .p3:
+            let (_, beta) = P3Baseline.fit(graph: training, known: known, validation: validation, seed: seed)
+            details["beta"] = String(beta)
+            return Fitted(model: P3Baseline.model(graph: servingGraph, beta: beta), epochs: 0, samplerDescription: "none", details: details)
+        case .walks:
+            let (blend, _) = NeighbourhoodBlendFitter().fit(base: nil, embeddingBlocks: [], graph: training, known: known,
+                                                            validation: validation, seed: seed)
+            details.merge(blend.details) { $1 }
+            return Fitted(model: blend.model(base: nil, graph: servingGraph, method: method.rawValue), epochs: 0,
+                          samplerDescription: "none", details: details)
+        case .symmetric, .uniform, .blade, .hybrid, .vane:
+            let configuration = method.configuration(base: base)!
+            let trainer = try DirectedGNNTrainer(configuration: configuration)
+            let (network, report) = try trainer.fit(graph: training, validation: validation, seed: seed, progress: progress)
+            details["structure"] = configuration.structure.rawValue
+            details["dimension"] = String(configuration.dimension)
+            details["layers"] = String(configuration.layers)
+            details["sampler"] = report.samplerDescription
+            details["best_epoch"] = String(report.bestEpoch)
+            if report.bestEpoch > 0 { details["validation_mrr"] = String(format: "%.5f", report.epochs[report.bestEpoch - 1].validationMRR) }
+            var model = network.relatedItemModel(graph: servingGraph, method: method.rawValue, seed: seed)
+            if method.blendsWalks {
+                // The blend is fitted on the training graph's embeddings (what validation edges were not
+                // trained on), then applied to the serving graph's.
+                let trainingModel = servingGraph.edgeCount == training.edgeCount ? model
+                    : network.relatedItemModel(graph: training, method: method.rawValue, seed: seed)
+                let half = configuration.dimension / 2
+                let blocks = configuration.structure == .hybrid ? [0..<half, half..<configuration.dimension] : [0..<configuration.dimension]
+                let (blend, _) = NeighbourhoodBlendFitter().fit(base: trainingModel, embeddingBlocks: blocks, graph: training, known: known,
+                                                                validation: validation, seed: seed)
+                details.merge(blend.details) { $1 }
+                model = blend.model(base: model, graph: servingGraph, method: method.rawValue)
+            }
+            return Fitted(model: model, epochs: report.epochs.count, samplerDescription: report.samplerDescription, details: details)
+        }
+    }
+
+    /// Train for serving: hold out a seeded `validationFraction` of the edges to early-stop and tune
+    /// on, then return the model over the whole graph (what `vane graph train` and the demo save).
+    public static func fitForServing(_ method: RelatedMethod, base: DirectedGNNConfiguration, graph: DirectedGraph,
+                                     validationFraction: Double = 0.05, seed: UInt64,
+                                     progress: ((DirectedGNNTrainer.Event) -> Void)? = nil) throws(RelatedError) -> Fitted {
+        var generator = SeededGenerator(seed: seed)
+        let split: EdgeSplit
+        do { split = try EdgeSplit(graph: graph, validationFraction: validationFraction, testFraction: 0, using: &generator) } catch {
+            throw RelatedError(.invalidRequest, error.message)
+        }
+        return try fit(method, base: base, training: graph.withEdges(split.training), validation: split.validation,
+                       servingGraph: graph, seed: seed, progress: progress)
+    }
+}

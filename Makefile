@@ -4,7 +4,7 @@ DATA ?= ../shared/data
 APT_PACKAGES := libopenblas-dev zlib1g-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench fuzz soak
+.PHONY: deps build demo test bench fuzz soak results-related
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -38,3 +38,17 @@ fuzz: deps
 ## 10-minute soak of `vane serve` on loopback: good and hostile traffic, reloads with broken files.
 soak: build
 	python3 Benchmarks/soak.py --seconds 600
+
+## docs/results/related.md: every method on the five graphs (3 seeds on the citation graphs, SEEDS_LARGE on the rest).
+SEEDS_LARGE ?= 1
+SMALL_GRAPHS := cora-ml.edges.tsv citeseer.edges.tsv
+LARGE_GRAPHS := amazon-meta-similar-50k.edges.tsv.gz amazon-digital-music-2014-related.edges.tsv.gz debian-packages.edges.tsv.gz
+results-related: build
+	mkdir -p out/sweeps && : > out/sweeps/commands.txt
+	for f in $(SMALL_GRAPHS); do \
+	  command="vane graph evaluate --edges $(DATA)/$$f --seeds 1,2,3 --methods popularity,p3,symmetric,uniform,blade,hybrid,walks,vane --json"; \
+	  echo "$${f%%.*} $$command" >> out/sweeps/commands.txt; .build/release/$$command > out/sweeps/$${f%%.*}.json; done
+	for f in $(LARGE_GRAPHS); do \
+	  command="vane graph evaluate --edges $(DATA)/$$f --seeds $(SEEDS_LARGE) --methods popularity,p3,uniform,hybrid,walks,vane --json"; \
+	  echo "$${f%%.*} $$command" >> out/sweeps/commands.txt; .build/release/$$command > out/sweeps/$${f%%.*}.json; done
+	python3 scripts/related-results.py --input out/sweeps

@@ -1,130 +1,86 @@
 #!/usr/bin/env python3
-"""Produces docs/results/related.md: the SPEC.md section 1 protocol for every method on the real graphs.
+"""Renders docs/results/related.md from `vane graph evaluate --seeds ... --json` outputs.
 
-Run from the repository root:
-    python3 scripts/related-results.py            # Cora-ML and CiteSeer (3 seeds) + Debian (1 seed)
-    python3 scripts/related-results.py --no-debian
-Everything in the document comes from `vane graph evaluate --json`, `vane graph train` and
-`vane graph recommend` run by this script; nothing is typed by hand.
+Every number comes from the Swift command (means, standard deviations and paired differences
+included); this script only turns the JSON into markdown. `make results-related` runs the commands
+into out/sweeps/ and then this script:
+    python3 scripts/related-results.py [--input out/sweeps]
 """
 import argparse
 import datetime
+import glob
 import json
 import os
 import platform
-import statistics
-import subprocess
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.path.join(os.path.dirname(ROOT), "shared", "data")
-VANE = os.path.join(ROOT, ".build", "release", "vane")
-METHODS = ["popularity", "symmetric", "uniform", "blade", "vane"]
-BUCKETS = ["1", "2-4", "5-16", "17+"]
-DEBIAN_SETTINGS = ["--epochs", "10", "--patience", "2"]
-PACKAGES = ["python3", "gimp", "nginx", "postgresql-15", "libreoffice-writer", "vim"]
+ORDER = ["popularity", "p3", "symmetric", "uniform", "blade", "hybrid", "walks", "vane"]
 
 
-def vane(*args):
-    return subprocess.run([VANE, *args], check=True, capture_output=True, text=True, cwd=ROOT).stdout
-
-
-def evaluate(dataset, seed, extra=()):
-    started = time.time()
-    result = json.loads(vane("graph", "evaluate", "--edges", os.path.join(DATA, dataset), "--seed", str(seed), "--json", *extra))
-    result["wall_seconds"] = time.time() - started
-    return result
-
-
-def spread(values):
-    values = [v for v in values if v is not None]
-    if not values:
+def cell(summary, digits=3):
+    if not summary:
         return "-"
-    if len(values) == 1:
-        return f"{values[0]:.3f}"
-    return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
+    if len(summary["values"]) == 1:
+        return f"{summary['mean']:.{digits}f}"
+    return f"{summary['mean']:.{digits}f} ± {summary['standardDeviation']:.{digits}f}"
 
 
-def method_table(runs):
-    lines = ["| method | hit@5 | hit@10 | hit@20 | MRR | direction AUC | train s |", "|---|---|---|---|---|---|---|"]
-    for method in METHODS:
-        rows = [run["methods"][method] for run in runs if method in run["methods"]]
-        if not rows:
-            continue
-        cells = [spread([r[key] for r in rows]) for key in ("hit@5", "hit@10", "hit@20", "mrr", "direction_auc")]
-        lines.append(f"| {method} | " + " | ".join(cells) + f" | {statistics.mean(r['train_seconds'] for r in rows):.1f} |")
-    return lines
-
-
-def bucket_table(runs, key):
-    counts = {b: runs[0]["methods"]["popularity"]["by_degree"].get(b, {}).get("queries", 0) for b in BUCKETS}
-    header = "| method | " + " | ".join(f"degree {b} ({counts[b]} queries)" for b in BUCKETS) + " |"
-    lines = [header, "|---|" + "---|" * len(BUCKETS)]
-    for method in METHODS:
-        rows = [run["methods"][method] for run in runs if method in run["methods"]]
-        if rows:
-            cells = [spread([r["by_degree"][b][key] for r in rows if b in r["by_degree"]]) for b in BUCKETS]
-            lines.append(f"| {method} | " + " | ".join(cells) + " |")
-    return lines
+def section(result, commands):
+    seeds = ",".join(str(s) for s in result["seeds"])
+    lines = [f"## {result['dataset']}", "",
+             f"{result['nodes']} nodes, {result['edges']} edges, {result['test_edges'][0]} test edges per seed; seeds {seeds}; "
+             f"command: `{commands}`.", "",
+             "| method | hit@5 | hit@10 | hit@20 | MRR | direction AUC | degree-1 hit@10 | train s | MRR minus strongest other (seeds won) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name in [m for m in ORDER if m in result["methods"]]:
+        m = result["methods"][name]
+        paired = m.get("paired_mrr")
+        paired_text = (f"{paired['difference']['mean']:+.3f} vs {paired['against']} ({paired['wins']}/{len(result['seeds'])})"
+                       if paired else "-")
+        lines.append(f"| {name} | {cell(m.get('hit@5'))} | {cell(m.get('hit@10'))} | {cell(m.get('hit@20'))} | "
+                     f"{cell(m.get('mrr'))} | {cell(m.get('direction_auc'))} | {cell(m.get('degree_1_hit@10'))} | "
+                     f"{m['train_seconds']['mean']:.1f} | {paired_text} |")
+    return lines + [""]
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--no-debian", action="store_true")
-    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "results", "related.md"))
-    args = parser.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "vane"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--input", default=os.path.join(ROOT, "out", "sweeps"))
+    arguments = parser.parse_args()
+    results = []
+    for path in sorted(glob.glob(os.path.join(arguments.input, "*.json"))):
+        with open(path) as handle:
+            text = handle.read().strip()
+        if text:
+            results.append(json.loads(text))
+    commands_path = os.path.join(arguments.input, "commands.txt")
+    commands = {}
+    if os.path.exists(commands_path):
+        for line in open(commands_path):
+            name, _, command = line.strip().partition(" ")
+            commands[name] = command
     doc = ["# Related items on directed graphs: results", "",
-           f"Produced by `python3 scripts/related-results.py` on {datetime.date.today()} ({platform.machine()}, "
-           f"{os.cpu_count()} cores). Protocol (SPEC.md section 1, `vane graph evaluate --help`): seeded 85/5/10 edge split "
-           "keeping every node connected where possible; each test edge u -> v ranks v among all items except u and its "
-           "other known targets, ties at half rank; direction AUC compares score(u->v) with score(v->u) on one-way test "
-           "edges; degree buckets use the source's total degree in the training graph. Default settings: dimension 64, "
-           "2 layers, 4 uniform negatives per edge, reverse-edge weight 0.5, Adam lr 0.01, early stopping on validation "
-           "MRR (patience 4, at most 30 epochs). Mean ± standard deviation over seeds.", "",
-           "Methods: **popularity** (in-degree); **symmetric** (single-embedding GraphSAGE on the undirected graph, uniform "
-           "fan-out 10); **uniform** (dual source/target embeddings, uniform fan-out 10); **blade** (dual embeddings, "
-           "degree-biased sampling with 2-hop fill, budget exponent fitted from the degree power law); **vane** (half the "
-           "dimensions symmetric, half dual, score h_u.h_v + s_u.t_v, degree-biased sampling).", ""]
-    for dataset in ["cora-ml.edges.tsv", "citeseer.edges.tsv"]:
-        runs = [evaluate(dataset, seed) for seed in range(1, args.seeds + 1)]
-        first = runs[0]
-        doc += [f"## {dataset}", "", f"{first['nodes']} nodes, {first['edges']} edges, {first['test_edges']} test edges per seed; "
-                f"seeds 1..{args.seeds}; commands: `vane graph evaluate --edges ../shared/data/{dataset} --seed S --json`.", ""]
-        doc += method_table(runs) + ["", "MRR by source degree:", ""] + bucket_table(runs, "mrr")
-        doc += ["", "HitRate@10 by source degree:", ""] + bucket_table(runs, "hit@10") + [""]
-        print(f"{dataset}: done", flush=True)
-    if not args.no_debian:
-        dataset = "debian-packages.edges.tsv.gz"
-        run = evaluate(dataset, 1, DEBIAN_SETTINGS)
-        doc += [f"## {dataset}", "", f"{run['nodes']} nodes, {run['edges']} edges, {run['test_edges']} test edges; seed 1; "
-                f"`vane graph evaluate --edges ../shared/data/{dataset} --seed 1 {' '.join(DEBIAN_SETTINGS)} --json` "
-                f"(at most 10 epochs, patience 2, so that all five methods train and evaluate in one run); "
-                f"wall time of the whole run {run['wall_seconds'] / 60:.1f} minutes on this machine.", ""]
-        doc += method_table([run]) + ["", "MRR by source degree:", ""] + bucket_table([run], "mrr")
-        doc += ["", "HitRate@10 by source degree:", ""] + bucket_table([run], "hit@10") + [""]
-        model_dir = os.path.join(ROOT, "out", "debian-related")
-        started = time.time()
-        vane("graph", "train", "--edges", os.path.join(DATA, dataset), "--out", model_dir, *DEBIAN_SETTINGS)
-        doc += ["### Recommendations from the Debian model", "",
-                f"`vane graph train --edges ../shared/data/{dataset} --out out/debian-related {' '.join(DEBIAN_SETTINGS)}` "
-                f"({(time.time() - started) / 60:.1f} minutes), then `vane graph recommend --model out/debian-related --item NAME -k 8` "
-                "(known dependencies of the item are left out, so these are new suggestions):", ""]
-        for package in PACKAGES:
-            try:
-                result = json.loads(vane("graph", "recommend", "--model", model_dir, "--item", package, "-k", "8", "--json"))
-            except subprocess.CalledProcessError as error:
-                doc += [f"- `{package}`: {error.stderr.strip()}"]
-                continue
-            doc += [f"- `{package}` -> " + ", ".join(f"`{r['item']}`" for r in result["results"])]
-        doc += [""]
-        print(f"{dataset}: done", flush=True)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as handle:
+           f"Rendered by `python3 scripts/related-results.py` from `vane graph evaluate --seeds ... --json` on "
+           f"{datetime.date.today().isoformat()} ({platform.machine()}, {os.cpu_count()} cores); `make results-related` reruns it. "
+           "Protocol (SPEC.md section 1, `vane graph evaluate --help`): seeded 85/5/10 edge split; each test edge u -> v ranks v "
+           "among all items except u and its other known targets, ties at half rank; direction AUC compares score(u->v) with "
+           "score(v->u) on one-way test edges; degree buckets use the source's total degree in the training graph. Every "
+           "hyperparameter that is chosen (p3's beta, the blend weights of walks and vane, GNN early stopping) is chosen on the "
+           "validation edges of the seed's own split, never on test. Mean ± sample sd over seeds; the last column is the "
+           "seed-by-seed MRR difference against the strongest other method in the table.", "",
+           "Methods: **popularity** (in-degree); **p3** (RP3beta: walk u -> w <- x -> v divided by indeg(v)^beta, beta on "
+           "validation, no training); **symmetric** (single-embedding GraphSAGE); **uniform** (dual source/target embeddings, "
+           "uniform fan-out); **blade** (dual embeddings, degree-biased sampling with 2-hop fill); **hybrid** (symmetric + dual "
+           "GNN parts, degree-biased sampling: the previous default); **walks** (six walk features and degrees blended on "
+           "validation, no embeddings: the ablation without the GNN); **vane** (the default: hybrid GNN parts, degrees and walk "
+           "features in one score, weights fitted on validation with a direction loss).", ""]
+    for result in results:
+        key = result["dataset"].split(".")[0]
+        doc += section(result, commands.get(key, f"vane graph evaluate --edges ../shared/data/{result['dataset']} --seeds ... --json"))
+    path = os.path.join(ROOT, "docs", "results", "related.md")
+    with open(path, "w") as handle:
         handle.write("\n".join(doc))
-    print(f"wrote {args.out}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -42,3 +42,8 @@ static inline const char *vane_openblas_reselect_core(void) {
     return NULL;
 #endif
 }
+
+// LAPACK's Cholesky factorisation and inverse of a symmetric positive definite matrix (OpenBLAS
+// exports the Fortran symbols; Debian ships no LAPACKE header with it). Column-major, in place.
+extern void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info);
+extern void spotri_(const char *uplo, const int *n, float *a, const int *lda, int *info);

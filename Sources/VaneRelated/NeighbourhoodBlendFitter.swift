@@ -7,11 +7,12 @@ import VaneTensor
 ///
 /// Score of a pair, linear in the weights theta:
 ///   score(u -> v) = sum_b theta_b (s_u . t_v over embedding block b)
-///                 + theta_in log(1 + indeg v) + theta_out log(1 + outdeg v)
+///                 + theta_in log(1 + indeg v) + theta_out log(1 + outdeg v) + theta_phi phi_v
 ///                 + sum_k [x_k > 0] (presence_k + logWeight_k log x_k + inDegreeWeight_k log(1 + indeg v))
-///                 + theta_sin log(1 + indeg u) + theta_sout log(1 + outdeg u)
+///                 + theta_sin log(1 + indeg u) + theta_sout log(1 + outdeg u) + theta_sphi phi_u
 /// The last two are constant for a source, so they never change its recommendations; they set how
 /// a source's scores compare with another's, which is what direction (u -> v against v -> u) reads.
+/// phi is the SpringRank potential of the training graph (`NodePotential`).
 /// Objective (convex): for each validation edge u -> v, softmax cross-entropy of v against sampled
 /// candidates (logQ-corrected: every walk-reachable item, or a sample of them, plus a uniform sample of
 /// the rest, each logit plus the log of how many items it stands for), plus `directionWeight` times
@@ -57,13 +58,15 @@ public struct NeighbourhoodBlendFitter: Sendable {
         }
         let features = WalkFeature.allCases
         let blockCount = base == nil ? 0 : embeddingBlocks.count
-        // Columns: embedding blocks, target degrees (2), walk features (3 each), source degrees (2, last:
-        // constant within a query, so only the direction loss moves them).
-        let width = blockCount + 2 + 3 * features.count + 2
+        // Columns: embedding blocks, target degrees and potential (3), walk features (3 each), source
+        // degrees and potential (3, last: constant within a query, so only the direction loss moves them).
+        let targetColumns = 3, sourceColumns = 3
+        let width = blockCount + targetColumns + 3 * features.count + sourceColumns
         let n = graph.nodeCount
         var accumulator = WalkFeatureAccumulator(graph: graph, neighbourCap: neighbourCap)
         let logInDegree = (0..<n).map { log1p(Float(graph.inDegree(of: Int32($0)))) }
         let logOutDegree = (0..<n).map { log1p(Float(graph.outDegree(of: Int32($0)))) }
+        let potential = NodePotential.springRank(graph)
 
         func embeddingParts(_ u: Int32, _ v: Int32) -> [Float] {
             guard let base else { return [] }
@@ -78,11 +81,13 @@ public struct NeighbourhoodBlendFitter: Sendable {
             var x = embeddingParts(u, v)
             x.append(logInDegree[Int(v)])
             x.append(logOutDegree[Int(v)])
+            x.append(potential[Int(v)])
             for value in walks {
                 if value > 0 { x += [1, log(value), logInDegree[Int(v)]] } else { x += [0, 0, 0] }
             }
             x.append(logInDegree[Int(u)])
             x.append(logOutDegree[Int(u)])
+            x.append(potential[Int(u)])
             return x
         }
 
@@ -154,7 +159,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
                 let m = column.reduce(0, +) / Double(column.count)
                 let variance = column.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(column.count)
                 // Indicator columns are not centred, so a zero walk value keeps contributing zero.
-                let isIndicator = j >= blockCount + 2 && j < width - 2 && (j - blockCount - 2) % 3 == 0
+                let isIndicator = j >= blockCount + targetColumns && j < width - sourceColumns && (j - blockCount - targetColumns) % 3 == 0
                 mean[j] = isIndicator ? 0 : Float(m)
                 scale[j] = variance > 1e-12 ? Float(variance.squareRoot()) : 1
             }
@@ -233,12 +238,13 @@ public struct NeighbourhoodBlendFitter: Sendable {
         let raw = (0..<width).map { theta[$0] / scale[$0] }
         var walkWeights: [WalkFeature: NeighbourhoodTerm.Weights] = [:]
         for (k, feature) in features.enumerated() {
-            let j = blockCount + 2 + 3 * k
+            let j = blockCount + targetColumns + 3 * k
             walkWeights[feature] = .init(presence: raw[j], logWeight: raw[j + 1], inDegreeWeight: raw[j + 2])
         }
         let blend = NeighbourhoodBlend(blocks: Array(embeddingBlocks.prefix(blockCount)), blockWeights: Array(raw.prefix(blockCount)),
-                                       inDegreeWeight: raw[blockCount], outDegreeWeight: raw[blockCount + 1],
-                                       sourceInDegreeWeight: raw[width - 2], sourceOutDegreeWeight: raw[width - 1],
+                                       inDegreeWeight: raw[blockCount], outDegreeWeight: raw[blockCount + 1], potentialWeight: raw[blockCount + 2],
+                                       sourceInDegreeWeight: raw[width - 3], sourceOutDegreeWeight: raw[width - 2],
+                                       sourcePotentialWeight: raw[width - 1],
                                        term: NeighbourhoodTerm(weights: walkWeights, neighbourCap: neighbourCap))
         return (blend, report)
     }

@@ -13,6 +13,8 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
     case blade
     /// RP3beta item-item walks (u -> w <- x -> v, divided by indeg(v)^beta), beta on validation; no training.
     case p3
+    /// EASE closed-form item-item regression on out-links, lambda on validation (graphs up to 12,000 nodes).
+    case ease
     /// All walk features and target degrees blended by weights fitted on validation; no embeddings.
     case walks
     /// The GNN alone: a symmetric part for proximity plus a dual part for direction, degree-biased sampling.
@@ -23,6 +25,9 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
 
     /// Methods run when none are named.
     public static let defaults: [RelatedMethod] = [.popularity, .p3, .symmetric, .blade, .hybrid, .walks, .vane]
+
+    /// Whether the method can run on a graph of `nodes` nodes (EASE needs a dense N x N matrix).
+    public func runs(onNodes nodes: Int) -> Bool { self != .ease || nodes <= EASEBaseline.maximumItems }
 
     /// Whether the method blends walk features into its score (`NeighbourhoodBlendFitter`).
     public var blendsWalks: Bool { self == .walks || self == .vane }
@@ -46,7 +51,7 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
         var configuration = base
         let uniformFanOut = base.uniformFanOut
         switch self {
-        case .popularity, .p3, .walks:
+        case .popularity, .p3, .ease, .walks:
             return nil
         case .symmetric:
             configuration.structure = .symmetric

@@ -11,7 +11,8 @@ public struct RelatedSweep: Sendable {
     public let results: [RelatedMethod: [RelatedExperiment.Result]]
     public let testEdges: [Int]
 
-    /// Runs `methods` on `graph` for each seed; `progress(seed, method, event)` follows the work.
+    /// Runs `methods` on `graph` for each seed (methods that cannot run on a graph this size, EASE
+    /// beyond `EASEBaseline.maximumItems` nodes, are left out); `progress(seed, method, event)` follows the work.
     public static func run(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration,
                            progress: ((UInt64, RelatedMethod, DirectedGNNTrainer.Event?) -> Void)? = nil) throws(RelatedError) -> RelatedSweep {
         guard !seeds.isEmpty else { throw RelatedError(.invalidRequest, "no seeds given") }
@@ -21,7 +22,7 @@ public struct RelatedSweep: Sendable {
             let experiment: RelatedExperiment
             do { experiment = try RelatedExperiment(graph: graph, seed: seed) } catch { throw RelatedError(.invalidRequest, error.message) }
             testEdges.append(experiment.split.test.count)
-            for method in methods {
+            for method in methods where method.runs(onNodes: graph.nodeCount) {
                 progress?(seed, method, nil)
                 results[method, default: []].append(try experiment.run(method, base: base) { progress?(seed, method, $0) })
             }

@@ -29,6 +29,14 @@ public enum RelatedTraining {
             let (_, beta) = P3Baseline.fit(graph: training, known: known, validation: validation, seed: seed)
             details["beta"] = String(beta)
             return Fitted(model: P3Baseline.model(graph: servingGraph, beta: beta), epochs: 0, samplerDescription: "none", details: details)
+        case .ease:
+            let (trainingModel, lambda) = try EASEBaseline.fit(graph: training, known: known, validation: validation, seed: seed)
+            details["lambda"] = String(lambda)
+            guard let model = servingGraph.edgeCount == training.edgeCount ? trainingModel
+                    : EASEBaseline.model(graph: servingGraph, lambda: lambda) else {
+                throw RelatedError(.diverged, "ease: the Gram matrix is not positive definite")
+            }
+            return Fitted(model: model, epochs: 0, samplerDescription: "none", details: details)
         case .walks:
             let (blend, _) = NeighbourhoodBlendFitter().fit(base: nil, embeddingBlocks: [], graph: training, known: known,
                                                             validation: validation, seed: seed)

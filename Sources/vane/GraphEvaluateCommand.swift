@@ -16,7 +16,8 @@ struct GraphEvaluateCommand: ParsableCommand {
         other known targets (ties at half rank). Reported: HitRate@5/10/20, MRR, direction AUC
         (score(u->v) > score(v->u) on one-way test edges) and HitRate@10/MRR by source degree bucket.
 
-        Methods: popularity (in-degree), p3 (RP3beta item-item walks, beta on validation), symmetric
+        Methods: popularity (in-degree), p3 (RP3beta item-item walks, beta on validation), ease
+        (closed-form item-item regression, lambda on validation; graphs up to 12,000 nodes), symmetric
         (single-embedding GraphSAGE), uniform (dual embeddings, uniform fan-out), blade (dual
         embeddings, degree-biased sampling with 2-hop fill), hybrid (symmetric + dual GNN parts),
         walks (walk features and degrees blended on validation, no embeddings), vane (the default:
@@ -49,10 +50,14 @@ struct GraphEvaluateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let methodList: [RelatedMethod]
+        var methodList: [RelatedMethod]
         do { methodList = try RelatedMethod.parseList(methods) } catch { throw ValidationError("--methods: \(error.message)") }
         let base = try model.configuration()
         let (graph, _) = try EdgeListLoader().load(path: edges)
+        for method in methodList where !method.runs(onNodes: graph.nodeCount) {
+            FileHandle.standardError.write(Data("skipping \(method.rawValue): it runs on graphs of at most \(EASEBaseline.maximumItems) nodes, this one has \(graph.nodeCount)\n".utf8))
+        }
+        methodList = methodList.filter { $0.runs(onNodes: graph.nodeCount) }
         if let seeds { return try runSweep(graph: graph, seeds: seeds.values, methods: methodList, base: base) }
         let experiment = try RelatedExperiment(graph: graph, seed: seed)
         var results: [RelatedExperiment.Result] = []
@@ -104,7 +109,7 @@ extension GraphEvaluateCommand {
         print("\(dataset): \(graph.nodeCount) nodes, \(graph.edgeCount) edges; seeds \(seeds.map(String.init).joined(separator: ",")); mean ± sd")
         print("method       hit@10          MRR             dirAUC          deg-1 hit@10    MRR - strongest other (wins)")
         for method in methods {
-            let m = output.methods[method.rawValue]!
+            guard let m = output.methods[method.rawValue] else { continue }
             let cells = [m.hit10, m.mrr, m.directionAUC, m.degreeOneHit10].map { $0?.formatted() ?? "-" }
             let paired = m.pairedMRR.map { String(format: "%+.3f ± %.3f vs %@ (%d/%d)", $0.difference.mean, $0.difference.standardDeviation,
                                                   $0.against as NSString, $0.wins, seeds.count) } ?? ""
@@ -161,7 +166,7 @@ struct RelatedSweepOutput: Encodable {
         seeds = sweep.seeds
         testEdges = sweep.testEdges
         var methods: [String: Method] = [:]
-        for method in list {
+        for method in list where sweep.results[method] != nil {
             let paired = sweep.strongestOther(than: method).flatMap { other -> Paired? in
                 guard let mine = sweep.summary(method, \.meanReciprocalRank), let theirs = sweep.summary(other, \.meanReciprocalRank) else { return nil }
                 let (difference, wins) = mine.paired(minus: theirs)

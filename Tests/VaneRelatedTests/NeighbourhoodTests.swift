@@ -104,6 +104,49 @@ struct NeighbourhoodTests {
         do { _ = try RelatedItemModel.load(from: directory) } catch { #expect(error.message.contains("neighbourhood") && error.message.contains("p3")) }
     }
 
+    @Test func springRankPutsSourcesAboveTargets() {
+        // A chain a -> b -> c -> d: the potential falls along it, and the reversed chain reverses it.
+        let graph = DirectedGraph(nodeNames: ["a", "b", "c", "d"], edges: [.init(source: 0, target: 1), .init(source: 1, target: 2), .init(source: 2, target: 3)])
+        let phi = NodePotential.springRank(graph)
+        #expect(phi[0] > phi[1] && phi[1] > phi[2] && phi[2] > phi[3])
+        let reversed = NodePotential.springRank(DirectedGraph(nodeNames: graph.nodeNames, edges: graph.edges.map { .init(source: $0.target, target: $0.source) }))
+        for i in 0..<4 { #expect(abs(reversed[i] + phi[i]) < 1e-4) }
+        // The solution satisfies the normal equations (L + alpha I) phi = outdeg - indeg.
+        let alpha: Float = 0.5
+        let residual0 = (alpha + 1) * phi[0] - phi[1] - 1
+        #expect(abs(residual0) < 1e-4)
+    }
+
+    @Test func symmetricInverseOfAHandMatrix() {
+        var matrix = Matrix(rows: 2, columns: 2, values: [4, 2, 2, 3])   // inverse = [3, -2; -2, 4] / 8
+        #expect(SymmetricInverse.invert(&matrix))
+        for (value, expected) in zip(matrix.values, [0.375, -0.25, -0.25, 0.5] as [Float]) { #expect(abs(value - expected) < 1e-6) }
+        var singular = Matrix(rows: 2, columns: 2, values: [1, 1, 1, 1])
+        #expect(!SymmetricInverse.invert(&singular))
+    }
+
+    @Test func easeMatchesItsClosedForm() throws {
+        // Sources x, y both link to a and b; x also to c. Gram A^T A: a,b co-occur twice, a,c and b,c once.
+        let graph = DirectedGraph(nodeNames: ["x", "y", "a", "b", "c"], edges: [
+            .init(source: 0, target: 2), .init(source: 0, target: 3), .init(source: 0, target: 4),
+            .init(source: 1, target: 2), .init(source: 1, target: 3)])
+        let lambda: Float = 1
+        let model = try #require(EASEBaseline.model(graph: graph, lambda: lambda))
+        // Closed form on the 3 x 3 block over (a, b, c) (x and y have no in-links: their rows are lambda I).
+        var gram = Matrix(rows: 3, columns: 3, values: [2 + lambda, 2, 1, 2, 2 + lambda, 1, 1, 1, 1 + lambda])
+        #expect(SymmetricInverse.invert(&gram))
+        func b(_ w: Int, _ v: Int) -> Float { w == v ? 0 : -gram.values[w * 3 + v] / gram.values[v * 3 + v] }
+        // y -> a, b: score(y -> c) = B[a, c] + B[b, c].
+        #expect(abs(model.score(source: 1, target: 4) - (b(0, 2) + b(1, 2))) < 1e-5)
+        #expect(abs(model.score(source: 1, target: 2) - b(1, 0)) < 1e-5)   // B[a, a] = 0
+    }
+
+    @Test func easeRefusesGraphsTooLargeForADenseMatrix() {
+        let graph = DirectedGraph(nodeNames: (0...EASEBaseline.maximumItems).map { "n\($0)" }, edges: [.init(source: 0, target: 1)])
+        #expect(!RelatedMethod.ease.runs(onNodes: graph.nodeCount))
+        #expect(throws: RelatedError.self) { try EASEBaseline.fit(graph: graph, known: graph, validation: [], seed: 1) }
+    }
+
     /// The quality floor of issue 14 on a real graph: the default beats the P3 baseline and knows
     /// direction. Fails if either regresses.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: coraPath), "needs ../shared/data/cora-ml.edges.tsv"))
@@ -114,8 +157,10 @@ struct NeighbourhoodTests {
         base.maximumEpochs = 5
         base.patience = 2
         let p3 = try experiment.run(.p3, base: base).evaluation
+        let ease = try experiment.run(.ease, base: base).evaluation
         let vane = try experiment.run(.vane, base: base).evaluation
         #expect(vane.meanReciprocalRank > p3.meanReciprocalRank * 1.05, "vane \(vane.meanReciprocalRank) vs p3 \(p3.meanReciprocalRank)")
+        #expect(vane.meanReciprocalRank > ease.meanReciprocalRank * 1.05, "vane \(vane.meanReciprocalRank) vs ease \(ease.meanReciprocalRank)")
         #expect((vane.directionAUC ?? 0) >= 0.87, "direction AUC \(vane.directionAUC ?? 0)")
     }
 }

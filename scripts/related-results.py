@@ -14,7 +14,7 @@ import os
 import platform
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ORDER = ["popularity", "p3", "symmetric", "uniform", "blade", "hybrid", "walks", "vane"]
+ORDER = ["popularity", "p3", "ease", "symmetric", "uniform", "blade", "hybrid", "walks", "vane"]
 
 
 def cell(summary, digits=3):
@@ -30,16 +30,19 @@ def section(result, commands):
     lines = [f"## {result['dataset']}", "",
              f"{result['nodes']} nodes, {result['edges']} edges, {result['test_edges'][0]} test edges per seed; seeds {seeds}; "
              f"command: `{commands}`.", "",
-             "| method | hit@5 | hit@10 | hit@20 | MRR | direction AUC | degree-1 hit@10 | train s | MRR minus strongest other (seeds won) |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| method | hit@5 | hit@10 | hit@20 | MRR | direction AUC | degree-1 hit@10 | train s | MRR minus strongest other (seeds won) | MRR minus strongest baseline |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name in [m for m in ORDER if m in result["methods"]]:
         m = result["methods"][name]
-        paired = m.get("paired_mrr")
-        paired_text = (f"{paired['difference']['mean']:+.3f} vs {paired['against']} ({paired['wins']}/{len(result['seeds'])})"
-                       if paired else "-")
+        def paired_text(paired):
+            if not paired:
+                return "-"
+            return (f"{paired['difference']['mean']:+.3f} ± {paired['difference']['standardDeviation']:.3f} vs {paired['against']} "
+                    f"({paired['wins']}/{len(result['seeds'])})")
         lines.append(f"| {name} | {cell(m.get('hit@5'))} | {cell(m.get('hit@10'))} | {cell(m.get('hit@20'))} | "
                      f"{cell(m.get('mrr'))} | {cell(m.get('direction_auc'))} | {cell(m.get('degree_1_hit@10'))} | "
-                     f"{m['train_seconds']['mean']:.1f} | {paired_text} |")
+                     f"{m['train_seconds']['mean']:.1f} | {paired_text(m.get('paired_mrr'))} | "
+                     f"{paired_text(m.get('paired_mrr_best_baseline')) if name in ('walks', 'vane') else ''} |")
     return lines + [""]
 
 

@@ -5,22 +5,30 @@ import VaneIO
 /// Accepts TSV, CSV or whitespace-separated text, optionally gzip-compressed; lines starting with
 /// `#` and blank lines are skipped; node names are arbitrary strings mapped to dense ids in order of
 /// first appearance. A third column is kept as the edge's relation (e.g. `depends`) or weight.
-/// Self-loops and repeated edges are dropped and counted. O(E log E).
+/// Self-loops and repeated edges are dropped and counted; with `relations` set, only edges of those
+/// relations are kept (e.g. `bought_together` of an Amazon graph). O(E log E).
 public struct EdgeListLoader: Sendable {
     /// What loading found besides the graph itself.
     public struct Report: Sendable, Equatable {
         public var dataLines = 0
         public var selfLoopsDropped = 0
         public var duplicatesDropped = 0
-        /// Count of edges per value of the third column (empty when there is none).
+        /// Count of kept edges per value of the third column (empty when there is none).
         public var relationCounts: [String: Int] = [:]
+        /// Edges left out because their relation is not in `relations`.
+        public var relationFiltered = 0
+        /// The relation (third column) of every kept edge that has one.
+        public var edgeRelations: [DirectedGraph.Edge: String] = [:]
     }
 
     /// Field separator; nil infers it from the file name or the first data line.
     public var delimiter: FieldDelimiter?
+    /// Keep only edges whose third column is one of these (nil keeps every edge).
+    public var relations: Set<String>?
 
-    public init(delimiter: FieldDelimiter? = nil) {
+    public init(delimiter: FieldDelimiter? = nil, relations: Set<String>? = nil) {
         self.delimiter = delimiter
+        self.relations = relations
     }
 
     /// Loads a file; errors name the file and line.
@@ -35,6 +43,7 @@ public struct EdgeListLoader: Sendable {
         var edges: [DirectedGraph.Edge] = []
         var seen = Set<DirectedGraph.Edge>()
         var report = Report()
+        var seenRelations = Set<String>()
         var resolvedDelimiter = delimiter
 
         func id(for name: Substring) -> Int32 {
@@ -61,6 +70,12 @@ public struct EdgeListLoader: Sendable {
                 throw InputError(.malformedLine, file: file.path, line: lineNumber, "empty node name")
             }
             report.dataLines += 1
+            let relation = fields.count >= 3 ? String(fields[2].trimmingSpaces()) : nil
+            if let relation { seenRelations.insert(relation) }
+            if let relations, !relations.contains(relation ?? "") {
+                report.relationFiltered += 1
+                return
+            }
             if names.count >= Int(Int32.max) - 2 {
                 throw InputError(.invalidValue, file: file.path, line: lineNumber, "more than 2^31 - 3 nodes")
             }
@@ -74,9 +89,14 @@ public struct EdgeListLoader: Sendable {
                 return
             }
             edges.append(edge)
-            if fields.count >= 3 {
-                report.relationCounts[String(fields[2].trimmingSpaces()), default: 0] += 1
+            if let relation {
+                report.edgeRelations[edge] = relation
+                report.relationCounts[relation, default: 0] += 1
             }
+        }
+        if let relations, let missing = relations.sorted().first(where: { !seenRelations.contains($0) }) {
+            let known = seenRelations.sorted().joined(separator: ", ")
+            throw GraphError(.emptyGraph, "\(file.path): no edge has relation \"\(missing)\"; relations in the file: \(known.isEmpty ? "none (no third column)" : known)")
         }
         guard !edges.isEmpty else {
             throw GraphError(.emptyGraph, "\(file.path): no edges (only comments, blank lines or self-loops)")

@@ -18,12 +18,19 @@ public struct RelatedExperiment: Sendable {
     public let graph: DirectedGraph
     public let split: EdgeSplit
     public let seed: UInt64
+    /// The test edges ranked: the split's, or those of them `testEdgeFilter` kept (e.g. one relation).
+    public let test: [DirectedGraph.Edge]
 
-    public init(graph: DirectedGraph, seed: UInt64) throws(GraphError) {
+    /// `testEdgeFilter` picks the test edges that are ranked (training and validation are unchanged).
+    public init(graph: DirectedGraph, seed: UInt64, testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)? = nil) throws(GraphError) {
         self.graph = graph
         self.seed = seed
         var generator = SeededGenerator(seed: seed)
-        split = try EdgeSplit(graph: graph, using: &generator)
+        let split = try EdgeSplit(graph: graph, using: &generator)
+        self.split = split
+        let test = testEdgeFilter.map { split.test.filter($0) } ?? split.test
+        guard !test.isEmpty else { throw GraphError(.emptyGraph, "no test edge passes the filter (of \(split.test.count) test edges)") }
+        self.test = test
     }
 
     /// Trains and evaluates `method`; `progress` receives the trainer's events.
@@ -35,7 +42,7 @@ public struct RelatedExperiment: Sendable {
         let fitted = try RelatedTraining.fit(method, base: base, training: trainingGraph, validation: split.validation,
                                              servingGraph: trainingGraph, seed: seed, progress: progress)
         let trainSeconds = Date().timeIntervalSince(started)
-        return Result(method: method, evaluation: evaluator.evaluate(fitted.model, test: split.test), trainSeconds: trainSeconds,
+        return Result(method: method, evaluation: evaluator.evaluate(fitted.model, test: test), trainSeconds: trainSeconds,
                       epochs: fitted.epochs, samplerDescription: fitted.samplerDescription)
     }
 }

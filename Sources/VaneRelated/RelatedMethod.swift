@@ -29,6 +29,10 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
     /// Whether the method can run on a graph of `nodes` nodes (EASE needs a dense N x N matrix).
     public func runs(onNodes nodes: Int) -> Bool { self != .ease || nodes <= EASEBaseline.maximumItems }
 
+    /// Whether the method is one a practitioner would try first (everything but `walks`, an ablation
+    /// of the default, and `vane` itself): what the default is compared against.
+    public var isBaseline: Bool { !blendsWalks }
+
     /// Whether the method blends walk features into its score (`NeighbourhoodBlendFitter`).
     public var blendsWalks: Bool { self == .walks || self == .vane }
 

@@ -14,14 +14,17 @@ public struct RelatedSweep: Sendable {
     /// Runs `methods` on `graph` for each seed (methods that cannot run on a graph this size, EASE
     /// beyond `EASEBaseline.maximumItems` nodes, are left out); `progress(seed, method, event)` follows the work.
     public static func run(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration,
+                           testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)? = nil,
                            progress: ((UInt64, RelatedMethod, DirectedGNNTrainer.Event?) -> Void)? = nil) throws(RelatedError) -> RelatedSweep {
         guard !seeds.isEmpty else { throw RelatedError(.invalidRequest, "no seeds given") }
         var results: [RelatedMethod: [RelatedExperiment.Result]] = [:]
         var testEdges: [Int] = []
         for seed in seeds {
             let experiment: RelatedExperiment
-            do { experiment = try RelatedExperiment(graph: graph, seed: seed) } catch { throw RelatedError(.invalidRequest, error.message) }
-            testEdges.append(experiment.split.test.count)
+            do { experiment = try RelatedExperiment(graph: graph, seed: seed, testEdgeFilter: testEdgeFilter) } catch {
+                throw RelatedError(.invalidRequest, error.message)
+            }
+            testEdges.append(experiment.test.count)
             for method in methods where method.runs(onNodes: graph.nodeCount) {
                 progress?(seed, method, nil)
                 results[method, default: []].append(try experiment.run(method, base: base) { progress?(seed, method, $0) })
@@ -37,8 +40,9 @@ public struct RelatedSweep: Sendable {
         return values.count == list.count ? SeedSummary(values) : nil
     }
 
-    /// The method other than `method` with the highest mean MRR, or nil when there is none.
-    public func strongestOther(than method: RelatedMethod) -> RelatedMethod? {
-        results.keys.filter { $0 != method }.max { (summary($0, \.meanReciprocalRank)?.mean ?? 0, $1.rawValue) < (summary($1, \.meanReciprocalRank)?.mean ?? 0, $0.rawValue) }
+    /// The method other than `method` (among baselines only, when `baselinesOnly`) with the highest
+    /// mean MRR, or nil when there is none.
+    public func strongestOther(than method: RelatedMethod, baselinesOnly: Bool = false) -> RelatedMethod? {
+        results.keys.filter { $0 != method && (!baselinesOnly || $0.isBaseline) }.max { (summary($0, \.meanReciprocalRank)?.mean ?? 0, $1.rawValue) < (summary($1, \.meanReciprocalRank)?.mean ?? 0, $0.rawValue) }
     }
 }

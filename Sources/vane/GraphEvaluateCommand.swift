@@ -23,6 +23,9 @@ struct GraphEvaluateCommand: ParsableCommand {
         walks (walk features and degrees blended on validation, no embeddings), vane (the default:
         the hybrid GNN, degrees and walk features blended on validation with a direction loss).
 
+        --relations keeps only edges of the listed relations (third column) for everything;
+        --relation R trains on every kept edge but ranks only the test edges of relation R.
+
         With --seeds, each seed gets its own split and the table shows mean ± sd over seeds, and
         the JSON adds each method's paired MRR difference against the strongest other method.
 
@@ -32,8 +35,8 @@ struct GraphEvaluateCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Edge list file (TSV/CSV, optionally .gz).")
-    var edges: String
+    @OptionGroup var input: EdgeInputOptions
+    var edges: String { input.edges }
 
     @Option(help: "Comma-separated methods: \(RelatedMethod.allCases.map(\.rawValue).joined(separator: ",")).")
     var methods = RelatedMethod.defaults.map(\.rawValue).joined(separator: ",")
@@ -44,6 +47,9 @@ struct GraphEvaluateCommand: ParsableCommand {
     @Option(help: "Comma-separated seeds (e.g. 1,2,3): repeat the protocol per seed and report mean ± sd; overrides --seed.")
     var seeds: SeedList?
 
+    @Option(help: "Rank only the test edges of this relation (third column), e.g. bought_together; training uses every kept edge.")
+    var relation: String?
+
     @OptionGroup var model: GNNOptions
 
     @Flag(help: "Print one JSON object instead of a table.")
@@ -53,13 +59,21 @@ struct GraphEvaluateCommand: ParsableCommand {
         var methodList: [RelatedMethod]
         do { methodList = try RelatedMethod.parseList(methods) } catch { throw ValidationError("--methods: \(error.message)") }
         let base = try model.configuration()
-        let (graph, _) = try EdgeListLoader().load(path: edges)
+        let (graph, report) = try input.load()
+        var testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)?
+        if let relation {
+            guard report.relationCounts[relation] != nil else {
+                throw ValidationError("--relation: no kept edge has relation \"\(relation)\"; kept relations: \(report.relationCounts.keys.sorted().joined(separator: ", "))")
+            }
+            let relations = report.edgeRelations
+            testEdgeFilter = { relations[$0] == relation }
+        }
         for method in methodList where !method.runs(onNodes: graph.nodeCount) {
             FileHandle.standardError.write(Data("skipping \(method.rawValue): it runs on graphs of at most \(EASEBaseline.maximumItems) nodes, this one has \(graph.nodeCount)\n".utf8))
         }
         methodList = methodList.filter { $0.runs(onNodes: graph.nodeCount) }
-        if let seeds { return try runSweep(graph: graph, seeds: seeds.values, methods: methodList, base: base) }
-        let experiment = try RelatedExperiment(graph: graph, seed: seed)
+        if let seeds { return try runSweep(graph: graph, seeds: seeds.values, methods: methodList, base: base, testEdgeFilter: testEdgeFilter) }
+        let experiment = try RelatedExperiment(graph: graph, seed: seed, testEdgeFilter: testEdgeFilter)
         var results: [RelatedExperiment.Result] = []
         for method in methodList {
             let bar = ProgressBar(method.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0), total: base.maximumEpochs)
@@ -77,7 +91,7 @@ struct GraphEvaluateCommand: ParsableCommand {
             try printJSON(RelatedEvaluationOutput(dataset: dataset, graph: graph, results: results))
             return
         }
-        print("\(dataset): \(graph.nodeCount) nodes, \(graph.edgeCount) edges; seed \(seed); \(experiment.split.test.count) test edges")
+        print("\(dataset): \(graph.nodeCount) nodes, \(graph.edgeCount) edges; seed \(seed); \(experiment.test.count) test edges")
         print("method       hit@5   hit@10  hit@20  MRR     dirAUC  | MRR by source degree 1 / 2-4 / 5-16 / 17+   train s")
         for result in results {
             let e = result.evaluation
@@ -92,9 +106,10 @@ struct GraphEvaluateCommand: ParsableCommand {
 }
 
 extension GraphEvaluateCommand {
-    func runSweep(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration) throws {
+    func runSweep(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration,
+                  testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)?) throws {
         var bar: ProgressBar?
-        let sweep = try RelatedSweep.run(graph: graph, seeds: seeds, methods: methods, base: base) { seed, method, event in
+        let sweep = try RelatedSweep.run(graph: graph, seeds: seeds, methods: methods, base: base, testEdgeFilter: testEdgeFilter) { seed, method, event in
             guard let event else {
                 bar?.finish(status: "done")
                 bar = ProgressBar("seed \(seed) \(method.rawValue)".padding(toLength: 18, withPad: " ", startingAt: 0), total: base.maximumEpochs)
@@ -133,7 +148,8 @@ struct SeedList: ExpressibleByArgument {
 }
 
 /// The `--json` shape of `vane graph evaluate --seeds`: per method, each metric's mean, sd and
-/// per-seed values, and the paired MRR difference against the strongest other method.
+/// per-seed values, and the paired MRR difference against the strongest other method and against
+/// the strongest baseline (`RelatedMethod.isBaseline`).
 struct RelatedSweepOutput: Encodable {
     struct Paired: Encodable {
         let against: String
@@ -146,9 +162,11 @@ struct RelatedSweepOutput: Encodable {
         let degreeOneHit10: SeedSummary?
         let trainSeconds: SeedSummary
         let pairedMRR: Paired?
+        let pairedMRRBaseline: Paired?
         enum CodingKeys: String, CodingKey {
             case hit5 = "hit@5", hit10 = "hit@10", hit20 = "hit@20", mrr, ndcg10 = "ndcg@10", directionAUC = "direction_auc"
             case degreeOneHit10 = "degree_1_hit@10", trainSeconds = "train_seconds", pairedMRR = "paired_mrr"
+            case pairedMRRBaseline = "paired_mrr_best_baseline"
         }
     }
     let dataset: String
@@ -167,8 +185,8 @@ struct RelatedSweepOutput: Encodable {
         testEdges = sweep.testEdges
         var methods: [String: Method] = [:]
         for method in list where sweep.results[method] != nil {
-            let paired = sweep.strongestOther(than: method).flatMap { other -> Paired? in
-                guard let mine = sweep.summary(method, \.meanReciprocalRank), let theirs = sweep.summary(other, \.meanReciprocalRank) else { return nil }
+            func paired(against other: RelatedMethod?) -> Paired? {
+                guard let other, let mine = sweep.summary(method, \.meanReciprocalRank), let theirs = sweep.summary(other, \.meanReciprocalRank) else { return nil }
                 let (difference, wins) = mine.paired(minus: theirs)
                 return Paired(against: other.rawValue, difference: difference, wins: wins)
             }
@@ -176,7 +194,9 @@ struct RelatedSweepOutput: Encodable {
                 hit5: sweep.summary(method, \.hitRateAt5), hit10: sweep.summary(method, \.hitRateAt10), hit20: sweep.summary(method, \.hitRateAt20),
                 mrr: sweep.summary(method, \.meanReciprocalRank), ndcg10: sweep.summary(method, \.ndcgAt10),
                 directionAUC: sweep.summary(method, \.directionAUC), degreeOneHit10: sweep.summary(method) { $0.byDegree["1"]?.hitRateAt10 },
-                trainSeconds: SeedSummary(sweep.results[method]!.map(\.trainSeconds)), pairedMRR: paired)
+                trainSeconds: SeedSummary(sweep.results[method]!.map(\.trainSeconds)),
+                pairedMRR: paired(against: sweep.strongestOther(than: method)),
+                pairedMRRBaseline: paired(against: sweep.strongestOther(than: method, baselinesOnly: true)))
         }
         self.methods = methods
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaneGraph
 import VaneRelated
 
 /// `vane graph recommend`: related items for one item from a saved model.
@@ -15,6 +16,7 @@ struct GraphRecommendCommand: ParsableCommand {
         Examples:
           vane graph recommend --model models/debian --item python3 -k 10 --json
           vane graph recommend --model models/debian --all -k 20 --out debian-top20.tsv
+          vane graph recommend --model models/amazon --item m34 --nodes ../shared/data/amazon-meta-similar-50k.nodes.tsv.gz
         """
     )
 
@@ -39,6 +41,9 @@ struct GraphRecommendCommand: ParsableCommand {
     @Flag(name: .customLong("include-known"), help: "Also return items the graph already links from ITEM.")
     var includeKnown = false
 
+    @Option(help: "Node attribute file (id first, then attributes such as a title; a first # line names the columns) to show titles.")
+    var nodes: String?
+
     @Flag(help: "Print JSON: {\"item\": ..., \"results\": [{\"item\": ..., \"score\": x}]}.")
     var json = false
 
@@ -57,15 +62,19 @@ struct GraphRecommendCommand: ParsableCommand {
         }
         guard let item else { return }
         let excluded = exclude.split(separator: ",").map { String($0) }
+        let attributes = try nodes.map { try NodeAttributeTable(path: $0) }
         let results = try loaded.recommend(for: item, count: k, excludingKnown: !includeKnown, excluding: excluded)
         if json {
-            struct Entry: Encodable { let item: String; let score: Float }
-            struct Output: Encodable { let item: String; let results: [Entry] }
-            try printJSON(Output(item: item, results: results.map { Entry(item: $0.item, score: $0.score) }))
+            struct Entry: Encodable { let item: String; let score: Float; let title: String? }
+            struct Output: Encodable { let item: String; let title: String?; let results: [Entry] }
+            try printJSON(Output(item: item, title: attributes?.label(of: item),
+                                 results: results.map { Entry(item: $0.item, score: $0.score, title: attributes?.label(of: $0.item)) }))
             return
         }
+        if let title = attributes?.label(of: item) { print("\(item)  \(title)") }
         for (rank, result) in results.enumerated() {
-            print(String(format: "%3d  %8.4f  ", rank + 1, result.score) + result.item)
+            let title = attributes?.label(of: result.item).map { "  \($0)" } ?? ""
+            print(String(format: "%3d  %8.4f  ", rank + 1, result.score) + result.item + title)
         }
     }
 

@@ -16,15 +16,15 @@ struct GraphStatsCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Edge list file (TSV/CSV, optionally .gz).")
-    var edges: String
+    @OptionGroup var input: EdgeInputOptions
+    var edges: String { input.edges }
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
     func run() throws {
         let started = Date()
-        let (graph, report) = try EdgeListLoader().load(path: edges)
+        let (graph, report) = try input.load()
         let statistics = GraphStatistics(graph: graph)
         let seconds = Date().timeIntervalSince(started)
         if json {

@@ -20,8 +20,8 @@ struct GraphTrainCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Edge list file (TSV/CSV, optionally .gz).")
-    var edges: String
+    @OptionGroup var input: EdgeInputOptions
+    var edges: String { input.edges }
 
     @Option(help: "Output directory for the model (created if missing).")
     var out: String
@@ -41,7 +41,7 @@ struct GraphTrainCommand: ParsableCommand {
         guard chosen.count == 1, let method = chosen.first else { throw ValidationError("--method takes one method") }
         let base = try model.configuration()
         try OutputLocation.directory(out, option: "--out")
-        let (graph, report) = try EdgeListLoader().load(path: edges)
+        let (graph, report) = try input.load()
         FileHandle.standardError.write(Data("loaded \(graph.nodeCount) items, \(graph.edgeCount) edges (\(report.duplicatesDropped) duplicates, \(report.selfLoopsDropped) self-loops dropped)\n".utf8))
         let bar = ProgressBar("train", total: base.maximumEpochs)
         let result = try RelatedTraining.fitForServing(method, base: base, graph: graph, seed: seed) { event in

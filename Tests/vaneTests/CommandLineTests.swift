@@ -37,6 +37,21 @@ struct CommandLineTests {
         #expect(message { try graph.run() }.contains("--methods"))
     }
 
+    @Test func seedListsAndRelationsAreTyped() throws {
+        let command = try GraphEvaluateCommand.parse(["--edges", "e.tsv", "--seeds", "1, 2,3", "--relations", "also_bought,bought_together"])
+        #expect(command.seeds?.values == [1, 2, 3])
+        #expect(command.input.relations?.names == ["also_bought", "bought_together"])
+        for bad in ["1,x", "", "2,2"] {
+            #expect(throws: (any Error).self) { _ = try GraphEvaluateCommand.parse(["--edges", "e.tsv", "--seeds", bad]) }
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vane-relations-\(UUID().uuidString).tsv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("a\tb\tdepends\nb\tc\tsuggests\n".utf8).write(to: file)
+        let unknown = try GraphStatsCommand.parse(["--edges", file.path, "--relations", "dependz"])
+        let text = message { try unknown.run() }
+        #expect(text.contains("--relations") && text.contains("dependz") && text.contains("depends, suggests"), "\(text)")
+    }
+
     @Test func unwritableOutputsNameTheFlag() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vane-cli-\(UUID().uuidString)").path
         try "x".write(toFile: file, atomically: true, encoding: .utf8)

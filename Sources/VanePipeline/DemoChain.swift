@@ -12,7 +12,7 @@ import VaneTabular
 /// policy decides what to show. Each stage is a library call; this type only wires them.
 public struct DemoChain: Sendable {
     public struct Configuration: Sendable {
-        /// Small and fast (Cora-ML, fewer clicks) instead of the Debian graph.
+        /// Small and fast (Cora-ML, fewer clicks) instead of the Amazon co-purchase graph.
         public var quick = false
         public var dataDirectory = "../shared/data"
         public var outputDirectory = "vane-demo"
@@ -29,6 +29,8 @@ public struct DemoChain: Sendable {
         public var graphEdges = 0
         public var relatedResults: [RelatedExperiment.Result] = []
         public var examples: [(item: String, recommendations: [(item: String, score: Float)])] = []
+        /// Readable names (product titles) of the items in `examples`, where the data has them.
+        public var titles: [String: String] = [:]
         public var clicks = 0
         public var conversions = 0
         public var replay: StreamReplay.Result?
@@ -58,9 +60,9 @@ public struct DemoChain: Sendable {
         try FileManager.default.createDirectory(atPath: c.outputDirectory, withIntermediateDirectories: true)
 
         // 1. Related items on the real graph.
-        let file = c.quick ? "cora-ml.edges.tsv" : "debian-packages.edges.tsv.gz"
+        let file = c.quick ? "cora-ml.edges.tsv" : "amazon-meta-similar-50k.edges.tsv.gz"
         outcome.dataset = file
-        stage("1/4 related items: evaluating popularity and vane on \(file)")
+        stage("1/4 related items: evaluating popularity, p3 and vane on \(file)")
         let (graph, _) = try EdgeListLoader().load(path: (c.dataDirectory as NSString).appendingPathComponent(file))
         outcome.graphNodes = graph.nodeCount
         outcome.graphEdges = graph.edgeCount
@@ -71,7 +73,7 @@ public struct DemoChain: Sendable {
         }
         if let cap = c.maximumEpochs { base.maximumEpochs = min(base.maximumEpochs, cap) }
         let experiment = try RelatedExperiment(graph: graph, seed: c.seed)
-        outcome.relatedResults = try [RelatedMethod.popularity, .vane].map { try experiment.run($0, base: base) }
+        outcome.relatedResults = try [RelatedMethod.popularity, .p3, .vane].map { try experiment.run($0, base: base) }
         finish("related items: evaluation")
         stage("1/4 related items: training the model on all edges")
         let fitted = try RelatedTraining.fitForServing(.vane, base: base, graph: graph, seed: c.seed)
@@ -79,10 +81,19 @@ public struct DemoChain: Sendable {
         var generator = SeededGenerator(seed: c.seed)
         outcome.modelDirectory = (c.outputDirectory as NSString).appendingPathComponent("related-model")
         try model.save(to: outcome.modelDirectory, details: fitted.details.merging(["edges_file": file]) { $1 })
-        let featured = c.quick ? ["n0", "n1", "n2"] : ["python3", "gimp", "nginx", "vim"]
-        outcome.examples = try featured.compactMap { name in
-            guard graph.id(of: name) != nil else { return nil }
-            return (name, try model.recommend(for: name, count: 5))
+        // Titles of the products (the Amazon graph's node file), when present.
+        let nodesPath = (c.dataDirectory as NSString).appendingPathComponent(file.replacingOccurrences(of: ".edges.", with: ".nodes."))
+        let attributes = FileManager.default.fileExists(atPath: nodesPath) && nodesPath.hasSuffix(".nodes.tsv.gz") ? try NodeAttributeTable(path: nodesPath) : nil
+        // Featured: the four most linked-to items that have an out-edge (and a title, where titles exist).
+        let featured = (0..<Int32(graph.nodeCount))
+            .filter { graph.outDegree(of: $0) > 0 && (attributes == nil || attributes!.label(of: graph.nodeNames[Int($0)]) != nil) }
+            .sorted { (graph.inDegree(of: $0), $1) > (graph.inDegree(of: $1), $0) }
+            .prefix(4).map { graph.nodeNames[Int($0)] }
+        outcome.examples = try featured.map { name in (name, try model.recommend(for: name, count: 5)) }
+        if let attributes {
+            for example in outcome.examples {
+                for name in [example.item] + example.recommendations.map(\.item) { outcome.titles[name] = attributes.label(of: name) }
+            }
         }
         finish("related items: final model")
 

@@ -32,7 +32,10 @@ public enum DemoReport {
                                      }, maximum: 1, title: "HitRate@10 by source degree")
         body += "<h3>Recommendation examples</h3><ul>"
         for example in outcome.examples {
-            body += "<li><b>\(SVGChart.escape(example.item))</b> → " + example.recommendations.map { "\(SVGChart.escape($0.item)) (\(number(Double($0.score), 2)))" }.joined(separator: ", ") + "</li>"
+            func named(_ item: String) -> String {
+                outcome.titles[item].map { "\(SVGChart.escape(item)) <i>\(SVGChart.escape($0))</i>" } ?? SVGChart.escape(item)
+            }
+            body += "<li><b>\(named(example.item))</b> → " + example.recommendations.map { "\(named($0.item)) (\(number(Double($0.score), 2)))" }.joined(separator: ", ") + "</li>"
         }
         body += "</ul>"
 

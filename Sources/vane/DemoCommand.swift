@@ -8,8 +8,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the whole chain on ../shared/data and write an HTML report.",
         discussion: """
-        1. trains the directed-graph model on the Debian package graph (Cora-ML with --quick) and
-           evaluates it against popularity on held-out edges;
+        1. trains the related-items model on the Amazon co-purchase graph (Cora-ML with --quick) and
+           evaluates it against popularity and P3 on held-out edges; examples show product titles;
         2. simulates clicks on its recommendations with delayed conversions and engagement, and replays
            them hour by hour with vanilla, oracle, ES-DFM and engagement-aware training;
         3. fits per-uncertainty thresholds on a validation window and tests them on a later window;

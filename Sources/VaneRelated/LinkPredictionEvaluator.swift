@@ -96,13 +96,14 @@ public struct LinkPredictionEvaluator: Sendable {
             byDegree[label] = .init(queries: values.count, hitRateAt10: RankingMetrics.hitRate(ranks: values, cutoff: 10),
                                     meanReciprocalRank: RankingMetrics.meanReciprocalRank(ranks: values))
         }
-        var directionWins = 0.0, oneWay = 0
-        for edge in test where !knownEdges.hasEdge(from: edge.target, to: edge.source) {
-            let forward = model.score(source: edge.source, target: edge.target)
-            let backward = model.score(source: edge.target, target: edge.source)
+        var directionWins = 0.0
+        let oneWayEdges = test.filter { !knownEdges.hasEdge(from: $0.target, to: $0.source) }
+        let pairScores = model.scores(of: oneWayEdges + oneWayEdges.map { DirectedGraph.Edge(source: $0.target, target: $0.source) })
+        for index in oneWayEdges.indices {
+            let forward = pairScores[index], backward = pairScores[oneWayEdges.count + index]
             directionWins += forward > backward ? 1 : (forward == backward ? 0.5 : 0)
-            oneWay += 1
         }
+        let oneWay = oneWayEdges.count
         return LinkPredictionEvaluation(
             queries: test.count,
             hitRateAt5: RankingMetrics.hitRate(ranks: ranks, cutoff: 5),

@@ -52,6 +52,43 @@ public struct RelatedItemModel: Sendable {
         return total
     }
 
+    /// Scores of many directed pairs: embeddings per pair, and each source's walks run once for all
+    /// of its pairs, on all cores with one scratch accumulator per worker. O(pairs x dimension + walks).
+    public func scores(of pairs: [DirectedGraph.Edge]) -> [Float] {
+        let d = dimension
+        var result = [Float](repeating: 0, count: pairs.count)
+        for (index, pair) in pairs.enumerated() {
+            var total: Float = 0
+            let s = Int(pair.source) * d, t = Int(pair.target) * d
+            for c in 0..<d { total += sourceEmbeddings.values[s + c] * targetEmbeddings.values[t + c] }
+            result[index] = total
+        }
+        guard let neighbourhood else { return result }
+        let bySource = Dictionary(grouping: pairs.indices, by: { pairs[$0].source })
+        let sources = bySource.keys.sorted()
+        let workers = max(1, min(sources.count, 2 * ProcessInfo.processInfo.activeProcessorCount))
+        let graph = graph
+        result.withUnsafeMutableBufferPointer { buffer in
+            let output = SharedPointer(buffer.baseAddress!)
+            // Each pair index belongs to exactly one source, and each source to one worker.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var accumulator = WalkFeatureAccumulator(graph: graph, neighbourCap: neighbourhood.neighbourCap)
+                for position in stride(from: worker, to: sources.count, by: workers) {
+                    let source = sources[position], indices = bySource[source]!
+                    for feature in neighbourhood.activeFeatures {
+                        let weight = neighbourhood.weights[feature]!
+                        accumulator.forEachValue(feature, source: source) { item, value in
+                            for index in indices where pairs[index].target == item {
+                                output[index] += weight.contribution(value: value, inDegree: graph.inDegree(of: item))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
     /// Scores of every item as a target of each given source: (sources.count x items), one GEMM
     /// plus the neighbourhood term's walks.
     public func scores(forSources sources: [Int32]) -> Matrix {

@@ -167,3 +167,18 @@ struct NeighbourhoodTests {
 
 let coraPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("shared/data/cora-ml.edges.tsv").path
+
+@Suite("Batched pair scores")
+struct PairScoreTests {
+    @Test func batchedPairScoresEqualOneByOneScores() throws {
+        let graph = randomGraph(nodes: 60, seed: 9)
+        let model = P3Baseline.model(graph: graph, beta: 0.3)
+        var pairs: [DirectedGraph.Edge] = []
+        for i in 0..<200 {
+            let source = Int32(i % 60), target = Int32((i * 7 + 3) % 60)
+            pairs.append(DirectedGraph.Edge(source: source, target: target))
+        }
+        let batched = model.scores(of: pairs)
+        for (pair, score) in zip(pairs, batched) { #expect(score == model.score(source: pair.source, target: pair.target)) }
+    }
+}

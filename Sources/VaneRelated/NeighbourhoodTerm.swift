@@ -45,12 +45,13 @@ public struct NeighbourhoodTerm: Sendable, Equatable, Codable {
         WalkFeature.allCases.filter { weights[$0].map { $0.presence != 0 || $0.logWeight != 0 || $0.inDegreeWeight != 0 } ?? false }
     }
 
-    /// Names the first weight that is not finite, or a cap outside 1...1_000_000.
+    /// Names the first weight that is not finite, or a cap outside 1...512 (the cap bounds the work of
+    /// one source at cap^3 walk steps, so a hand-edited model cannot make a request run for minutes).
     public func validate() -> String? {
         for (feature, weight) in weights where !weight.presence.isFinite || !weight.logWeight.isFinite || !weight.inDegreeWeight.isFinite {
             return "neighbourhood weight of \(feature.rawValue) is not finite"
         }
-        guard (1...1_000_000).contains(neighbourCap) else { return "neighbourCap must be in 1...1000000, got \(neighbourCap)" }
+        guard (1...512).contains(neighbourCap) else { return "neighbourCap must be in 1...512, got \(neighbourCap)" }
         return nil
     }
 

@@ -102,6 +102,11 @@ struct NeighbourhoodTests {
         try text.replacingOccurrences(of: "\"presence\" : 1000", with: "\"presence\" : 1e30").write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: RelatedError.self) { try RelatedItemModel.load(from: directory) }
         do { _ = try RelatedItemModel.load(from: directory) } catch { #expect(error.message.contains("neighbourhood") && error.message.contains("p3")) }
+        // A walk cap that would let one request run for minutes is refused too.
+        try text.replacingOccurrences(of: "\"neighbourCap\" : 256", with: "\"neighbourCap\" : 100000").write(toFile: path, atomically: true, encoding: .utf8)
+        do { _ = try RelatedItemModel.load(from: directory); Issue.record("a huge neighbourCap must be refused") } catch {
+            #expect(error.message.contains("neighbourCap"))
+        }
     }
 
     @Test func springRankPutsSourcesAboveTargets() {

@@ -17,7 +17,7 @@ public struct EdgeListLoader: Sendable {
         public var relationCounts: [String: Int] = [:]
         /// Edges left out because their relation is not in `relations`.
         public var relationFiltered = 0
-        /// The relation (third column) of every kept edge that has one.
+        /// The relation (third column) of every kept edge that has one, when `recordsEdgeRelations`.
         public var edgeRelations: [DirectedGraph.Edge: String] = [:]
     }
 
@@ -25,10 +25,13 @@ public struct EdgeListLoader: Sendable {
     public var delimiter: FieldDelimiter?
     /// Keep only edges whose third column is one of these (nil keeps every edge).
     public var relations: Set<String>?
+    /// Whether `Report.edgeRelations` is filled (about 50 bytes an edge, so off unless asked for).
+    public var recordsEdgeRelations: Bool
 
-    public init(delimiter: FieldDelimiter? = nil, relations: Set<String>? = nil) {
+    public init(delimiter: FieldDelimiter? = nil, relations: Set<String>? = nil, recordsEdgeRelations: Bool = false) {
         self.delimiter = delimiter
         self.relations = relations
+        self.recordsEdgeRelations = recordsEdgeRelations
     }
 
     /// Loads a file; errors name the file and line.
@@ -90,7 +93,7 @@ public struct EdgeListLoader: Sendable {
             }
             edges.append(edge)
             if let relation {
-                report.edgeRelations[edge] = relation
+                if recordsEdgeRelations { report.edgeRelations[edge] = relation }
                 report.relationCounts[relation, default: 0] += 1
             }
         }

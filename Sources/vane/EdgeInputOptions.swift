@@ -12,9 +12,10 @@ struct EdgeInputOptions: ParsableArguments {
     var relations: NameList?
 
     /// Loads the file with the relation filter; the error of an unknown relation names --relations.
-    func load() throws -> (graph: DirectedGraph, report: EdgeListLoader.Report) {
+    /// `recordingRelations` keeps every edge's relation in the report (for per-relation evaluation).
+    func load(recordingRelations: Bool = false) throws -> (graph: DirectedGraph, report: EdgeListLoader.Report) {
         do {
-            return try EdgeListLoader(relations: relations.map { Set($0.names) }).load(path: edges)
+            return try EdgeListLoader(relations: relations.map { Set($0.names) }, recordsEdgeRelations: recordingRelations).load(path: edges)
         } catch let error as GraphError where relations != nil && error.message.contains("no edge has relation") {
             throw ValidationError("--relations: \(error.message)")
         }

@@ -59,7 +59,7 @@ struct GraphEvaluateCommand: ParsableCommand {
         var methodList: [RelatedMethod]
         do { methodList = try RelatedMethod.parseList(methods) } catch { throw ValidationError("--methods: \(error.message)") }
         let base = try model.configuration()
-        let (graph, report) = try input.load()
+        let (graph, report) = try input.load(recordingRelations: relation != nil)
         var testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)?
         if let relation {
             guard report.relationCounts[relation] != nil else {

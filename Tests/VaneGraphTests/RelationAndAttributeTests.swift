@@ -8,7 +8,7 @@ struct RelationAndAttributeTests {
     let text = "a\tb\tbought_together\na\tc\talso_viewed\nb\tc\tbought_together\nb\tc\talso_viewed\n"
 
     @Test func relationsFilterKeepsOnlyTheNamedOnes() throws {
-        let (graph, report) = try EdgeListLoader(relations: ["bought_together"]).load(TextFile(path: "r.tsv", text: text))
+        let (graph, report) = try EdgeListLoader(relations: ["bought_together"], recordsEdgeRelations: true).load(TextFile(path: "r.tsv", text: text))
         #expect(graph.edgeCount == 2)
         #expect(report.relationFiltered == 2)
         #expect(report.relationCounts == ["bought_together": 2])

@@ -15,12 +15,17 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
     case p3
     /// EASE closed-form item-item regression on out-links, lambda on validation (graphs up to 12,000 nodes).
     case ease
+    /// LightGCN: free embeddings propagated over the undirected graph, 3 layers, sampled softmax (symmetric).
+    case lightgcn
     /// All walk features and target degrees blended by weights fitted on validation; no embeddings.
     case walks
     /// The GNN alone: a symmetric part for proximity plus a dual part for direction, degree-biased sampling.
     case hybrid
-    /// Vane's model: the hybrid GNN's two parts, target degrees and walk features in one score,
-    /// blended by weights fitted on validation edges (ranking plus direction loss).
+    /// Ablation of `vane` without its LightGCN part: the hybrid GNN, degrees and walk features.
+    case hybridWalks = "hybrid+walks"
+    /// Vane's model: the hybrid GNN's two parts, LightGCN embeddings, degrees, SpringRank potentials
+    /// and walk features in one score, blended by weights fitted on validation edges (ranking plus
+    /// direction loss).
     case vane
 
     /// Methods run when none are named.
@@ -34,7 +39,10 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
     public var isBaseline: Bool { !blendsWalks }
 
     /// Whether the method blends walk features into its score (`NeighbourhoodBlendFitter`).
-    public var blendsWalks: Bool { self == .walks || self == .vane }
+    public var blendsWalks: Bool { self == .walks || self == .hybridWalks || self == .vane }
+
+    /// Whether the method's blend includes LightGCN embeddings.
+    public var blendsLightGCN: Bool { self == .vane }
 
     /// Parses a comma-separated list such as "popularity,blade"; the error lists the valid names.
     public static func parseList(_ text: String) throws(RelatedError) -> [RelatedMethod] {
@@ -55,7 +63,7 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
         var configuration = base
         let uniformFanOut = base.uniformFanOut
         switch self {
-        case .popularity, .p3, .ease, .walks:
+        case .popularity, .p3, .ease, .lightgcn, .walks:
             return nil
         case .symmetric:
             configuration.structure = .symmetric
@@ -67,7 +75,7 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
         case .blade:
             configuration.structure = .dual
             if case .uniform = configuration.sampling { configuration.sampling = .degreeBiased(.init(), fitToGraph: true) }
-        case .hybrid, .vane:
+        case .hybrid, .hybridWalks, .vane:
             configuration.structure = .hybrid
             if case .uniform = configuration.sampling { configuration.sampling = .degreeBiased(.init(), fitToGraph: true) }
         }

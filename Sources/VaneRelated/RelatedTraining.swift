@@ -37,13 +37,18 @@ public enum RelatedTraining {
                 throw RelatedError(.diverged, "ease: the Gram matrix is not positive definite")
             }
             return Fitted(model: model, epochs: 0, samplerDescription: "none", details: details)
+        case .lightgcn:
+            let (model, steps, _) = try LightGCNBaseline().fit(graph: training, known: known, validation: validation,
+                                                            servingGraph: servingGraph, seed: seed)
+            details["best_step"] = String(steps)
+            return Fitted(model: model, epochs: steps, samplerDescription: "none", details: details)
         case .walks:
             let (blend, _) = NeighbourhoodBlendFitter().fit(base: nil, embeddingBlocks: [], graph: training, known: known,
                                                             validation: validation, seed: seed)
             details.merge(blend.details) { $1 }
             return Fitted(model: blend.model(base: nil, graph: servingGraph, method: method.rawValue), epochs: 0,
                           samplerDescription: "none", details: details)
-        case .symmetric, .uniform, .blade, .hybrid, .vane:
+        case .symmetric, .uniform, .blade, .hybrid, .hybridWalks, .vane:
             let configuration = method.configuration(base: base)!
             let trainer = try DirectedGNNTrainer(configuration: configuration)
             let (network, report) = try trainer.fit(graph: training, validation: validation, seed: seed, progress: progress)
@@ -57,10 +62,23 @@ public enum RelatedTraining {
             if method.blendsWalks {
                 // The blend is fitted on the training graph's embeddings (what validation edges were not
                 // trained on), then applied to the serving graph's.
-                let trainingModel = servingGraph.edgeCount == training.edgeCount ? model
+                var trainingModel = servingGraph.edgeCount == training.edgeCount ? model
                     : network.relatedItemModel(graph: training, method: method.rawValue, seed: seed)
                 let half = configuration.dimension / 2
-                let blocks = configuration.structure == .hybrid ? [0..<half, half..<configuration.dimension] : [0..<configuration.dimension]
+                var blocks = configuration.structure == .hybrid ? [0..<half, half..<configuration.dimension] : [0..<configuration.dimension]
+                if method.blendsLightGCN {
+                    // A third embedding block: LightGCN over the undirected graph, trained on the same edges.
+                    let lightgcn = LightGCNBaseline()
+                    let (_, steps, free) = try lightgcn.fit(graph: training, known: known, validation: validation, servingGraph: training, seed: seed)
+                    details["lightgcn_best_step"] = String(steps)
+                    func joined(_ a: RelatedItemModel, _ b: RelatedItemModel) -> RelatedItemModel {
+                        RelatedItemModel(method: a.method, graph: a.graph, sourceEmbeddings: ColumnConcat.forward(a.sourceEmbeddings, b.sourceEmbeddings),
+                                         targetEmbeddings: ColumnConcat.forward(a.targetEmbeddings, b.targetEmbeddings))
+                    }
+                    trainingModel = joined(trainingModel, lightgcn.model(freeEmbeddings: free, graph: training))
+                    model = joined(model, lightgcn.model(freeEmbeddings: free, graph: servingGraph))
+                    blocks.append(configuration.dimension..<(configuration.dimension + lightgcn.dimension))
+                }
                 let (blend, _) = NeighbourhoodBlendFitter().fit(base: trainingModel, embeddingBlocks: blocks, graph: training, known: known,
                                                                 validation: validation, seed: seed)
                 details.merge(blend.details) { $1 }

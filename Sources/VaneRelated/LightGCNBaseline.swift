@@ -1,0 +1,189 @@
+import Dispatch
+import Foundation
+import VaneGraph
+import VaneTensor
+
+/// LightGCN (He et al. 2020, "LightGCN: Simplifying and Powering Graph Convolution Network for
+/// Recommendation") on the undirected version of a graph: free embeddings E0 (N x d), propagated
+/// without weights or non-linearities, E_{k+1} = D^-1/2 A D^-1/2 E_k, final F = mean_{k=0..K} E_k,
+/// score(u -> v) = F_u . F_v (symmetric, so direction AUC is 1/2 by construction).
+///
+/// Each step scores up to `edgesPerStep` training edges u -> v (all of them on small graphs, a fresh
+/// seeded sample otherwise) against `negatives` uniform items
+/// shared by the step (sampled softmax), back-propagates through the K propagations (the matrix is
+/// symmetric, so the backward pass is the same propagation) and takes an Adam step on E0, with L2 on
+/// E0. Early stopping on validation MRR every `evaluationInterval` steps.
+/// Cost per step: 2K sparse products O(K (N + E) d) plus O(E x negatives x d) for the loss.
+public struct LightGCNBaseline: Sendable {
+    public var dimension = 64
+    public var layers = 3
+    public var negatives = 64
+    /// Training edges scored per step (a seeded sample of them on larger graphs).
+    public var edgesPerStep = 65_536
+    public var learningRate: Float = 0.01
+    public var l2: Float = 1e-5
+    public var maximumSteps = 400
+    public var evaluationInterval = 20
+    public var patience = 3
+    public var validationQueries = 1000
+
+    public init() {}
+
+    /// The undirected neighbour lists and normalisation of `graph`.
+    struct Propagation {
+        let offsets: [Int]
+        let neighbours: [Int32]
+        let inverseRootDegree: [Float]
+
+        init(_ graph: DirectedGraph) {
+            let n = graph.nodeCount
+            var offsets = [0]
+            var neighbours: [Int32] = []
+            var rootDegree = [Float](repeating: 0, count: n)
+            for u in 0..<n {
+                // Out- and in-neighbours are each sorted: merge them without duplicates.
+                let out = graph.outNeighbours(of: Int32(u)), into = graph.inNeighbours(of: Int32(u))
+                var i = out.startIndex, j = into.startIndex
+                let start = neighbours.count
+                while i < out.endIndex || j < into.endIndex {
+                    let next: Int32
+                    if j == into.endIndex || (i < out.endIndex && out[i] < into[j]) { next = out[i]; i += 1 }
+                    else if i == out.endIndex || into[j] < out[i] { next = into[j]; j += 1 }
+                    else { next = out[i]; i += 1; j += 1 }
+                    neighbours.append(next)
+                }
+                offsets.append(neighbours.count)
+                rootDegree[u] = neighbours.count > start ? 1 / Float(neighbours.count - start).squareRoot() : 0
+            }
+            self.offsets = offsets
+            self.neighbours = neighbours
+            inverseRootDegree = rootDegree
+        }
+
+        /// D^-1/2 A D^-1/2 x, rows on all cores.
+        func apply(_ x: Matrix) -> Matrix {
+            let n = x.rows, d = x.columns
+            var y = Matrix(rows: n, columns: d)
+            y.values.withUnsafeMutableBufferPointer { output in
+                let out = SharedPointer(output.baseAddress!)
+                x.values.withUnsafeBufferPointer { buffer in
+                    let input = SharedPointer(buffer.baseAddress!)
+                    let chunk = max(1, (n + 15) / 16)
+                    // Each iteration writes only its own rows.
+                    DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { part in
+                        for u in (part * chunk)..<min(n, (part + 1) * chunk) {
+                            let scale = inverseRootDegree[u]
+                            guard scale > 0 else { continue }
+                            for position in offsets[u]..<offsets[u + 1] {
+                                let v = Int(neighbours[position])
+                                let weight = scale * inverseRootDegree[v]
+                                for c in 0..<d { out[u * d + c] += weight * input[v * d + c] }
+                            }
+                        }
+                    }
+                }
+            }
+            return y
+        }
+
+        /// mean_{k=0..K} P^k x.
+        func layerMean(_ x: Matrix, layers: Int) -> Matrix {
+            var total = x, current = x
+            for _ in 0..<layers {
+                current = apply(current)
+                for i in 0..<total.count { total.values[i] += current.values[i] }
+            }
+            let scale = 1 / Float(layers + 1)
+            for i in 0..<total.count { total.values[i] *= scale }
+            return total
+        }
+    }
+
+    /// Trains on `graph` (training edges), early-stopping on `validation` ranked against `known`;
+    /// returns the model over `servingGraph` (embeddings re-propagated over it) and the steps taken.
+    public func fit(graph: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge], servingGraph: DirectedGraph,
+                    seed: UInt64) throws(RelatedError) -> (model: RelatedItemModel, steps: Int, freeEmbeddings: Matrix) {
+        guard dimension >= 1, layers >= 0, negatives >= 1, maximumSteps >= 1 else {
+            throw RelatedError(.invalidConfiguration, "lightgcn needs dimension, negatives and steps >= 1 and layers >= 0")
+        }
+        let n = graph.nodeCount, d = dimension
+        var generator = SeededGenerator(seed: seed ^ 0x11C)
+        var embeddings = Matrix.normal(rows: n, columns: d, standardDeviation: 0.1, using: &generator)
+        var adam = Adam(parameterCount: n * d, configuration: AdamConfiguration(learningRate: learningRate))
+        let propagation = Propagation(graph)
+        let allEdges = graph.edges
+        guard !allEdges.isEmpty else { throw RelatedError(.invalidRequest, "cannot train on a graph without edges") }
+        var queries = validation
+        if queries.count > validationQueries {
+            for i in 0..<validationQueries { queries.swapAt(i, i + generator.nextIndex(below: queries.count - i)) }
+            queries.removeLast(queries.count - validationQueries)
+        }
+        let evaluator = LinkPredictionEvaluator(knownEdges: known, trainingGraph: graph)
+        var best: (mrr: Double, embeddings: Matrix, step: Int)?
+        var stale = 0, steps = 0
+        for step in 1...maximumSteps {
+            steps = step
+            let final = propagation.layerMean(embeddings, layers: layers)
+            let negativeIDs = (0..<negatives).map { _ in Int32(generator.nextIndex(below: n)) }
+            var edges = allEdges
+            if edges.count > edgesPerStep {
+                for i in 0..<edgesPerStep { edges.swapAt(i, i + generator.nextIndex(below: edges.count - i)) }
+                edges.removeLast(edges.count - edgesPerStep)
+            }
+            let sources = edges.map(\.source), targets = edges.map(\.target)
+            let query = RowGather.forward(final, indices: sources)
+            let positive = RowGather.forward(final, indices: targets)
+            let negative = RowGather.forward(final, indices: negativeIDs)
+            var logits = MatrixProduct.forward(query, negative, transposeB: true)   // E x negatives
+            let m = edges.count, k = negatives
+            // Softmax over [positive, negatives]; coefficient matrices for the gradient.
+            var positiveCoefficient = [Float](repeating: 0, count: m)
+            for e in 0..<m {
+                var positiveLogit: Float = 0
+                for c in 0..<d { positiveLogit += query.values[e * d + c] * positive.values[e * d + c] }
+                var top = positiveLogit
+                for j in 0..<k { top = max(top, logits.values[e * k + j]) }
+                var total = exp(positiveLogit - top)
+                for j in 0..<k { total += exp(logits.values[e * k + j] - top) }
+                positiveCoefficient[e] = (exp(positiveLogit - top) / total - 1) / Float(m)
+                for j in 0..<k { logits.values[e * k + j] = exp(logits.values[e * k + j] - top) / total / Float(m) }
+            }
+            // dQuery = c_pos * positive + P_neg negative; dPositive = c_pos * query; dNegative = P_neg^T query.
+            var queryGradient = MatrixProduct.forward(logits, negative)
+            var positiveGradient = Matrix(rows: m, columns: d)
+            for e in 0..<m {
+                for c in 0..<d {
+                    queryGradient.values[e * d + c] += positiveCoefficient[e] * positive.values[e * d + c]
+                    positiveGradient.values[e * d + c] = positiveCoefficient[e] * query.values[e * d + c]
+                }
+            }
+            let negativeGradient = MatrixProduct.forward(logits, query, transposeA: true)
+            var finalGradient = Matrix(rows: n, columns: d)
+            for (rows, ids) in [(queryGradient, sources), (positiveGradient, targets), (negativeGradient, negativeIDs)] {
+                for (r, id) in ids.enumerated() {
+                    for c in 0..<d { finalGradient.values[Int(id) * d + c] += rows.values[r * d + c] }
+                }
+            }
+            var gradient = propagation.layerMean(finalGradient, layers: layers)
+            for i in 0..<gradient.count { gradient.values[i] += l2 * embeddings.values[i] }
+            adam.update(&embeddings, gradient: gradient)
+            guard embeddings.isFinite else { throw RelatedError(.diverged, "lightgcn diverged at step \(step); lower its learning rate") }
+            if step % evaluationInterval == 0 || step == maximumSteps {
+                let current = propagation.layerMean(embeddings, layers: layers)
+                let model = RelatedItemModel(method: "lightgcn", graph: graph, sourceEmbeddings: current, targetEmbeddings: current)
+                let ranks = evaluator.ranks(of: model, queries: queries)
+                let mrr = ranks.reduce(0) { $0 + 1 / $1 } / Double(max(1, ranks.count))
+                if best == nil || mrr > best!.mrr { best = (mrr, embeddings, step); stale = 0 } else { stale += 1 }
+                if stale >= patience { break }
+            }
+        }
+        let chosen = best?.embeddings ?? embeddings
+        return (model(freeEmbeddings: chosen, graph: servingGraph), best?.step ?? steps, chosen)
+    }
+
+    /// The model of trained free embeddings E0 propagated over `graph`.
+    public func model(freeEmbeddings: Matrix, graph: DirectedGraph) -> RelatedItemModel {
+        let final = Propagation(graph).layerMean(freeEmbeddings, layers: layers)
+        return RelatedItemModel(method: "lightgcn", graph: graph, sourceEmbeddings: final, targetEmbeddings: final)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import VaneGraph
+import VaneMetrics
 import VaneTensor
 
 /// Trains a `DirectedGNN` by mini-batch gradient descent on sampled neighbourhoods, with early
@@ -73,12 +74,7 @@ public struct DirectedGNNTrainer: Sendable {
         // Validation: a fixed sample, filtered by everything known at training time.
         var validationGenerator = SeededGenerator(seed: seed ^ 0x5EED)
         var validationQueries = validation
-        if validationQueries.count > c.validationQueries {
-            for i in 0..<c.validationQueries {
-                validationQueries.swapAt(i, i + validationGenerator.nextIndex(below: validationQueries.count - i))
-            }
-            validationQueries.removeLast(validationQueries.count - c.validationQueries)
-        }
+        validationQueries.seededSample(keeping: c.validationQueries, using: &validationGenerator)
         let evaluator = LinkPredictionEvaluator(knownEdges: graph.withEdges(graph.edges + validation), trainingGraph: graph)
 
         var report = Report()
@@ -106,7 +102,7 @@ public struct DirectedGNNTrainer: Sendable {
             epochLoss /= Double(batches)
             let fitted = model.relatedItemModel(graph: graph, method: "validation", seed: seed)
             let ranks = evaluator.ranks(of: fitted, queries: validationQueries)
-            let mrr = ranks.isEmpty ? 0 : ranks.reduce(0) { $0 + 1 / $1 } / Double(ranks.count)
+            let mrr = RankingMetrics.meanReciprocalRank(ranks: ranks)
             // Without validation edges there is nothing to stop on: keep the latest parameters.
             let improved = validationQueries.isEmpty || best == nil || mrr > best!.mrr
             if improved {

@@ -1,5 +1,6 @@
 import Foundation
 import VaneGraph
+import VaneMetrics
 import VaneTensor
 
 /// EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"), the closed-form
@@ -43,16 +44,13 @@ public enum EASEBaseline {
         }
         var generator = SeededGenerator(seed: seed ^ 0xEA5E)
         var queries = validation
-        if queries.count > maximumQueries {
-            for i in 0..<maximumQueries { queries.swapAt(i, i + generator.nextIndex(below: queries.count - i)) }
-            queries.removeLast(queries.count - maximumQueries)
-        }
+        queries.seededSample(keeping: maximumQueries, using: &generator)
         let evaluator = LinkPredictionEvaluator(knownEdges: known, trainingGraph: graph)
         var best: (mrr: Double, lambda: Float, model: RelatedItemModel)?
         for lambda in lambdaGrid {
             guard let candidate = model(graph: graph, lambda: lambda) else { continue }
             let ranks = evaluator.ranks(of: candidate, queries: queries)
-            let mrr = ranks.reduce(0) { $0 + 1 / $1 } / Double(max(1, ranks.count))
+            let mrr = RankingMetrics.meanReciprocalRank(ranks: ranks)
             if best == nil || mrr > best!.mrr { best = (mrr, lambda, candidate) }
         }
         guard let best else { throw RelatedError(.diverged, "ease: the Gram matrix was not positive definite for any lambda") }

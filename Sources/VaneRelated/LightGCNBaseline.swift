@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import VaneGraph
+import VaneMetrics
 import VaneTensor
 
 /// LightGCN (He et al. 2020, "LightGCN: Simplifying and Powering Graph Convolution Network for
@@ -114,10 +115,7 @@ public struct LightGCNBaseline: Sendable {
         let allEdges = graph.edges
         guard !allEdges.isEmpty else { throw RelatedError(.invalidRequest, "cannot train on a graph without edges") }
         var queries = validation
-        if queries.count > validationQueries {
-            for i in 0..<validationQueries { queries.swapAt(i, i + generator.nextIndex(below: queries.count - i)) }
-            queries.removeLast(queries.count - validationQueries)
-        }
+        queries.seededSample(keeping: validationQueries, using: &generator)
         let evaluator = LinkPredictionEvaluator(knownEdges: known, trainingGraph: graph)
         var best: (mrr: Double, embeddings: Matrix, step: Int)?
         var stale = 0, steps = 0
@@ -126,10 +124,7 @@ public struct LightGCNBaseline: Sendable {
             let final = propagation.layerMean(embeddings, layers: layers)
             let negativeIDs = (0..<negatives).map { _ in Int32(generator.nextIndex(below: n)) }
             var edges = allEdges
-            if edges.count > edgesPerStep {
-                for i in 0..<edgesPerStep { edges.swapAt(i, i + generator.nextIndex(below: edges.count - i)) }
-                edges.removeLast(edges.count - edgesPerStep)
-            }
+            edges.seededSample(keeping: edgesPerStep, using: &generator)
             let sources = edges.map(\.source), targets = edges.map(\.target)
             let query = RowGather.forward(final, indices: sources)
             let positive = RowGather.forward(final, indices: targets)
@@ -172,7 +167,7 @@ public struct LightGCNBaseline: Sendable {
                 let current = propagation.layerMean(embeddings, layers: layers)
                 let model = RelatedItemModel(method: "lightgcn", graph: graph, sourceEmbeddings: current, targetEmbeddings: current)
                 let ranks = evaluator.ranks(of: model, queries: queries)
-                let mrr = ranks.reduce(0) { $0 + 1 / $1 } / Double(max(1, ranks.count))
+                let mrr = RankingMetrics.meanReciprocalRank(ranks: ranks)
                 if best == nil || mrr > best!.mrr { best = (mrr, embeddings, step); stale = 0 } else { stale += 1 }
                 if stale >= patience { break }
             }

@@ -52,10 +52,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
                     validation: [DirectedGraph.Edge], seed: UInt64) -> (blend: NeighbourhoodBlend, report: Report) {
         var generator = SeededGenerator(seed: seed ^ 0xB1E4D)
         var queries = validation
-        if queries.count > maximumQueries {
-            for i in 0..<maximumQueries { queries.swapAt(i, i + generator.nextIndex(below: queries.count - i)) }
-            queries.removeLast(queries.count - maximumQueries)
-        }
+        queries.seededSample(keeping: maximumQueries, using: &generator)
         let features = WalkFeature.allCases
         let blockCount = base == nil ? 0 : embeddingBlocks.count
         // Columns: embedding blocks, target degrees and potential (3), walk features (3 each), source
@@ -119,7 +116,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
             logCounts.append(0)
             var pool = reachable.filter { !excluded($0) }
             let keep = min(pool.count, neighbourhoodCandidates)
-            for i in 0..<keep { pool.swapAt(i, i + generator.nextIndex(below: pool.count - i)) }
+            pool.seededPartialShuffle(first: keep, using: &generator)
             let reachableWeight = keep > 0 ? log(Float(pool.count) / Float(keep)) : 0
             for item in pool.prefix(keep) {
                 rows.append(row(u, item, walks: walks(item)))

@@ -1,5 +1,6 @@
 import Foundation
 import VaneGraph
+import VaneMetrics
 import VaneTensor
 
 /// The RP3beta item-item recommender (Paudel et al. 2017, "Updatable, accurate, diverse, and scalable
@@ -27,15 +28,12 @@ public enum P3Baseline {
                            maximumQueries: Int = 1000, seed: UInt64) -> (model: RelatedItemModel, beta: Float) {
         var generator = SeededGenerator(seed: seed ^ 0x93)
         var queries = validation
-        if queries.count > maximumQueries {
-            for i in 0..<maximumQueries { queries.swapAt(i, i + generator.nextIndex(below: queries.count - i)) }
-            queries.removeLast(queries.count - maximumQueries)
-        }
+        queries.seededSample(keeping: maximumQueries, using: &generator)
         let evaluator = LinkPredictionEvaluator(knownEdges: known, trainingGraph: graph)
         var best: (mrr: Double, beta: Float) = (-1, 0)
         for beta in betaGrid {
             let ranks = evaluator.ranks(of: model(graph: graph, beta: beta), queries: queries)
-            let mrr = ranks.reduce(0) { $0 + 1 / $1 } / Double(max(1, ranks.count))
+            let mrr = RankingMetrics.meanReciprocalRank(ranks: ranks)
             if mrr > best.mrr { best = (mrr, beta) }
         }
         return (model(graph: graph, beta: best.beta), best.beta)

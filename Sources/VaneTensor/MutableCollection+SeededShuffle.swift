@@ -9,3 +9,24 @@ extension MutableCollection where Self: RandomAccessCollection, Index == Int {
         }
     }
 }
+
+extension MutableCollection where Self: RandomAccessCollection, Index == Int {
+    /// Puts a uniform random sample of `first` elements, in random order, at the front (partial
+    /// Fisher-Yates from the first position up: position i swaps with a uniform one at or after it).
+    /// O(first).
+    public mutating func seededPartialShuffle(first: Int, using generator: inout SeededGenerator) {
+        for i in 0..<Swift.min(first, count) {
+            swapAt(startIndex + i, startIndex + i + generator.nextIndex(below: count - i))
+        }
+    }
+}
+
+extension Array {
+    /// Keeps a seeded uniform sample of `count` elements when there are more (see
+    /// `seededPartialShuffle(first:using:)`); unchanged otherwise.
+    public mutating func seededSample(keeping count: Int, using generator: inout SeededGenerator) {
+        guard self.count > count else { return }
+        seededPartialShuffle(first: count, using: &generator)
+        removeLast(self.count - count)
+    }
+}

@@ -46,14 +46,22 @@ def section(result, commands):
     return lines + [""]
 
 
+def targets(vane, best):
+    ratio = vane["mrr"]["mean"] / best["mrr"]["mean"]
+    direction = vane["direction_auc"]["mean"] if vane.get("direction_auc") else 0
+    parts = ["MRR met" if ratio >= 1.05 else f"MRR missed ({ratio:.2f}x)",
+             "direction met" if direction >= 0.95 else f"direction missed ({direction:.3f})"]
+    return ", ".join(parts)
+
+
 def summary(results):
     """One row per graph: the default against the strongest baseline, as the JSON reports them."""
     lines = ["## Summary: the default against the strongest baseline", "",
              "Strongest baseline = highest mean MRR among popularity, p3, ease, lightgcn, symmetric, uniform, blade and hybrid "
              "(the paired difference is computed seed by seed by `vane graph evaluate --seeds`). Direction AUC is compared "
              "with the highest direction AUC of any baseline; degree-1 HitRate@10 with the uniform fan-out model where it ran.", "",
-             "| graph | seeds | vane MRR | strongest baseline MRR | ratio | paired MRR difference (seeds won) | vane direction AUC | best baseline direction AUC | vane degree-1 hit@10 | uniform degree-1 hit@10 |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| graph | seeds | vane MRR | strongest baseline MRR | ratio | paired MRR difference (seeds won) | vane direction AUC | best baseline direction AUC | vane degree-1 hit@10 | uniform degree-1 hit@10 | issue 14 targets (MRR >= 1.05x, direction AUC >= 0.95) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for result in results:
         methods = result["methods"]
         vane = methods.get("vane")
@@ -70,7 +78,7 @@ def summary(results):
             f"{vane['mrr']['mean'] / best['mrr']['mean']:.2f}x | {paired['difference']['mean']:+.3f} ± {paired['difference']['standardDeviation']:.3f} "
             f"({paired['wins']}/{len(result['seeds'])}) | {cell(vane.get('direction_auc'))} | "
             f"{(best_direction[0] + ' ' + format(best_direction[1], '.3f')) if best_direction else '-'} | "
-            f"{cell(vane.get('degree_1_hit@10'))} | {cell(uniform)} |")
+            f"{cell(vane.get('degree_1_hit@10'))} | {cell(uniform)} | {targets(vane, best)} |")
     return lines + [""]
 
 

@@ -10,8 +10,8 @@ import VaneTensor
 ///                                                      + inDegreeWeight_k * log(1 + indeg(v)))
 ///
 /// A positive `logWeight` with a large `presence` ranks walk-reachable items first, in walk-probability
-/// order (P3 itself; with inDegreeWeight -beta it is RP3beta's P3 / indeg(v)^beta); a negative weight on `reverseEdge` or `backwardPath` tells direction. Weights are
-/// fitted on validation edges by `NeighbourhoodBlendFitter`. Cost per source: one walk per feature
+/// order (P3 itself; with inDegreeWeight -beta it is RP3beta's P3 / indeg(v)^beta); a negative
+/// weight on `reverseEdge` or `backwardPath` tells direction. Weights are fitted on validation edges by `NeighbourhoodBlendFitter`. Cost per source: one walk per feature
 /// with a non-zero weight (see `WalkFeatureAccumulator`), plus O(items touched).
 public struct NeighbourhoodTerm: Sendable, Equatable, Codable {
     /// Per-feature weights; features absent here contribute nothing.

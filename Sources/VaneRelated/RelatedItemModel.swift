@@ -36,20 +36,10 @@ public struct RelatedItemModel: Sendable {
     public var itemCount: Int { graph.nodeCount }
     public var dimension: Int { sourceEmbeddings.columns }
 
-    /// Score of one directed pair. O(dimension), plus one walk per neighbourhood feature.
+    /// Score of one directed pair (`scores(of:)` for one pair). O(dimension), plus one walk per
+    /// neighbourhood feature; score many pairs with `scores(of:)`, which walks once per source.
     public func score(source: Int32, target: Int32) -> Float {
-        let d = dimension
-        var total: Float = 0
-        let s = Int(source) * d, t = Int(target) * d
-        for c in 0..<d { total += sourceEmbeddings.values[s + c] * targetEmbeddings.values[t + c] }
-        if let neighbourhood {
-            var accumulator = WalkFeatureAccumulator(graph: graph, neighbourCap: neighbourhood.neighbourCap)
-            for feature in neighbourhood.activeFeatures {
-                let value = accumulator.value(feature, source: source, target: target)
-                if value > 0 { total += neighbourhood.weights[feature]!.contribution(value: value, inDegree: graph.inDegree(of: target)) }
-            }
-        }
-        return total
+        scores(of: [DirectedGraph.Edge(source: source, target: target)])[0]
     }
 
     /// Scores of many directed pairs: embeddings per pair, and each source's walks run once for all

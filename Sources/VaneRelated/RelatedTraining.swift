@@ -21,6 +21,9 @@ public enum RelatedTraining {
                            validation: [DirectedGraph.Edge], servingGraph: DirectedGraph, seed: UInt64,
                            progress: ((DirectedGNNTrainer.Event) -> Void)? = nil) throws(RelatedError) -> Fitted {
         let known = training.withEdges(training.edges + validation)
+        // Evaluation passes the training graph itself as the serving graph (same nodes; only the edge
+        // count tells them apart), so models over it are built once.
+        let servingIsTraining = servingGraph.edgeCount == training.edgeCount
         var details = ["method": method.rawValue, "seed": String(seed)]
         switch method {
         case .popularity:
@@ -32,7 +35,7 @@ public enum RelatedTraining {
         case .ease:
             let (trainingModel, lambda) = try EASEBaseline.fit(graph: training, known: known, validation: validation, seed: seed)
             details["lambda"] = String(lambda)
-            guard let model = servingGraph.edgeCount == training.edgeCount ? trainingModel
+            guard let model = servingIsTraining ? trainingModel
                     : EASEBaseline.model(graph: servingGraph, lambda: lambda) else {
                 throw RelatedError(.diverged, "ease: the Gram matrix is not positive definite")
             }
@@ -62,21 +65,22 @@ public enum RelatedTraining {
             if method.blendsWalks {
                 // The blend is fitted on the training graph's embeddings (what validation edges were not
                 // trained on), then applied to the serving graph's.
-                var trainingModel = servingGraph.edgeCount == training.edgeCount ? model
+                var trainingModel = servingIsTraining ? model
                     : network.relatedItemModel(graph: training, method: method.rawValue, seed: seed)
                 let half = configuration.dimension / 2
                 var blocks = configuration.structure == .hybrid ? [0..<half, half..<configuration.dimension] : [0..<configuration.dimension]
                 if method.blendsLightGCN {
                     // A third embedding block: LightGCN over the undirected graph, trained on the same edges.
                     let lightgcn = LightGCNBaseline()
-                    let (_, steps, free) = try lightgcn.fit(graph: training, known: known, validation: validation, servingGraph: training, seed: seed)
+                    let (trainingLightGCN, steps, free) = try lightgcn.fit(graph: training, known: known, validation: validation,
+                                                                           servingGraph: training, seed: seed)
                     details["lightgcn_best_step"] = String(steps)
                     func joined(_ a: RelatedItemModel, _ b: RelatedItemModel) -> RelatedItemModel {
                         RelatedItemModel(method: a.method, graph: a.graph, sourceEmbeddings: ColumnConcat.forward(a.sourceEmbeddings, b.sourceEmbeddings),
                                          targetEmbeddings: ColumnConcat.forward(a.targetEmbeddings, b.targetEmbeddings))
                     }
-                    trainingModel = joined(trainingModel, lightgcn.model(freeEmbeddings: free, graph: training))
-                    model = joined(model, lightgcn.model(freeEmbeddings: free, graph: servingGraph))
+                    trainingModel = joined(trainingModel, trainingLightGCN)
+                    model = joined(model, servingIsTraining ? trainingLightGCN : lightgcn.model(freeEmbeddings: free, graph: servingGraph))
                     blocks.append(configuration.dimension..<(configuration.dimension + lightgcn.dimension))
                 }
                 let (blend, _) = NeighbourhoodBlendFitter().fit(base: trainingModel, embeddingBlocks: blocks, graph: training, known: known,

@@ -17,17 +17,20 @@ struct GraphEvaluateCommand: ParsableCommand {
         (score(u->v) > score(v->u) on one-way test edges) and HitRate@10/MRR by source degree bucket.
 
         Methods: popularity (in-degree), p3 (RP3beta item-item walks, beta on validation), ease
-        (closed-form item-item regression, lambda on validation; graphs up to 12,000 nodes), symmetric
-        (single-embedding GraphSAGE), uniform (dual embeddings, uniform fan-out), blade (dual
-        embeddings, degree-biased sampling with 2-hop fill), hybrid (symmetric + dual GNN parts),
-        walks (walk features and degrees blended on validation, no embeddings), vane (the default:
-        the hybrid GNN, degrees and walk features blended on validation with a direction loss).
+        (closed-form item-item regression, lambda on validation; graphs up to 12,000 nodes), lightgcn
+        (LightGCN over the undirected graph, 3 layers), symmetric (single-embedding GraphSAGE),
+        uniform (dual embeddings, uniform fan-out), blade (dual embeddings, degree-biased sampling
+        with 2-hop fill), hybrid (symmetric + dual GNN parts), walks (walk features and degrees
+        blended on validation, no embeddings), hybrid+walks (vane without its LightGCN part), vane
+        (the default: hybrid GNN parts, LightGCN embeddings, degrees, SpringRank potentials and walk
+        features blended on validation with a direction loss).
 
         --relations keeps only edges of the listed relations (third column) for everything;
         --relation R trains on every kept edge but ranks only the test edges of relation R.
 
         With --seeds, each seed gets its own split and the table shows mean ± sd over seeds, and
-        the JSON adds each method's paired MRR difference against the strongest other method.
+        the JSON adds each method's paired MRR difference against the strongest other method and
+        against the strongest baseline.
 
         Examples:
           vane graph evaluate --edges ../shared/data/cora-ml.edges.tsv --seed 1 --json

@@ -186,7 +186,15 @@ struct PairScoreTests {
             pairs.append(DirectedGraph.Edge(source: source, target: target))
         }
         let batched = model.scores(of: pairs)
-        for (pair, score) in zip(pairs, batched) { #expect(score == model.score(source: pair.source, target: pair.target)) }
+        // Expected, pair by pair, straight from the walk probabilities (the embeddings are zero).
+        var accumulator = WalkFeatureAccumulator(graph: graph)
+        let weight = try #require(model.neighbourhood?.weights[.p3])
+        for (pair, score) in zip(pairs, batched) {
+            let value = accumulator.value(.p3, source: pair.source, target: pair.target)
+            let expected = value > 0 ? weight.contribution(value: value, inDegree: graph.inDegree(of: pair.target)) : 0
+            #expect(score == expected)
+            #expect(score == model.score(source: pair.source, target: pair.target))
+        }
     }
 }
 

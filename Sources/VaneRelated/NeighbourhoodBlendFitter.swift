@@ -17,10 +17,10 @@ import VaneTensor
 /// candidates (logQ-corrected: every walk-reachable item, or a sample of them, plus a uniform sample of
 /// the rest, each logit plus the log of how many items it stands for), plus `directionWeight` times
 /// the logistic loss of score(u -> v) - score(v -> u) on one-way edges, plus an L2 penalty; minimised
-/// by full-batch Adam on standardised features. Deterministic for a seed.
+/// by damped Newton steps on standardised features (`BlendObjective`). Deterministic for a seed.
 ///
 /// Cost: per query one walk per feature from u (and from v for the direction pair), then
-/// iterations x rows x features for the optimiser (rows = queries x candidates).
+/// Newton steps x rows x features^2 for the optimiser (rows = queries x candidates).
 public struct NeighbourhoodBlendFitter: Sendable {
     /// Validation edges used (a seeded sample when there are more).
     public var maximumQueries = 600
@@ -31,7 +31,8 @@ public struct NeighbourhoodBlendFitter: Sendable {
     /// Weight of the direction loss relative to the ranking loss.
     public var directionWeight: Float = 1
     public var l2: Float = 1e-3
-    public var iterations = 400
+    /// Newton steps at most (the objective is convex; ~10-30 reach the minimum).
+    public var maximumNewtonSteps = 50
     public var neighbourCap = 256
 
     public init() {}
@@ -42,6 +43,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
         public var directionPairs = 0
         public var rows = 0
         public var finalLoss = 0.0
+        public var newtonSteps = 0
     }
 
     /// The weights joining `base` (embeddings over `graph`, the training graph) with walk features, fitted on
@@ -50,6 +52,27 @@ public struct NeighbourhoodBlendFitter: Sendable {
     /// symmetric and dual halves of the hybrid structure); nil for a model without embeddings.
     public func fit(base: RelatedItemModel?, embeddingBlocks: [Range<Int>], graph: DirectedGraph, known: DirectedGraph,
                     validation: [DirectedGraph.Edge], seed: UInt64) -> (blend: NeighbourhoodBlend, report: Report) {
+        solve(design(base: base, embeddingBlocks: embeddingBlocks, graph: graph, known: known, validation: validation, seed: seed))
+    }
+
+    /// The standardised candidate rows and direction pairs a fit minimises over: everything that
+    /// depends on the validation edges, the candidate counts and the seed, but not on
+    /// `directionWeight` or `l2`, so a search over those solves one design many times.
+    public struct Design: Sendable {
+        let objectiveFeatures: Matrix
+        let offsets: [Float]
+        let queryStarts: [Int]
+        let pairs: Matrix
+        let scale: [Float]
+        let blocks: [Range<Int>]
+        let neighbourCap: Int
+        /// Validation edges the rows came from.
+        public var queries: Int { queryStarts.count - 1 }
+    }
+
+    /// The design of a fit (arguments as in `fit`).
+    public func design(base: RelatedItemModel?, embeddingBlocks: [Range<Int>], graph: DirectedGraph, known: DirectedGraph,
+                       validation: [DirectedGraph.Edge], seed: UInt64) -> Design {
         var generator = SeededGenerator(seed: seed ^ 0xB1E4D)
         var queries = validation
         queries.seededSample(keeping: maximumQueries, using: &generator)
@@ -162,72 +185,33 @@ public struct NeighbourhoodBlendFitter: Sendable {
             }
         }
         let rowCount = rows.count, pairCount = directionRows.count
-        var x = [Float](repeating: 0, count: rowCount * width)
-        for (r, values) in rows.enumerated() { for j in 0..<width { x[r * width + j] = (values[j] - mean[j]) / scale[j] } }
-        var pairs = [Float](repeating: 0, count: pairCount * width)
-        for (r, values) in directionRows.enumerated() { for j in 0..<width { pairs[r * width + j] = values[j] / scale[j] } }
-        rows = []
-        directionRows = []
+        var x = Matrix(rows: rowCount, columns: width)
+        for (r, values) in rows.enumerated() { for j in 0..<width { x.values[r * width + j] = (values[j] - mean[j]) / scale[j] } }
+        var pairs = Matrix(rows: pairCount, columns: width)
+        for (r, values) in directionRows.enumerated() { for j in 0..<width { pairs.values[r * width + j] = values[j] / scale[j] } }
+        return Design(objectiveFeatures: x, offsets: logCounts, queryStarts: queryStarts, pairs: pairs, scale: scale,
+                      blocks: Array(embeddingBlocks.prefix(blockCount)), neighbourCap: neighbourCap)
+    }
 
-        // Full-batch Adam on the convex objective.
-        var theta = [Float](repeating: 0, count: width)
-        for b in 0..<blockCount { theta[b] = 1 }
-        var m1 = [Float](repeating: 0, count: width), m2 = [Float](repeating: 0, count: width)
-        let learningRate: Float = 0.05, beta1: Float = 0.9, beta2: Float = 0.999
+    /// The blend minimising this fitter's objective (its `directionWeight` and `l2`) over `design`.
+    public func solve(_ design: Design) -> (blend: NeighbourhoodBlend, report: Report) {
+        let features = WalkFeature.allCases
+        let blockCount = design.blocks.count, width = design.objectiveFeatures.columns
+        let targetColumns = 3
+        let queryStarts = design.queryStarts, scale = design.scale
+        let rowCount = design.objectiveFeatures.rows, pairCount = design.pairs.rows
+        // Damped Newton on the convex objective, from "embedding blocks only".
+        var start = [Float](repeating: 0, count: width)
+        for b in 0..<blockCount { start[b] = 1 }
+        let objective = BlendObjective(features: design.objectiveFeatures, offsets: design.offsets, queryStarts: queryStarts,
+                                       pairs: design.pairs, directionWeight: directionWeight, l2: l2)
+        let (theta, finalLoss, steps) = objective.minimise(from: start, maximumSteps: maximumNewtonSteps)
         var report = Report()
         report.queries = queryStarts.count - 1
         report.directionPairs = pairCount
         report.rows = rowCount
-        var logits = [Float](repeating: 0, count: rowCount)
-        let queryCount = max(1, queryStarts.count - 1)
-        for iteration in 1...max(1, iterations) {
-            var gradient = [Float](repeating: 0, count: width)
-            var loss = 0.0
-            x.withUnsafeBufferPointer { x in
-                for r in 0..<rowCount {
-                    var z = logCounts[r]
-                    for j in 0..<width { z += theta[j] * x[r * width + j] }
-                    logits[r] = z
-                }
-                for q in 0..<(queryStarts.count - 1) {
-                    let range = queryStarts[q]..<queryStarts[q + 1]
-                    var top = -Float.infinity
-                    for r in range { top = max(top, logits[r]) }
-                    var total: Float = 0
-                    for r in range { total += exp(logits[r] - top) }
-                    loss += Double(log(total) + top - logits[range.lowerBound])
-                    for r in range {
-                        let p = exp(logits[r] - top) / total - (r == range.lowerBound ? 1 : 0)
-                        guard p != 0 else { continue }
-                        let scaled = p / Float(queryCount)
-                        for j in 0..<width { gradient[j] += scaled * x[r * width + j] }
-                    }
-                }
-            }
-            loss /= Double(queryCount)
-            if pairCount > 0 && directionWeight > 0 {
-                let pairWeight = directionWeight / Float(pairCount)
-                pairs.withUnsafeBufferPointer { d in
-                    for r in 0..<pairCount {
-                        var margin: Float = 0
-                        for j in 0..<width { margin += theta[j] * d[r * width + j] }
-                        // log(1 + e^-m) and its derivative -sigmoid(-m), computed stably.
-                        loss += Double(pairWeight) * Double(margin > 0 ? log1p(exp(-margin)) : -margin + log1p(exp(margin)))
-                        let slope = -pairWeight / (1 + exp(margin))
-                        for j in 0..<width { gradient[j] += slope * d[r * width + j] }
-                    }
-                }
-            }
-            for j in 0..<width {
-                loss += Double(l2 / 2 * theta[j] * theta[j])
-                gradient[j] += l2 * theta[j]
-                m1[j] = beta1 * m1[j] + (1 - beta1) * gradient[j]
-                m2[j] = beta2 * m2[j] + (1 - beta2) * gradient[j] * gradient[j]
-                let corrected1 = m1[j] / (1 - pow(beta1, Float(iteration))), corrected2 = m2[j] / (1 - pow(beta2, Float(iteration)))
-                theta[j] -= learningRate * corrected1 / (corrected2.squareRoot() + 1e-8)
-            }
-            report.finalLoss = loss
-        }
+        report.finalLoss = finalLoss
+        report.newtonSteps = steps
 
         // Back to raw features: theta_j (x_j - mean_j) / scale_j. Centring shifts every candidate's
         // score by the same constant (an unreached walk's raw value is 0 too), so raw weights alone
@@ -238,11 +222,11 @@ public struct NeighbourhoodBlendFitter: Sendable {
             let j = blockCount + targetColumns + 3 * k
             walkWeights[feature] = .init(presence: raw[j], logWeight: raw[j + 1], inDegreeWeight: raw[j + 2])
         }
-        let blend = NeighbourhoodBlend(blocks: Array(embeddingBlocks.prefix(blockCount)), blockWeights: Array(raw.prefix(blockCount)),
+        let blend = NeighbourhoodBlend(blocks: design.blocks, blockWeights: Array(raw.prefix(blockCount)),
                                        inDegreeWeight: raw[blockCount], outDegreeWeight: raw[blockCount + 1], potentialWeight: raw[blockCount + 2],
                                        sourceInDegreeWeight: raw[width - 3], sourceOutDegreeWeight: raw[width - 2],
                                        sourcePotentialWeight: raw[width - 1],
-                                       term: NeighbourhoodTerm(weights: walkWeights, neighbourCap: neighbourCap))
+                                       term: NeighbourhoodTerm(weights: walkWeights, neighbourCap: design.neighbourCap))
         return (blend, report)
     }
 }

@@ -13,6 +13,8 @@ public struct RelatedExperiment: Sendable {
         public let trainSeconds: Double
         public let epochs: Int
         public let samplerDescription: String
+        /// What fitting chose and where it spent its time (`RelatedTraining.Fitted.details`).
+        public let details: [String: String]
     }
 
     public let graph: DirectedGraph
@@ -33,16 +35,16 @@ public struct RelatedExperiment: Sendable {
         self.test = test
     }
 
-    /// Trains and evaluates `method`; `progress` receives the trainer's events.
-    public func run(_ method: RelatedMethod, base: DirectedGNNConfiguration,
+    /// Trains and evaluates `method` (blends tuned by `search`); `progress` receives the trainer's events.
+    public func run(_ method: RelatedMethod, base: DirectedGNNConfiguration, search: BlendSearch = BlendSearch(),
                     progress: ((DirectedGNNTrainer.Event) -> Void)? = nil) throws(RelatedError) -> Result {
         let trainingGraph = graph.withEdges(split.training)
         let evaluator = LinkPredictionEvaluator(knownEdges: graph, trainingGraph: trainingGraph)
         let started = Date()
         let fitted = try RelatedTraining.fit(method, base: base, training: trainingGraph, validation: split.validation,
-                                             servingGraph: trainingGraph, seed: seed, progress: progress)
+                                             servingGraph: trainingGraph, seed: seed, search: search, progress: progress)
         let trainSeconds = Date().timeIntervalSince(started)
         return Result(method: method, evaluation: evaluator.evaluate(fitted.model, test: test), trainSeconds: trainSeconds,
-                      epochs: fitted.epochs, samplerDescription: fitted.samplerDescription)
+                      epochs: fitted.epochs, samplerDescription: fitted.samplerDescription, details: fitted.details)
     }
 }

@@ -14,6 +14,7 @@ public struct RelatedSweep: Sendable {
     /// Runs `methods` on `graph` for each seed (methods that cannot run on a graph this size, EASE
     /// beyond `EASEBaseline.maximumItems` nodes, are left out); `progress(seed, method, event)` follows the work.
     public static func run(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration,
+                           search: BlendSearch = BlendSearch(),
                            testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)? = nil,
                            progress: ((UInt64, RelatedMethod, DirectedGNNTrainer.Event?) -> Void)? = nil) throws(RelatedError) -> RelatedSweep {
         guard !seeds.isEmpty else { throw RelatedError(.invalidRequest, "no seeds given") }
@@ -27,7 +28,7 @@ public struct RelatedSweep: Sendable {
             testEdges.append(experiment.test.count)
             for method in methods where method.runs(onNodes: graph.nodeCount) {
                 progress?(seed, method, nil)
-                results[method, default: []].append(try experiment.run(method, base: base) { progress?(seed, method, $0) })
+                results[method, default: []].append(try experiment.run(method, base: base, search: search) { progress?(seed, method, $0) })
             }
         }
         return RelatedSweep(seeds: seeds, results: results, testEdges: testEdges)

@@ -16,10 +16,13 @@ public enum RelatedTraining {
     }
 
     /// Fits `method`. `known` holds every edge known while fitting (training plus validation), the
-    /// filter of validation rankings. Deterministic for a seed; `progress` gets the GNN's events.
+    /// filter of validation rankings. Methods with a blend (`walks`, `hybrid+walks`, `vane`) choose its
+    /// settings by `search` on the validation edges. Deterministic for a seed; `progress` gets the GNN's events.
     public static func fit(_ method: RelatedMethod, base: DirectedGNNConfiguration, training: DirectedGraph,
                            validation: [DirectedGraph.Edge], servingGraph: DirectedGraph, seed: UInt64,
+                           search: BlendSearch = BlendSearch(),
                            progress: ((DirectedGNNTrainer.Event) -> Void)? = nil) throws(RelatedError) -> Fitted {
+        try search.validate()
         let known = training.withEdges(training.edges + validation)
         // Evaluation passes the training graph itself as the serving graph (same nodes; only the edge
         // count tells them apart), so models over it are built once.
@@ -46,15 +49,21 @@ public enum RelatedTraining {
             details["best_step"] = String(steps)
             return Fitted(model: model, epochs: steps, samplerDescription: "none", details: details)
         case .walks:
-            let (blend, _) = NeighbourhoodBlendFitter().fit(base: nil, embeddingBlocks: [], graph: training, known: known,
-                                                            validation: validation, seed: seed)
-            details.merge(blend.details) { $1 }
+            let blend = fitBlend(base: nil, blocks: [], training: training, known: known, validation: validation, seed: seed,
+                                 search: search, details: &details)
             return Fitted(model: blend.model(base: nil, graph: servingGraph, method: method.rawValue), epochs: 0,
                           samplerDescription: "none", details: details)
         case .symmetric, .uniform, .blade, .hybrid, .hybridWalks, .vane:
             let configuration = method.configuration(base: base)!
             let trainer = try DirectedGNNTrainer(configuration: configuration)
+            var stageStarted = Date()
+            /// Seconds since the last call, recorded under `key` (where a recipe spends its time).
+            func recordStage(_ key: String) {
+                details[key] = String(format: "%.2f", Date().timeIntervalSince(stageStarted))
+                stageStarted = Date()
+            }
             let (network, report) = try trainer.fit(graph: training, validation: validation, seed: seed, progress: progress)
+            recordStage("gnn_seconds")
             details["structure"] = configuration.structure.rawValue
             details["dimension"] = String(configuration.dimension)
             details["layers"] = String(configuration.layers)
@@ -75,6 +84,7 @@ public enum RelatedTraining {
                     let (trainingLightGCN, steps, free) = try lightgcn.fit(graph: training, known: known, validation: validation,
                                                                            servingGraph: training, seed: seed)
                     details["lightgcn_best_step"] = String(steps)
+                    recordStage("lightgcn_seconds")
                     func joined(_ a: RelatedItemModel, _ b: RelatedItemModel) -> RelatedItemModel {
                         RelatedItemModel(method: a.method, graph: a.graph, sourceEmbeddings: ColumnConcat.forward(a.sourceEmbeddings, b.sourceEmbeddings),
                                          targetEmbeddings: ColumnConcat.forward(a.targetEmbeddings, b.targetEmbeddings))
@@ -83,19 +93,39 @@ public enum RelatedTraining {
                     model = joined(model, servingIsTraining ? trainingLightGCN : lightgcn.model(freeEmbeddings: free, graph: servingGraph))
                     blocks.append(configuration.dimension..<(configuration.dimension + lightgcn.dimension))
                 }
-                let (blend, _) = NeighbourhoodBlendFitter().fit(base: trainingModel, embeddingBlocks: blocks, graph: training, known: known,
-                                                                validation: validation, seed: seed)
-                details.merge(blend.details) { $1 }
+                let blend = fitBlend(base: trainingModel, blocks: blocks, training: training, known: known, validation: validation,
+                                     seed: seed, search: search, details: &details)
                 model = blend.model(base: model, graph: servingGraph, method: method.rawValue)
+                recordStage("blend_seconds")
             }
             return Fitted(model: model, epochs: report.epochs.count, samplerDescription: report.samplerDescription, details: details)
         }
     }
 
+    /// The blend of `base` (nil: walks and degrees only) with the setting `search` chooses, fitted on
+    /// all of `validation`; the search's trials and the weights go into `details`.
+    static func fitBlend(base: RelatedItemModel?, blocks: [Range<Int>], training: DirectedGraph, known: DirectedGraph,
+                         validation: [DirectedGraph.Edge], seed: UInt64, search: BlendSearch,
+                         details: inout [String: String]) -> NeighbourhoodBlend {
+        let started = Date()
+        let (setting, trials) = search.search(base: base, embeddingBlocks: blocks, graph: training, known: known,
+                                              validation: validation, seed: seed)
+        details["tune_budget"] = String(search.budget)
+        details["tune_chosen"] = setting.description
+        if !trials.isEmpty {
+            details["tune_trials"] = trials.map(\.summary).joined(separator: "; ")
+            details["tune_seconds"] = String(format: "%.2f", Date().timeIntervalSince(started))
+        }
+        let (blend, _) = setting.fitter.fit(base: base, embeddingBlocks: blocks, graph: training, known: known,
+                                            validation: validation, seed: seed)
+        details.merge(blend.details) { $1 }
+        return blend
+    }
+
     /// Train for serving: hold out a seeded `validationFraction` of the edges to early-stop and tune
     /// on, then return the model over the whole graph (what `vane graph train` and the demo save).
     public static func fitForServing(_ method: RelatedMethod, base: DirectedGNNConfiguration, graph: DirectedGraph,
-                                     validationFraction: Double = 0.05, seed: UInt64,
+                                     validationFraction: Double = 0.05, seed: UInt64, search: BlendSearch = BlendSearch(),
                                      progress: ((DirectedGNNTrainer.Event) -> Void)? = nil) throws(RelatedError) -> Fitted {
         var generator = SeededGenerator(seed: seed)
         let split: EdgeSplit
@@ -103,6 +133,6 @@ public enum RelatedTraining {
             throw RelatedError(.invalidRequest, error.message)
         }
         return try fit(method, base: base, training: graph.withEdges(split.training), validation: split.validation,
-                       servingGraph: graph, seed: seed, progress: progress)
+                       servingGraph: graph, seed: seed, search: search, progress: progress)
     }
 }

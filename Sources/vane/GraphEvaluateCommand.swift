@@ -55,6 +55,8 @@ struct GraphEvaluateCommand: ParsableCommand {
 
     @OptionGroup var model: GNNOptions
 
+    @OptionGroup var tuning: TuningOptions
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -62,6 +64,7 @@ struct GraphEvaluateCommand: ParsableCommand {
         var methodList: [RelatedMethod]
         do { methodList = try RelatedMethod.parseList(methods) } catch { throw ValidationError("--methods: \(error.message)") }
         let base = try model.configuration()
+        let search = try tuning.search()
         let (graph, report) = try input.load(recordingRelations: relation != nil)
         var testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)?
         if let relation {
@@ -75,12 +78,12 @@ struct GraphEvaluateCommand: ParsableCommand {
             FileHandle.standardError.write(Data("skipping \(method.rawValue): it runs on graphs of at most \(EASEBaseline.maximumItems) nodes, this one has \(graph.nodeCount)\n".utf8))
         }
         methodList = methodList.filter { $0.runs(onNodes: graph.nodeCount) }
-        if let seeds { return try runSweep(graph: graph, seeds: seeds.values, methods: methodList, base: base, testEdgeFilter: testEdgeFilter) }
+        if let seeds { return try runSweep(graph: graph, seeds: seeds.values, methods: methodList, base: base, search: search, testEdgeFilter: testEdgeFilter) }
         let experiment = try RelatedExperiment(graph: graph, seed: seed, testEdgeFilter: testEdgeFilter)
         var results: [RelatedExperiment.Result] = []
         for method in methodList {
             let bar = ProgressBar(method.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0), total: base.maximumEpochs)
-            let result = try experiment.run(method, base: base) { event in
+            let result = try experiment.run(method, base: base, search: search) { event in
                 if case .epoch(_, let loss, let mrr, _) = event {
                     bar.advance(status: String(format: "loss %.4f  val MRR %.4f", loss, mrr))
                 }
@@ -109,10 +112,10 @@ struct GraphEvaluateCommand: ParsableCommand {
 }
 
 extension GraphEvaluateCommand {
-    func runSweep(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration,
+    func runSweep(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration, search: BlendSearch,
                   testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)?) throws {
         var bar: ProgressBar?
-        let sweep = try RelatedSweep.run(graph: graph, seeds: seeds, methods: methods, base: base, testEdgeFilter: testEdgeFilter) { seed, method, event in
+        let sweep = try RelatedSweep.run(graph: graph, seeds: seeds, methods: methods, base: base, search: search, testEdgeFilter: testEdgeFilter) { seed, method, event in
             guard let event else {
                 bar?.finish(status: "done")
                 bar = ProgressBar("seed \(seed) \(method.rawValue)".padding(toLength: 18, withPad: " ", startingAt: 0), total: base.maximumEpochs)
@@ -166,10 +169,12 @@ struct RelatedSweepOutput: Encodable {
         let trainSeconds: SeedSummary
         let pairedMRR: Paired?
         let pairedMRRBaseline: Paired?
+        /// Per seed, what fitting chose and where its time went.
+        let fitted: [[String: String]]
         enum CodingKeys: String, CodingKey {
             case hit5 = "hit@5", hit10 = "hit@10", hit20 = "hit@20", mrr, ndcg10 = "ndcg@10", directionAUC = "direction_auc"
             case degreeOneHit10 = "degree_1_hit@10", trainSeconds = "train_seconds", pairedMRR = "paired_mrr"
-            case pairedMRRBaseline = "paired_mrr_best_baseline"
+            case pairedMRRBaseline = "paired_mrr_best_baseline", fitted
         }
     }
     let dataset: String
@@ -199,7 +204,8 @@ struct RelatedSweepOutput: Encodable {
                 directionAUC: sweep.summary(method, \.directionAUC), degreeOneHit10: sweep.summary(method) { $0.byDegree["1"]?.hitRateAt10 },
                 trainSeconds: SeedSummary(sweep.results[method]!.map(\.trainSeconds)),
                 pairedMRR: paired(against: sweep.strongestOther(than: method)),
-                pairedMRRBaseline: paired(against: sweep.strongestOther(than: method, baselinesOnly: true)))
+                pairedMRRBaseline: paired(against: sweep.strongestOther(than: method, baselinesOnly: true)),
+                fitted: sweep.results[method]!.map(\.details))
         }
         self.methods = methods
     }
@@ -218,9 +224,10 @@ struct RelatedEvaluationOutput: Encodable {
         let trainSeconds: Double
         let epochs: Int
         let sampler: String
+        let fitted: [String: String]
         enum CodingKeys: String, CodingKey {
             case hit5 = "hit@5", hit10 = "hit@10", hit20 = "hit@20", mrr, ndcg10 = "ndcg@10"
-            case directionAUC = "direction_auc", byDegree = "by_degree", trainSeconds = "train_seconds", epochs, sampler
+            case directionAUC = "direction_auc", byDegree = "by_degree", trainSeconds = "train_seconds", epochs, sampler, fitted
         }
     }
     let dataset: String
@@ -242,7 +249,7 @@ struct RelatedEvaluationOutput: Encodable {
                 hit5: e.hitRateAt5, hit10: e.hitRateAt10, hit20: e.hitRateAt20, mrr: e.meanReciprocalRank, ndcg10: e.ndcgAt10,
                 directionAUC: e.directionAUC,
                 byDegree: e.byDegree.mapValues { Bucket(hit10: $0.hitRateAt10, mrr: $0.meanReciprocalRank, queries: $0.queries) },
-                trainSeconds: result.trainSeconds, epochs: result.epochs, sampler: result.samplerDescription)
+                trainSeconds: result.trainSeconds, epochs: result.epochs, sampler: result.samplerDescription, fitted: result.details)
         }
         self.methods = methods
     }

@@ -34,17 +34,20 @@ struct GraphTrainCommand: ParsableCommand {
 
     @OptionGroup var model: GNNOptions
 
+    @OptionGroup var tuning: TuningOptions
+
     func run() throws {
         let started = Date()
         let chosen: [RelatedMethod]
         do { chosen = try RelatedMethod.parseList(method) } catch { throw ValidationError("--method: \(error.message)") }
         guard chosen.count == 1, let method = chosen.first else { throw ValidationError("--method takes one method") }
         let base = try model.configuration()
+        let search = try tuning.search()
         try OutputLocation.directory(out, option: "--out")
         let (graph, report) = try input.load()
         FileHandle.standardError.write(Data("loaded \(graph.nodeCount) items, \(graph.edgeCount) edges (\(report.duplicatesDropped) duplicates, \(report.selfLoopsDropped) self-loops dropped)\n".utf8))
         let bar = ProgressBar("train", total: base.maximumEpochs)
-        let result = try RelatedTraining.fitForServing(method, base: base, graph: graph, seed: seed) { event in
+        let result = try RelatedTraining.fitForServing(method, base: base, graph: graph, seed: seed, search: search) { event in
             if case .epoch(_, let loss, let mrr, _) = event { bar.advance(status: String(format: "loss %.4f  val MRR %.4f", loss, mrr)) }
         }
         bar.finish(status: result.details["validation_mrr"].map { "val MRR \($0)" } ?? "done")

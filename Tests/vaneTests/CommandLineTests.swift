@@ -24,6 +24,15 @@ struct CommandLineTests {
         }
     }
 
+    @Test func tuneBudgetOutsideTheGridNamesTheFlag() throws {
+        for budget in ["0", "-3", "19"] {
+            let command = try GraphEvaluateCommand.parse(["--edges", "e.tsv", "--tune", budget])
+            let text = message { _ = try command.tuning.search() }
+            #expect(text.contains("--tune") && text.contains("1...18"), "\(budget): \(text)")
+        }
+        #expect(try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--tune", "1"]).tuning.search().budget == 1)
+    }
+
     @Test func negativeNumbersAreValuesNotMissingOnes() throws {
         let command = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--epochs", "-1"])
         #expect(command.model.epochs == -1)

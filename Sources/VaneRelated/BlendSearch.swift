@@ -1,0 +1,159 @@
+import Foundation
+import VaneGraph
+import VaneTensor
+
+/// A bounded, seeded search over the blend's settings on validation edges (`--tune BUDGET`): the
+/// direction-loss weight and the L2 penalty (`Setting` also carries the validation edges the weights
+/// are fitted on, fixed in `grid`).
+///
+/// Protocol (test edges are never seen): the validation edges are shuffled with the seed and cut
+/// into two folds; each setting is fitted on one fold and ranked on the other, both ways, and its
+/// MRR and direction AUC are the query-weighted means over the two folds (2-fold cross-fitting).
+/// The first setting tried is always the defaults; the rest are a seeded sample of `grid`.
+/// Choice: among settings whose direction AUC is within `directionTolerance` of the best one
+/// found, the highest MRR (direction is what the model is for, so ranking is bought only with a
+/// negligible loss of it). The chosen setting is then fitted on all validation edges by the caller.
+/// Budget 1 skips the search.
+/// Cost: one blend design per fold and query count, then budget x 2 x (one Newton solve + one
+/// ranking of at most `selectionQueries` edges).
+public struct BlendSearch: Sendable {
+    /// One point of the search space.
+    public struct Setting: Sendable, Equatable, CustomStringConvertible {
+        public var directionWeight: Float
+        public var l2: Float
+        public var maximumQueries: Int
+
+        public init(directionWeight: Float, l2: Float, maximumQueries: Int) {
+            self.directionWeight = directionWeight
+            self.l2 = l2
+            self.maximumQueries = maximumQueries
+        }
+
+        /// The fitter's own defaults.
+        public static let defaults = Setting(fitter: NeighbourhoodBlendFitter())
+
+        init(fitter: NeighbourhoodBlendFitter) {
+            self.init(directionWeight: fitter.directionWeight, l2: fitter.l2, maximumQueries: fitter.maximumQueries)
+        }
+
+        /// A fitter with this setting.
+        public var fitter: NeighbourhoodBlendFitter {
+            var fitter = NeighbourhoodBlendFitter()
+            fitter.directionWeight = directionWeight
+            fitter.l2 = l2
+            fitter.maximumQueries = maximumQueries
+            return fitter
+        }
+
+        public var description: String { "direction weight \(directionWeight), l2 \(l2), queries \(maximumQueries)" }
+    }
+
+    /// What one setting scored on the held-out folds.
+    public struct Trial: Sendable {
+        public let setting: Setting
+        public let meanReciprocalRank: Double
+        /// Nil when no held-out edge is one-way.
+        public let directionAUC: Double?
+    }
+
+    /// The search space: 6 direction weights x 3 penalties at the default query count (2,000 queries
+    /// instead of 600 was never chosen on the five graphs of ../shared/data and cost 3x per trial).
+    public static let grid: [Setting] = {
+        var settings: [Setting] = []
+        for directionWeight: Float in [0, 0.1, 0.3, 1, 3, 10] {
+            for l2: Float in [1e-4, 1e-3, 1e-2] {
+                settings.append(Setting(directionWeight: directionWeight, l2: l2, maximumQueries: Setting.defaults.maximumQueries))
+            }
+        }
+        return settings
+    }()
+
+    public static let defaultBudget = 8
+    /// Settings tried, defaults included (1 = no search), at most `grid.count`.
+    public var budget: Int
+    /// How much direction AUC a setting may give up, against the best setting found, for more MRR.
+    public var directionTolerance = 0.005
+    /// Held-out edges ranked per fold (a seeded sample when there are more).
+    public var selectionQueries = 500
+
+    public init(budget: Int = BlendSearch.defaultBudget) { self.budget = budget }
+
+    /// Throws when the budget is outside 1...grid.count.
+    public func validate() throws(RelatedError) {
+        guard budget >= 1 && budget <= Self.grid.count else {
+            throw RelatedError(.invalidConfiguration, "tune budget must be in 1...\(Self.grid.count), got \(budget)")
+        }
+    }
+
+    /// The settings a search of this budget tries, in order: the defaults, then a seeded sample.
+    public func settings(seed: UInt64) -> [Setting] {
+        var generator = SeededGenerator(seed: seed ^ 0x7E5E)
+        var others = Self.grid.filter { $0 != .defaults }
+        others.seededSample(keeping: max(0, budget - 1), using: &generator)
+        return [.defaults] + others
+    }
+
+    /// The chosen setting and every trial. `base`, `embeddingBlocks`, `graph` (the training graph),
+    /// `known` and `validation` are as in `NeighbourhoodBlendFitter.fit`.
+    public func search(base: RelatedItemModel?, embeddingBlocks: [Range<Int>], graph: DirectedGraph, known: DirectedGraph,
+                       validation: [DirectedGraph.Edge], seed: UInt64) -> (chosen: Setting, trials: [Trial]) {
+        guard budget > 1, validation.count >= 20 else { return (.defaults, []) }
+        var generator = SeededGenerator(seed: seed ^ 0xF01D)
+        var shuffled = validation
+        shuffled.seededShuffle(using: &generator)
+        let half = shuffled.count / 2
+        let folds = [Array(shuffled[..<half]), Array(shuffled[half...])]
+        let heldOut = folds.map { fold -> [DirectedGraph.Edge] in
+            var sample = fold
+            sample.seededSample(keeping: selectionQueries, using: &generator)
+            return sample
+        }
+        let evaluator = LinkPredictionEvaluator(knownEdges: known, trainingGraph: graph)
+        var trials: [Trial] = []
+        // A design depends on the fold and the query count only, so settings share it.
+        var designs: [Int: NeighbourhoodBlendFitter.Design] = [:]
+        for setting in settings(seed: seed) {
+            var rankTotal = 0.0, rankCount = 0, directionTotal = 0.0, directionCount = 0
+            for fold in 0..<2 {
+                let key = fold &+ 2 &* setting.maximumQueries
+                let fitter = setting.fitter
+                let design = designs[key] ?? fitter.design(base: base, embeddingBlocks: embeddingBlocks, graph: graph, known: known,
+                                                           validation: folds[fold], seed: seed &+ UInt64(fold))
+                designs[key] = design
+                let (blend, _) = fitter.solve(design)
+                let model = blend.model(base: base, graph: graph, method: "search")
+                let evaluation = evaluator.evaluate(model, test: heldOut[1 - fold])
+                rankTotal += evaluation.meanReciprocalRank * Double(evaluation.queries)
+                rankCount += evaluation.queries
+                if let auc = evaluation.directionAUC {
+                    let pairs = heldOut[1 - fold].filter { !known.hasEdge(from: $0.target, to: $0.source) }.count
+                    directionTotal += auc * Double(pairs)
+                    directionCount += pairs
+                }
+            }
+            trials.append(Trial(setting: setting, meanReciprocalRank: rankTotal / Double(max(1, rankCount)),
+                                directionAUC: directionCount > 0 ? directionTotal / Double(directionCount) : nil))
+        }
+        return (choose(trials) ?? .defaults, trials)
+    }
+
+    /// The rule above: the highest MRR among trials within `directionTolerance` of the best direction AUC
+    /// (all trials when none has one); the earlier trial on ties.
+    public func choose(_ trials: [Trial]) -> Setting? {
+        let bestDirection = trials.compactMap(\.directionAUC).max()
+        let eligible = trials.filter { trial in
+            guard let bestDirection, let auc = trial.directionAUC else { return true }
+            return auc >= bestDirection - directionTolerance
+        }
+        var best: Trial?
+        for trial in eligible where best == nil || trial.meanReciprocalRank > best!.meanReciprocalRank { best = trial }
+        return best?.setting
+    }
+}
+
+extension BlendSearch.Trial {
+    /// One line for model files and logs.
+    public var summary: String {
+        "\(setting): MRR \(String(format: "%.4f", meanReciprocalRank)), direction AUC \(directionAUC.map { String(format: "%.4f", $0) } ?? "n/a")"
+    }
+}

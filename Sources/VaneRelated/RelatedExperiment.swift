@@ -22,6 +22,8 @@ public struct RelatedExperiment: Sendable {
     public let seed: UInt64
     /// The test edges ranked: the split's, or those of them `testEdgeFilter` kept (e.g. one relation).
     public let test: [DirectedGraph.Edge]
+    /// Parts trained once and shared by the methods run on this split (see `RelatedFitCache`).
+    public let cache = RelatedFitCache()
 
     /// `testEdgeFilter` picks the test edges that are ranked (training and validation are unchanged).
     public init(graph: DirectedGraph, seed: UInt64, testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)? = nil) throws(GraphError) {
@@ -42,8 +44,9 @@ public struct RelatedExperiment: Sendable {
         let evaluator = LinkPredictionEvaluator(knownEdges: graph, trainingGraph: trainingGraph)
         let started = Date()
         let fitted = try RelatedTraining.fit(method, base: base, training: trainingGraph, validation: split.validation,
-                                             servingGraph: trainingGraph, seed: seed, search: search, progress: progress)
-        let trainSeconds = Date().timeIntervalSince(started)
+                                             servingGraph: trainingGraph, seed: seed, search: search, cache: cache, progress: progress)
+        // A part reused from an earlier method counts with the time it took to train.
+        let trainSeconds = Date().timeIntervalSince(started) + fitted.reusedSeconds
         return Result(method: method, evaluation: evaluator.evaluate(fitted.model, test: test), trainSeconds: trainSeconds,
                       epochs: fitted.epochs, samplerDescription: fitted.samplerDescription, details: fitted.details)
     }

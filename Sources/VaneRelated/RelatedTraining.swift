@@ -13,6 +13,8 @@ public enum RelatedTraining {
         public let samplerDescription: String
         /// Settings and outcomes worth keeping with a model file (`model.json` details).
         public let details: [String: String]
+        /// Seconds of parts taken from a `RelatedFitCache` (trained earlier, not in this call).
+        public var reusedSeconds = 0.0
     }
 
     /// Fits `method`. `known` holds every edge known while fitting (training plus validation), the
@@ -20,7 +22,7 @@ public enum RelatedTraining {
     /// settings by `search` on the validation edges. Deterministic for a seed; `progress` gets the GNN's events.
     public static func fit(_ method: RelatedMethod, base: DirectedGNNConfiguration, training: DirectedGraph,
                            validation: [DirectedGraph.Edge], servingGraph: DirectedGraph, seed: UInt64,
-                           search: BlendSearch = BlendSearch(),
+                           search: BlendSearch = BlendSearch(), cache: RelatedFitCache? = nil,
                            progress: ((DirectedGNNTrainer.Event) -> Void)? = nil) throws(RelatedError) -> Fitted {
         try search.validate()
         let known = training.withEdges(training.edges + validation)
@@ -44,10 +46,12 @@ public enum RelatedTraining {
             }
             return Fitted(model: model, epochs: 0, samplerDescription: "none", details: details)
         case .lightgcn:
-            let (model, steps, _) = try LightGCNBaseline().fit(graph: training, known: known, validation: validation,
-                                                            servingGraph: servingGraph, seed: seed)
-            details["best_step"] = String(steps)
-            return Fitted(model: model, epochs: steps, samplerDescription: "none", details: details)
+            let (fit, reused) = try lightGCN(training: training, known: known, validation: validation, seed: seed, cache: cache)
+            details["best_step"] = String(fit.steps)
+            let model = servingIsTraining ? fit.model : LightGCNBaseline().model(freeEmbeddings: fit.freeEmbeddings, graph: servingGraph)
+            var fitted = Fitted(model: model, epochs: fit.steps, samplerDescription: "none", details: details)
+            fitted.reusedSeconds = reused ? fit.seconds : 0
+            return fitted
         case .walks:
             let blend = fitBlend(base: nil, blocks: [], training: training, known: known, validation: validation, seed: seed,
                                  search: search, details: &details)
@@ -55,15 +59,19 @@ public enum RelatedTraining {
                           samplerDescription: "none", details: details)
         case .symmetric, .uniform, .blade, .hybrid, .hybridWalks, .vane:
             let configuration = method.configuration(base: base)!
-            let trainer = try DirectedGNNTrainer(configuration: configuration)
             var stageStarted = Date()
             /// Seconds since the last call, recorded under `key` (where a recipe spends its time).
             func recordStage(_ key: String) {
                 details[key] = String(format: "%.2f", Date().timeIntervalSince(stageStarted))
                 stageStarted = Date()
             }
-            let (network, report) = try trainer.fit(graph: training, validation: validation, seed: seed, progress: progress)
-            recordStage("gnn_seconds")
+            var reusedSeconds = 0.0
+            let (trained, networkReused) = try network(configuration, training: training, validation: validation, seed: seed,
+                                                       cache: cache, progress: progress)
+            let (network, report) = (trained.network, trained.report)
+            details["gnn_seconds"] = String(format: "%.2f", trained.seconds)
+            if networkReused { reusedSeconds += trained.seconds }
+            stageStarted = Date()
             details["structure"] = configuration.structure.rawValue
             details["dimension"] = String(configuration.dimension)
             details["layers"] = String(configuration.layers)
@@ -81,10 +89,12 @@ public enum RelatedTraining {
                 if method.blendsLightGCN {
                     // A third embedding block: LightGCN over the undirected graph, trained on the same edges.
                     let lightgcn = LightGCNBaseline()
-                    let (trainingLightGCN, steps, free) = try lightgcn.fit(graph: training, known: known, validation: validation,
-                                                                           servingGraph: training, seed: seed)
-                    details["lightgcn_best_step"] = String(steps)
-                    recordStage("lightgcn_seconds")
+                    let (fit, lightGCNReused) = try lightGCN(training: training, known: known, validation: validation, seed: seed, cache: cache)
+                    let (trainingLightGCN, free) = (fit.model, fit.freeEmbeddings)
+                    details["lightgcn_best_step"] = String(fit.steps)
+                    details["lightgcn_seconds"] = String(format: "%.2f", fit.seconds)
+                    if lightGCNReused { reusedSeconds += fit.seconds }
+                    stageStarted = Date()
                     func joined(_ a: RelatedItemModel, _ b: RelatedItemModel) -> RelatedItemModel {
                         RelatedItemModel(method: a.method, graph: a.graph, sourceEmbeddings: ColumnConcat.forward(a.sourceEmbeddings, b.sourceEmbeddings),
                                          targetEmbeddings: ColumnConcat.forward(a.targetEmbeddings, b.targetEmbeddings))
@@ -98,8 +108,36 @@ public enum RelatedTraining {
                 model = blend.model(base: model, graph: servingGraph, method: method.rawValue)
                 recordStage("blend_seconds")
             }
-            return Fitted(model: model, epochs: report.epochs.count, samplerDescription: report.samplerDescription, details: details)
+            var fitted = Fitted(model: model, epochs: report.epochs.count, samplerDescription: report.samplerDescription, details: details)
+            fitted.reusedSeconds = reusedSeconds
+            return fitted
         }
+    }
+
+    /// The GNN network of `configuration` trained on `training`, from `cache` when it holds one
+    /// (then `reused` is true); a fresh one is stored there.
+    static func network(_ configuration: DirectedGNNConfiguration, training: DirectedGraph, validation: [DirectedGraph.Edge],
+                        seed: UInt64, cache: RelatedFitCache?,
+                        progress: ((DirectedGNNTrainer.Event) -> Void)?) throws(RelatedError) -> (RelatedFitCache.Network, reused: Bool) {
+        if let cached = cache?.network(for: configuration) { return (cached, true) }
+        let started = Date()
+        let (network, report) = try DirectedGNNTrainer(configuration: configuration).fit(graph: training, validation: validation,
+                                                                                         seed: seed, progress: progress)
+        let trained = RelatedFitCache.Network(network: network, report: report, seconds: Date().timeIntervalSince(started))
+        cache?.store(trained, for: configuration)
+        return (trained, false)
+    }
+
+    /// LightGCN trained on `training` (its model over `training`), from `cache` when it holds one.
+    static func lightGCN(training: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
+                         cache: RelatedFitCache?) throws(RelatedError) -> (RelatedFitCache.LightGCN, reused: Bool) {
+        if let cached = cache?.lightGCN { return (cached, true) }
+        let started = Date()
+        let (model, steps, free) = try LightGCNBaseline().fit(graph: training, known: known, validation: validation,
+                                                             servingGraph: training, seed: seed)
+        let fit = RelatedFitCache.LightGCN(model: model, steps: steps, freeEmbeddings: free, seconds: Date().timeIntervalSince(started))
+        cache?.store(fit)
+        return (fit, false)
     }
 
     /// The blend of `base` (nil: walks and degrees only) with the setting `search` chooses, fitted on

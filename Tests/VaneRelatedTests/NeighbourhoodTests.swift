@@ -92,6 +92,24 @@ struct NeighbourhoodTests {
         #expect(try loaded.recommend(for: "n3", count: 5).map(\.item) == original)
     }
 
+    @Test func sharedPartsAreTrainedOnceAndGiveTheSameModel() throws {
+        let graph = randomGraph(nodes: 120, seed: 8)
+        var base = smallConfiguration(.hybrid)
+        base.maximumEpochs = 3
+        let search = BlendSearch(budget: 2)
+        let alone = try RelatedExperiment(graph: graph, seed: 8).run(.vane, base: base, search: search)
+        let experiment = try RelatedExperiment(graph: graph, seed: 8)
+        let hybrid = try experiment.run(.hybrid, base: base, search: search)
+        let lightgcn = try experiment.run(.lightgcn, base: base, search: search)
+        #expect(experiment.cache.network(for: RelatedMethod.vane.configuration(base: base)!) != nil)
+        #expect(experiment.cache.lightGCN != nil)
+        let shared = try experiment.run(.vane, base: base, search: search)
+        #expect(shared.evaluation.meanReciprocalRank == alone.evaluation.meanReciprocalRank)
+        #expect(shared.evaluation.directionAUC == alone.evaluation.directionAUC)
+        // The reused parts count in the default's training time.
+        #expect(shared.trainSeconds >= 0.9 * (hybrid.trainSeconds + lightgcn.trainSeconds))
+    }
+
     @Test func handEditedNeighbourhoodWeightsAreRefused() throws {
         let graph = try walkGraph()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vane-p3-\(UUID().uuidString)").path

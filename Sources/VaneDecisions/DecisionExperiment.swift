@@ -30,6 +30,10 @@ public struct DecisionExperiment: Sendable {
         /// Score bins of EW-DPMT; nil chooses among 10, 20, 40 inside validation.
         public var scoreBins: Int? = nil
         public var bound: PrecisionBound = .pointEstimate
+        /// Fit every policy by Learn then Test on the validation rows instead (`bound` is then unused):
+        /// bins chosen on the learning part, candidates tested on the latest (time split) or a random
+        /// (random split) part. Nil fits on all validation rows with `bound`.
+        public var riskControl: ThresholdPolicyFitter.LearnThenTest? = nil
         public init() {}
     }
 
@@ -44,6 +48,8 @@ public struct DecisionExperiment: Sendable {
         public var bins: [ThresholdPolicy.Kind: [Double: ThresholdPolicyFitter.BinCounts]] = [:]
         /// Recall at each target read off the test PR curve: "raw" and each 2-D policy's recalibrated score.
         public var curve: [String: [Double: Double]] = [:]
+        /// With `Settings.riskControl`: what each Learn then Test did.
+        public var riskControl: [ThresholdPolicy.Kind: [Double: ThresholdPolicyFitter.LearnThenTestReport]] = [:]
         public var testExamples: ScoredExamples?
     }
 
@@ -57,6 +63,7 @@ public struct DecisionExperiment: Sendable {
         }
         if let bins = settings.uncertaintyBins, bins < 1 { throw DecisionError(.invalidConfiguration, "uncertainty bins must be >= 1, got \(bins)") }
         if let bins = settings.scoreBins, bins < 1 { throw DecisionError(.invalidConfiguration, "score bins must be >= 1, got \(bins)") }
+        try settings.riskControl?.validate()
         guard settings.negativeSampling > 0, settings.negativeSampling <= 1 else {
             throw DecisionError(.invalidConfiguration, "negative sampling fraction must be in (0, 1], got \(settings.negativeSampling)")
         }
@@ -108,15 +115,26 @@ public struct DecisionExperiment: Sendable {
         let test = all.subset(Array(validationRows.count..<all.count))
         var outcome = Outcome(rows: table.rowCount, positives: labels.filter { $0 }.count, testRows: test.count)
         outcome.testExamples = test
+        // Learn then Test chooses bins on its learning part only: the calibration rows stay unseen.
+        let learningCount = settings.riskControl.map { validation.count - Int((Double(validation.count) * $0.calibrationFraction).rounded()) }
+        let binSelectionRows = learningCount.map { validation.subset(Array(0..<$0)) } ?? validation
         for target in settings.precisionTargets {
             let fitter = ThresholdPolicyFitter(targetPrecision: target, bound: settings.bound,
                                                uncertaintyBins: settings.uncertaintyBins ?? 4, scoreBins: settings.scoreBins ?? 20)
             outcome.curve["raw", default: [:]][target] = PolicyEvaluation.curveRecall(values: test.scores, labels: test.labels, precision: target)
             for kind in ThresholdPolicy.Kind.allCases {
-                let (policy, bins) = try fitter.fitChoosingBins(
-                    kind, on: validation,
-                    uncertaintyCandidates: settings.uncertaintyBins.map { [$0] } ?? [2, 4, 8],
-                    scoreCandidates: settings.scoreBins.map { [$0] } ?? [10, 20, 40], using: &generator)
+                let uncertaintyCandidates = settings.uncertaintyBins.map { [$0] } ?? [2, 4, 8]
+                let scoreCandidates = settings.scoreBins.map { [$0] } ?? [10, 20, 40]
+                var (policy, bins) = try fitter.fitChoosingBins(
+                    kind, on: binSelectionRows, uncertaintyCandidates: uncertaintyCandidates, scoreCandidates: scoreCandidates, using: &generator)
+                if let riskControl = settings.riskControl {
+                    var chosen = fitter
+                    chosen.uncertaintyBins = bins.uncertaintyBins
+                    chosen.scoreBins = bins.scoreBins
+                    let (controlled, report) = try chosen.fitLearnThenTest(kind, on: validation, settings: riskControl)
+                    policy = controlled
+                    outcome.riskControl[kind, default: [:]][target] = report
+                }
                 if kind != .single { outcome.bins[kind, default: [:]][target] = bins }
                 outcome.policies[kind, default: [:]][target] = PolicyEvaluation(policy: policy, on: test)
                 outcome.fitted[kind, default: [:]][target] = policy

@@ -9,6 +9,9 @@ extension ThresholdPolicy {
         if case .wilson(let confidence) = bound, !(confidence > 0.5 && confidence < 1) {
             throw fail("bound.wilson.confidence", "must be in (0.5, 1), got \(confidence)")
         }
+        if case .clopperPearson(let confidence) = bound, !(confidence > 0.5 && confidence < 1) {
+            throw fail("bound.clopperPearson.confidence", "must be in (0.5, 1), got \(confidence)")
+        }
         let bins = scoreThresholds.count
         guard bins >= 1, bins <= 1_000_000 else { throw fail("scoreThresholds", "needs 1 to 1,000,000 entries (one per uncertainty bin), got \(bins)") }
         guard uncertaintyCuts.count == bins - 1 else {

@@ -32,7 +32,7 @@ public struct ThresholdPolicyFitter: Sendable {
         guard uncertaintyBins >= 1, scoreBins >= 1, minimumBinSize >= 1 else {
             throw DecisionError(.invalidConfiguration, "bin counts and minimum bin size must be positive")
         }
-        if case .wilson(let confidence) = bound, !(confidence > 0.5 && confidence < 1) {
+        if let confidence = bound.confidence, !(confidence > 0.5 && confidence < 1) {
             throw DecisionError(.invalidConfiguration, "confidence must be in (0.5, 1), got \(confidence)")
         }
     }
@@ -86,7 +86,7 @@ public struct ThresholdPolicyFitter: Sendable {
                                     fit: .init(examples: 0, precision: 0, recall: 0, reachedTarget: false))
         let (tp, pp) = counts ?? summary(data) { draft.decide(score: data.scores[$0], uncertainty: data.uncertainties[$0]) }
         let positives = Double(data.positiveCount)
-        let reached = pp > 0 && bound.value(truePositives: tp, predictedPositives: pp) >= targetPrecision
+        let reached = bound.meets(target: targetPrecision, truePositives: tp, predictedPositives: pp)
         return ThresholdPolicy(kind: kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: cuts,
                                scoreThresholds: reached ? thresholds : thresholds.map { _ in .infinity },
                                calibrations: calibrations,
@@ -106,7 +106,7 @@ public struct ThresholdPolicyFitter: Sendable {
         for group in groups {
             tp += group.positives
             pp += group.count
-            if bound.value(truePositives: tp, predictedPositives: pp) >= targetPrecision { best = group.value }
+            if bound.meets(target: targetPrecision, truePositives: tp, predictedPositives: pp) { best = group.value }
         }
         return best
     }
@@ -266,7 +266,7 @@ public struct ThresholdPolicyFitter: Sendable {
             dp = next
         }
         var best: (tp: Double, pp: Double, picks: [Int])?
-        for case let state? in dp where bound.value(truePositives: state.tp, predictedPositives: state.pp) >= targetPrecision {
+        for case let state? in dp where bound.meets(target: targetPrecision, truePositives: state.tp, predictedPositives: state.pp) {
             if best == nil || state.tp > best!.tp || (state.tp == best!.tp && state.pp < best!.pp) { best = state }
         }
         let thresholds = best.map { picks in zip(options, picks.picks).map { $0[$1].threshold } } ?? bins.map { _ in .infinity }

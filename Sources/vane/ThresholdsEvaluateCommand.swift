@@ -60,6 +60,8 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     @Option(help: "Require a Wilson lower confidence bound on precision at this level (e.g. 0.95) instead of the point estimate.")
     var confidence: Double?
 
+    @OptionGroup var risk: RiskControlOptions
+
     @Option(help: "Seed of the split, resampling and training.")
     var seed: UInt64 = 1
 
@@ -87,6 +89,8 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         settings.uncertaintyBins = try Self.binCount(uncertaintyBins, option: "--uncertainty-bins")
         settings.scoreBins = try Self.binCount(scoreBins, option: "--score-bins")
         if let confidence { settings.bound = .wilson(confidence: confidence) }
+        settings.riskControl = try risk.learnThenTest()
+        if settings.riskControl != nil && confidence != nil { throw ValidationError("--confidence and --risk-control ltt are alternatives; give one") }
         if split == "random" {
             settings.split = .random
         } else if split.hasPrefix("time:") {
@@ -108,7 +112,8 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
             try printJSON(ThresholdsEvaluationOutput(outcome: outcome, estimator: estimator, targets: settings.precisionTargets))
             return
         }
-        print("\(data): \(outcome.rows) rows, \(outcome.positives) positives; estimator \(estimator); \(outcome.testRows) test rows")
+        print("\(data): \(outcome.rows) rows, \(outcome.positives) positives; estimator \(estimator); \(outcome.testRows) test rows"
+              + (settings.riskControl.map { "; Learn then Test, delta \($0.delta) (precision >= target on new data with probability >= \(1 - $0.delta))" } ?? ""))
         print("target  policy    test recall  test precision  meets  | curve recall (test PR curve)")
         for target in settings.precisionTargets {
             for kind in ThresholdPolicy.Kind.allCases {
@@ -179,7 +184,15 @@ struct ThresholdsEvaluationOutput: Encodable {
     let curve: [String: [String: Double]]
     /// Per 2-D policy and target: [uncertainty bins, score bins] used.
     let bins: [String: [String: [Int]]]
-    enum CodingKeys: String, CodingKey { case rows, positives, testRows = "test_rows", estimator, policies, curve, bins }
+    struct RiskControl: Encodable {
+        let candidates: Int, passed: Int, learningRows: Int, calibrationRows: Int, pValue: Double?
+        enum CodingKeys: String, CodingKey {
+            case candidates, passed, learningRows = "learning_rows", calibrationRows = "calibration_rows", pValue = "p_value"
+        }
+    }
+    /// With --risk-control ltt: per policy and target, what Learn then Test did.
+    let riskControl: [String: [String: RiskControl]]
+    enum CodingKeys: String, CodingKey { case rows, positives, testRows = "test_rows", estimator, policies, curve, bins, riskControl = "risk_control" }
 
     init(outcome: DecisionExperiment.Outcome, estimator: String, targets: [Double]) {
         rows = outcome.rows
@@ -200,5 +213,11 @@ struct ThresholdsEvaluationOutput: Encodable {
             (kind.rawValue, Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), [$0.value.uncertaintyBins, $0.value.scoreBins]) }))
         })
         curve = outcome.curve.mapValues { byTarget in Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), $0.value) }) }
+        riskControl = Dictionary(uniqueKeysWithValues: outcome.riskControl.map { kind, byTarget in
+            (kind.rawValue, Dictionary(uniqueKeysWithValues: byTarget.map { target, report in
+                (key(target), RiskControl(candidates: report.candidates, passed: report.passed, learningRows: report.learningExamples,
+                                          calibrationRows: report.calibrationExamples, pValue: report.pValue))
+            }))
+        })
     }
 }

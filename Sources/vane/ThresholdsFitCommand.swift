@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VaneDecisions
 import VaneTabular
+import VaneTensor
 
 /// Reads (label, score, uncertainty) columns of a CSV as `ScoredExamples`.
 struct ScoreColumns: ParsableArguments {
@@ -57,7 +58,19 @@ struct ThresholdsFitCommand: ParsableCommand {
 
     @OptionGroup var columns: ScoreColumns
 
+    @OptionGroup var risk: RiskControlOptions
+
+    @Option(name: .customLong("calibrate-on"), help: "With --risk-control ltt: random (a seeded shuffle of the rows decides which ones calibrate) or latest (the last rows of the file, e.g. the most recent, calibrate).")
+    var calibrateOn: CalibrationRows = .random
+
+    @Option(help: "Seed of the shuffle with --calibrate-on random.")
+    var seed: UInt64 = 1
+
+    enum CalibrationRows: String, CaseIterable, ExpressibleByArgument { case random, latest }
+
     func run() throws {
+        let learnThenTest = try risk.learnThenTest()
+        if learnThenTest != nil && confidence != nil { throw ValidationError("--confidence and --risk-control ltt are alternatives; give one") }
         guard let kind = ThresholdPolicy.Kind(rawValue: policy) else {
             throw ValidationError("--policy must be one of \(ThresholdPolicy.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -73,7 +86,20 @@ struct ThresholdsFitCommand: ParsableCommand {
         }
         let fitter = ThresholdPolicyFitter(targetPrecision: precision, bound: confidence.map { .wilson(confidence: $0) } ?? .pointEstimate,
                                            uncertaintyBins: uncertaintyBins)
-        let fitted = try fitter.fit(kind, on: examples)
+        let fitted: ThresholdPolicy
+        if let learnThenTest {
+            var order = Array(0..<examples.count)
+            if calibrateOn == .random {
+                var generator = SeededGenerator(seed: seed)
+                order.seededShuffle(using: &generator)
+            }
+            let (policy, report) = try fitter.fitLearnThenTest(kind, on: examples.subset(order), settings: learnThenTest)
+            fitted = policy
+            print("Learn then Test: \(report.passed) of \(report.candidates) candidates shown to meet precision \(precision) on \(report.calibrationExamples) calibration rows"
+                  + (report.pValue.map { String(format: " (p = %.4g <= delta %g)", $0, learnThenTest.delta) } ?? ""))
+        } else {
+            fitted = try fitter.fit(kind, on: examples)
+        }
         try fitted.jsonData().write(to: URL(fileURLWithPath: out), options: .atomic)
         print(String(format: "%@ policy, %d uncertainty bins: precision %.4f, recall %.4f on %d rows%@; written to %@",
                      kind.rawValue, fitted.scoreThresholds.count, fitted.fit.precision, fitted.fit.recall, fitted.fit.examples,

@@ -32,6 +32,25 @@ struct DecisionExperimentTests {
         #expect(honest.bins[.ewDPMT]![0.9]! == .init(uncertaintyBins: 2, scoreBins: 10))
     }
 
+    @Test func riskControlFitsEveryPolicyByLearnThenTest() throws {
+        var settings = DecisionExperiment.Settings()
+        settings.estimator = .laplace
+        settings.precisionTargets = [0.7]
+        settings.uncertaintyBins = 2
+        settings.scoreBins = 10
+        settings.ignoredColumns = ["id"]
+        settings.riskControl = .init(delta: 0.1)
+        let outcome = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings).run(seed: 1)
+        for kind in ThresholdPolicy.Kind.allCases {
+            let report = outcome.riskControl[kind]![0.7]!
+            // 120 validation rows: 60 learn, 60 calibrate.
+            #expect(report.learningExamples == 60 && report.calibrationExamples == 60)
+            #expect(outcome.fitted[kind]![0.7]!.bound == .clopperPearson(confidence: 0.9))
+        }
+        // The leak column makes precision 0.7 easy to show even on 60 rows.
+        #expect(outcome.policies[.single]![0.7]!.recall > 0.7)
+    }
+
     @Test func unknownIgnoredColumnIsNamed() throws {
         var settings = DecisionExperiment.Settings()
         settings.ignoredColumns = ["click_id"]

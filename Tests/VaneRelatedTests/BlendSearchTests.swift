@@ -98,7 +98,8 @@ struct BlendSearchTests {
         let split = try EdgeSplit(graph: graph, using: &generator)
         let training = graph.withEdges(split.training)
         let known = graph.withEdges(split.training + split.validation)
-        let search = BlendSearch(budget: 3)
+        var search = BlendSearch(budget: 3)
+        search.minimumValidationEdges = 20
         let first = search.search(base: nil, embeddingBlocks: [], graph: training, known: known, validation: split.validation, seed: 4)
         let second = search.search(base: nil, embeddingBlocks: [], graph: training, known: known, validation: split.validation, seed: 4)
         #expect(first.trials.count == 3)
@@ -107,5 +108,9 @@ struct BlendSearchTests {
         #expect(first.trials.allSatisfy { $0.meanReciprocalRank > 0 && $0.meanReciprocalRank <= 1 })
         #expect(BlendSearch(budget: 1).search(base: nil, embeddingBlocks: [], graph: training, known: known,
                                              validation: split.validation, seed: 4).trials.isEmpty)
+        // Too few validation edges for the folds to tell settings apart: the defaults, untried.
+        let small = BlendSearch(budget: 3).search(base: nil, embeddingBlocks: [], graph: training, known: known,
+                                                  validation: split.validation, seed: 4)
+        #expect(small.trials.isEmpty && small.chosen == .defaults)
     }
 }

@@ -33,6 +33,17 @@ struct CommandLineTests {
         #expect(try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--tune", "1"]).tuning.search().budget == 1)
     }
 
+    @Test func riskControlOptionsNameTheirFlags() throws {
+        let bad = try ThresholdsEvaluateCommand.parse(["--data", "d.csv", "--label", "y", "--positive", "1", "--risk-control", "ltt", "--delta", "0.7"])
+        #expect(message { _ = try bad.risk.learnThenTest() }.contains("--delta"))
+        let fraction = try ThresholdsEvaluateCommand.parse(["--data", "d.csv", "--label", "y", "--positive", "1", "--risk-control", "ltt", "--calibration-fraction", "1"])
+        #expect(message { _ = try fraction.risk.learnThenTest() }.contains("--calibration-fraction"))
+        let both = try ThresholdsEvaluateCommand.parse(["--data", "/nonexistent.csv", "--label", "y", "--positive", "1", "--risk-control", "ltt", "--confidence", "0.9"])
+        #expect(message { try both.run() }.contains("--confidence"))
+        #expect(throws: (any Error).self) { _ = try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.8", "--out", "p.json", "--risk-control", "always"]) }
+        #expect(try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.8", "--out", "p.json"]).risk.learnThenTest() == nil)
+    }
+
     @Test func negativeNumbersAreValuesNotMissingOnes() throws {
         let command = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--epochs", "-1"])
         #expect(command.model.epochs == -1)

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Risk-controlled fitting by Learn then Test (Angelopoulos, Bates, Candès, Jordan, Lei 2021,
+/// "Learn then Test: Calibrating Predictive Algorithms to Achieve Risk Control"), for every policy kind.
+///
+/// The fitting rows are cut in two, in the order given: the first part *learns* a path of candidate
+/// policies, the last `calibrationFraction` *tests* them (time-ordered rows therefore calibrate on
+/// the most recent window). The path: the policy fitted on the learning part (point estimate) at
+/// internal targets from target + `pathSpan` down to target, step 0.01, from the most conservative to
+/// the most aggressive, keeping those that pass the test below on the learning part. Each candidate's null "precision < target" is tested on the calibration part
+/// with the exact binomial p-value P(Bin(PP, target) >= TP); fixed-sequence testing rejects along the
+/// path while p <= delta and stops at the first failure. The last rejected candidate is returned
+/// (none: accept nothing). Since the path does not depend on the calibration rows, on exchangeable
+/// data P(precision on new data < target) <= delta (family-wise error control of fixed-sequence
+/// testing; no multiplicity penalty along the ordered path).
+/// Cost: one fit per path step on the learning part plus one pass over the calibration part per step.
+extension ThresholdPolicyFitter {
+    /// Settings of the procedure.
+    public struct LearnThenTest: Sendable, Equatable {
+        /// The error level: the chance that the returned policy's precision on new data is below target.
+        public var delta: Double
+        /// Share of the fitting rows (the last ones) that test the candidates.
+        public var calibrationFraction: Double
+        /// How far above the target the path starts.
+        public var pathSpan: Double
+
+        public init(delta: Double = 0.1, calibrationFraction: Double = 0.5, pathSpan: Double = 0.3) {
+            self.delta = delta
+            self.calibrationFraction = calibrationFraction
+            self.pathSpan = pathSpan
+        }
+
+        public func validate() throws(DecisionError) {
+            guard delta > 0, delta < 0.5 else { throw DecisionError(.invalidConfiguration, "delta must be in (0, 0.5), got \(delta)") }
+            guard calibrationFraction >= 0.1, calibrationFraction <= 0.9 else {
+                throw DecisionError(.invalidConfiguration, "calibration fraction must be in [0.1, 0.9], got \(calibrationFraction)")
+            }
+            guard pathSpan >= 0, pathSpan <= 1 else { throw DecisionError(.invalidConfiguration, "path span must be in [0, 1], got \(pathSpan)") }
+        }
+    }
+
+    /// What the test did, for reports.
+    public struct LearnThenTestReport: Sendable, Equatable {
+        public let candidates: Int
+        /// Candidates rejected (shown to meet the target) before the first failure.
+        public let passed: Int
+        public let learningExamples: Int
+        public let calibrationExamples: Int
+        /// p-value of the returned candidate (nil when none passed).
+        public let pValue: Double?
+    }
+
+    /// The risk-controlled policy of `kind` on `data` (rows in the order that matters: the last ones
+    /// calibrate). This fitter's bins are used for every candidate; its `bound` is ignored (the test
+    /// is exact), and the returned policy records `.clopperPearson(confidence: 1 - delta)`.
+    public func fitLearnThenTest(_ kind: ThresholdPolicy.Kind, on data: ScoredExamples,
+                                 settings: LearnThenTest = LearnThenTest()) throws(DecisionError) -> (policy: ThresholdPolicy, report: LearnThenTestReport) {
+        try validate()
+        try settings.validate()
+        let calibrationCount = Int((Double(data.count) * settings.calibrationFraction).rounded())
+        guard calibrationCount >= 1, data.count - calibrationCount >= 1 else {
+            throw DecisionError(.invalidInput, "learn then test needs rows to learn and to calibrate on; got \(data.count)")
+        }
+        let learning = data.subset(Array(0..<(data.count - calibrationCount)))
+        let calibration = data.subset(Array((data.count - calibrationCount)..<data.count))
+        var internalTargets: [Double] = []
+        var level = min(0.999, targetPrecision + settings.pathSpan)
+        while level >= targetPrecision - 1e-9 {
+            internalTargets.append(level)
+            level -= 0.01
+        }
+        var exact = self
+        exact.bound = .clopperPearson(confidence: 1 - settings.delta)
+        var chosen: ThresholdPolicy?, first: ThresholdPolicy?
+        var chosenP: Double?
+        var passed = 0, candidates = 0
+        var previous: [Double]?
+        for internalTarget in internalTargets {
+            var learner = self
+            learner.bound = .pointEstimate
+            learner.targetPrecision = internalTarget
+            let candidate = try learner.fit(kind, on: learning)
+            // Consecutive internal targets often give the same policy: test it once.
+            if candidate.uncertaintyCuts + candidate.scoreThresholds == previous { continue }
+            previous = candidate.uncertaintyCuts + candidate.scoreThresholds
+            first = first ?? candidate
+            // The path keeps only candidates that pass the same test on the learning rows: a choice
+            // made without the calibration rows, which spares the sequence from stopping at a
+            // conservative candidate that accepts too few rows for any test to pass.
+            let (learnedTP, learnedPP) = summary(learning) { candidate.decide(score: learning.scores[$0], uncertainty: learning.uncertainties[$0]) }
+            guard learnedPP > 0,
+                  PrecisionBound.binomialUpperTail(successes: learnedTP, trials: learnedPP, probability: targetPrecision) <= settings.delta else { continue }
+            candidates += 1
+            let (tp, pp) = summary(calibration) { candidate.decide(score: calibration.scores[$0], uncertainty: calibration.uncertainties[$0]) }
+            // A candidate that accepts nothing cannot be wrong: it passes with p = 0.
+            let p = pp > 0 ? PrecisionBound.binomialUpperTail(successes: tp, trials: pp, probability: targetPrecision) : 0
+            guard p <= settings.delta else { break }
+            passed += 1
+            if pp > 0 {
+                chosen = candidate
+                chosenP = p
+            }
+        }
+        let report = LearnThenTestReport(candidates: candidates, passed: passed, learningExamples: learning.count,
+                                         calibrationExamples: calibration.count, pValue: chosenP)
+        guard let chosen else {
+            // Nothing shown to meet the target: the path's shape, accepting nothing.
+            let shape = first!
+            return (exact.makePolicy(kind, data: calibration, cuts: shape.uncertaintyCuts, thresholds: shape.scoreThresholds.map { _ in .infinity },
+                                     calibrations: shape.calibrations), report)
+        }
+        // The tested policy as it is, with its calibration-part summary.
+        return (exact.makePolicy(kind, data: calibration, cuts: chosen.uncertaintyCuts, thresholds: chosen.scoreThresholds,
+                                 calibrations: chosen.calibrations), report)
+    }
+}

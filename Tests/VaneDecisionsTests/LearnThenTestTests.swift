@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import VaneDecisions
+import VaneTensor
+
+/// Exchangeable examples: score s ~ U(0, 1), label ~ Bernoulli(s), uncertainty ~ U(0, 1) (uninformative),
+/// so the precision of "accept s >= t" is exactly (1 + t) / 2.
+private func examples(_ count: Int, using generator: inout SeededGenerator) throws -> ScoredExamples {
+    var scores: [Double] = [], uncertainties: [Double] = [], labels: [Bool] = []
+    for _ in 0..<count {
+        let s = generator.nextUnitDouble()
+        scores.append(s)
+        uncertainties.append(generator.nextUnitDouble())
+        labels.append(generator.nextUnitDouble() < s)
+    }
+    return try ScoredExamples(scores: scores, uncertainties: uncertainties, labels: labels)
+}
+
+@Suite("Learn then Test and exact binomial bounds")
+struct LearnThenTestTests {
+    @Test func binomialTailMatchesHandValuesAndDirectSums() {
+        // P(Bin(10, 1/2) >= 8) = (45 + 10 + 1) / 1024.
+        #expect(abs(PrecisionBound.binomialUpperTail(successes: 8, trials: 10, probability: 0.5) - 56.0 / 1024) < 1e-12)
+        #expect(PrecisionBound.binomialUpperTail(successes: 0, trials: 10, probability: 0.3) == 1)
+        #expect(PrecisionBound.binomialUpperTail(successes: 11, trials: 10, probability: 0.3) == 0)
+        // Against the pmf summed term by term (log space), a large-n case.
+        let n = 400.0, k = 230.0, p = 0.52
+        var direct = 0.0
+        for i in Int(k)...Int(n) {
+            let x = Double(i)
+            let logChoose: Double = lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1)
+            let logPower: Double = x * log(p) + (n - x) * log1p(-p)
+            direct += exp(logChoose + logPower)
+        }
+        #expect(abs(PrecisionBound.binomialUpperTail(successes: k, trials: n, probability: p) - direct) < 1e-10)
+    }
+
+    @Test func clopperPearsonLowerBoundAndItsTestAgree() {
+        // All 10 of 10 correct: the 95% one-sided lower bound solves p^10 = 0.05.
+        let bound = PrecisionBound.clopperPearson(confidence: 0.95)
+        #expect(abs(bound.value(truePositives: 10, predictedPositives: 10) - pow(0.05, 0.1)) < 1e-9)
+        #expect(bound.value(truePositives: 0, predictedPositives: 10) == 0)
+        // meets(...) is the bound compared with the target, without inverting it.
+        for (tp, pp) in [(70.0, 100.0), (8.0, 10.0), (600.0, 1000.0)] {
+            let lower = bound.value(truePositives: tp, predictedPositives: pp)
+            #expect(bound.meets(target: lower - 1e-6, truePositives: tp, predictedPositives: pp))
+            #expect(!bound.meets(target: lower + 1e-6, truePositives: tp, predictedPositives: pp))
+        }
+        #expect(!bound.meets(target: 0.1, truePositives: 0, predictedPositives: 0))
+    }
+
+    @Test func policiesKeepTheirPromiseOnNewDataAtRateOneMinusDelta() throws {
+        // 200 independent fits of a single threshold at target 0.8 (true threshold 0.6). With the
+        // point estimate about half miss the target on new data; Learn then Test at delta 0.1 may
+        // miss in at most ~10% (binomial slack: 3 sd of 200 trials is 0.064).
+        let fitter = ThresholdPolicyFitter(targetPrecision: 0.8)
+        var generator = SeededGenerator(seed: 77)
+        var lttMisses = 0, pointMisses = 0, lttRecall = 0.0
+        let trials = 200
+        for _ in 0..<trials {
+            let data = try examples(1000, using: &generator)
+            let point = try fitter.fit(.single, on: data)
+            let (controlled, _) = try fitter.fitLearnThenTest(.single, on: data, settings: .init(delta: 0.1))
+            func truePrecision(_ policy: ThresholdPolicy) -> Double? {
+                let t = policy.scoreThresholds[0]
+                return t.isFinite ? (1 + max(0, min(1, t))) / 2 : nil
+            }
+            if let precision = truePrecision(point), precision < 0.8 { pointMisses += 1 }
+            if let precision = truePrecision(controlled), precision < 0.8 { lttMisses += 1 }
+            if let t = controlled.scoreThresholds.first, t.isFinite { lttRecall += (1 - max(0, t) * max(0, t)) }
+        }
+        #expect(Double(pointMisses) / Double(trials) > 0.3, "point estimate misses: \(pointMisses)")
+        #expect(Double(lttMisses) / Double(trials) <= 0.16, "learn then test misses: \(lttMisses)")
+        // Not vacuous: the controlled policies still accept most of what the best threshold would
+        // (recall at t = 0.6 is 1 - 0.36 = 0.64).
+        #expect(lttRecall / Double(trials) > 0.4)
+    }
+
+    @Test func twoDimensionalPoliciesAreTestedToo() throws {
+        var generator = SeededGenerator(seed: 5)
+        let data = try examples(4000, using: &generator)
+        let fresh = try examples(50_000, using: &generator)
+        let fitter = ThresholdPolicyFitter(targetPrecision: 0.75, uncertaintyBins: 2, scoreBins: 10)
+        for kind in [ThresholdPolicy.Kind.mist, .ewDPMT] {
+            let (policy, report) = try fitter.fitLearnThenTest(kind, on: data, settings: .init(delta: 0.05))
+            #expect(policy.bound == .clopperPearson(confidence: 0.95))
+            #expect(report.calibrationExamples == 2000 && report.learningExamples == 2000)
+            #expect(report.passed >= 1 && report.pValue != nil && report.pValue! <= 0.05)
+            try policy.validate()
+            var tp = 0.0, pp = 0.0
+            for i in 0..<fresh.count where policy.decide(score: fresh.scores[i], uncertainty: fresh.uncertainties[i]) {
+                pp += 1
+                if fresh.labels[i] { tp += 1 }
+            }
+            #expect(pp > 0 && tp / pp >= 0.75 - 0.01, "\(kind): precision \(tp / pp) on new data")
+        }
+    }
+
+    @Test func nothingShownMeansNothingAccepted() throws {
+        // Labels independent of scores at a 10% rate: precision 0.9 cannot be shown.
+        var generator = SeededGenerator(seed: 6)
+        let scores = (0..<500).map { _ in generator.nextUnitDouble() }
+        let labels = (0..<500).map { _ in generator.nextUnitDouble() < 0.1 }
+        let data = try ScoredExamples(scores: scores, uncertainties: scores.map { _ in 0 }, labels: labels)
+        let (policy, report) = try ThresholdPolicyFitter(targetPrecision: 0.9).fitLearnThenTest(.single, on: data)
+        #expect(report.pValue == nil)
+        #expect(!policy.fit.reachedTarget)
+        #expect(!policy.decide(score: 1, uncertainty: 0))
+    }
+
+    @Test func settingsAreValidated() {
+        let fitter = ThresholdPolicyFitter(targetPrecision: 0.8)
+        for settings in [ThresholdPolicyFitter.LearnThenTest(delta: 0), .init(delta: 0.6), .init(delta: 0.1, calibrationFraction: 0.95)] {
+            #expect(throws: DecisionError.self) { try settings.validate() }
+        }
+        #expect(throws: DecisionError.self) { _ = try fitter.fitLearnThenTest(.single, on: try ScoredExamples(scores: [0.5], uncertainties: [0], labels: [true])) }
+    }
+}

@@ -10,6 +10,9 @@ public struct PolicyEvaluation: Sendable, Equatable {
 
     public static let tolerance = 0.01
 
+    /// Accepted nothing, or met the target: no accepted row broke the precision promise beyond tolerance.
+    public var keepsPromise: Bool { accepted == 0 || meetsTarget }
+
     public init(policy: ThresholdPolicy, on test: ScoredExamples) {
         var tp = 0, pp = 0
         for i in 0..<test.count where policy.decide(score: test.scores[i], uncertainty: test.uncertainties[i]) {

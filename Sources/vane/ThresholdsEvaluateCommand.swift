@@ -3,6 +3,7 @@ import Foundation
 import VaneConversions
 import VaneDecisions
 import VaneLinear
+import VaneMetrics
 import VaneTabular
 
 /// `vane thresholds evaluate`: fit single / EW-DPMT / MIST policies on a CSV and report honest test results.
@@ -65,6 +66,9 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the split, resampling and training.")
     var seed: UInt64 = 1
 
+    @Option(help: "Comma-separated seeds (e.g. 1,2,3,4,5): repeat the experiment per seed and report mean ± sd, promises kept and gains; overrides --seed.")
+    var seeds: SeedList?
+
     @Option(help: ArgumentHelp("Write SVG plots of the test split here: premise.svg (positive rate vs uncertainty within score bands) and boundary-POLICY-TARGET.svg (positive rate per uncertainty x score cell, accepted cells outlined).", valueName: "directory"))
     var plots: String?
 
@@ -106,6 +110,7 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         default: throw ValidationError("--format must be csv or criteo, got \(format)")
         }
         let experiment = try DecisionExperiment(table: table, labelColumn: label, positive: positive, settings: settings)
+        if let seeds { return try runSweep(experiment, seeds: seeds.values, settings: settings) }
         let outcome = try experiment.run(seed: seed)
         if let plots { try writePlots(outcome, to: plots, targets: settings.precisionTargets) }
         if json {
@@ -135,6 +140,31 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
 }
 
 extension ThresholdsEvaluateCommand {
+    /// `--seeds`: the sweep as a table or JSON.
+    func runSweep(_ experiment: DecisionExperiment, seeds: [UInt64], settings: DecisionExperiment.Settings) throws {
+        let bar = ProgressBar("seeds", total: seeds.count)
+        let sweep = try DecisionSweep.run(experiment, seeds: seeds) { bar.advance(status: "seed \($0)") }
+        bar.finish(status: "done")
+        let output = ThresholdsSweepOutput(sweep: sweep, estimator: estimator, targets: settings.precisionTargets,
+                                           riskControl: settings.riskControl)
+        if json { return try printJSON(output) }
+        print("\(data): \(sweep.outcomes[0].rows) rows; estimator \(estimator); seeds \(seeds.map(String.init).joined(separator: ",")); mean ± sd"
+              + (settings.riskControl.map { "; Learn then Test, delta \($0.delta)" } ?? ""))
+        print("target  policy    test recall      test precision   meets/violates/empty  honest gain vs single   curve gain")
+        for target in settings.precisionTargets {
+            for kind in ThresholdPolicy.Kind.allCases {
+                guard let cell = sweep.cell(kind, target: target) else { continue }
+                let gain = sweep.gain(kind, target: target)
+                let honest = gain.map { $0.honest.map { "\($0.formatted()) (\($0.values.count) seeds)" } ?? "none (a promise broken)" } ?? ""
+                print(String(format: "%.2f    ", target) + kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
+                      + cell.recall.formatted().padding(toLength: 16, withPad: " ", startingAt: 0) + " "
+                      + cell.precision.formatted().padding(toLength: 16, withPad: " ", startingAt: 0) + " "
+                      + "\(cell.seedsMeeting)/\(cell.seedsViolating)/\(cell.seedsAcceptingNothing)".padding(toLength: 21, withPad: " ", startingAt: 0) + " "
+                      + honest.padding(toLength: 23, withPad: " ", startingAt: 0) + " " + (gain.map { $0.curve.formatted() } ?? ""))
+            }
+        }
+    }
+
     /// Writes the premise plot and one decision map per 2-D policy and target; each file is written
     /// whole (atomically) or not at all.
     func writePlots(_ outcome: DecisionExperiment.Outcome, to directory: String, targets: [Double]) throws {
@@ -219,5 +249,49 @@ struct ThresholdsEvaluationOutput: Encodable {
                                           calibrationRows: report.calibrationExamples, pValue: report.pValue))
             }))
         })
+    }
+}
+
+/// The `--json` shape of `vane thresholds evaluate --seeds`: per policy and target, test recall and
+/// precision over seeds, promises kept and broken, and each 2-D policy's honest and curve gains.
+struct ThresholdsSweepOutput: Encodable {
+    struct Cell: Encodable {
+        let recall: SeedSummary, precision: SeedSummary
+        let seedsMeeting: Int, seedsViolating: Int, seedsAcceptingNothing: Int
+        let honestGain: SeedSummary?, curveGain: SeedSummary?
+        enum CodingKeys: String, CodingKey {
+            case recall, precision, seedsMeeting = "seeds_meeting", seedsViolating = "seeds_violating"
+            case seedsAcceptingNothing = "seeds_accepting_nothing", honestGain = "honest_gain_vs_single", curveGain = "curve_gain_vs_raw"
+        }
+    }
+    let rows: Int
+    let positives: Int
+    let testRows: Int
+    let estimator: String
+    let seeds: [UInt64]
+    let riskControlDelta: Double?
+    let policies: [String: [String: Cell]]
+    enum CodingKeys: String, CodingKey {
+        case rows, positives, testRows = "test_rows", estimator, seeds, riskControlDelta = "risk_control_delta", policies
+    }
+
+    init(sweep: DecisionSweep, estimator: String, targets: [Double], riskControl: ThresholdPolicyFitter.LearnThenTest?) {
+        rows = sweep.outcomes[0].rows
+        positives = sweep.outcomes[0].positives
+        testRows = sweep.outcomes[0].testRows
+        self.estimator = estimator
+        seeds = sweep.seeds
+        riskControlDelta = riskControl?.delta
+        var policies: [String: [String: Cell]] = [:]
+        for kind in ThresholdPolicy.Kind.allCases {
+            for target in targets {
+                guard let cell = sweep.cell(kind, target: target) else { continue }
+                let gain = sweep.gain(kind, target: target)
+                policies[kind.rawValue, default: [:]][String(format: "%g", target)] = Cell(
+                    recall: cell.recall, precision: cell.precision, seedsMeeting: cell.seedsMeeting, seedsViolating: cell.seedsViolating,
+                    seedsAcceptingNothing: cell.seedsAcceptingNothing, honestGain: gain?.honest, curveGain: gain?.curve)
+            }
+        }
+        self.policies = policies
     }
 }

@@ -51,6 +51,36 @@ struct DecisionExperimentTests {
         #expect(outcome.policies[.single]![0.7]!.recall > 0.7)
     }
 
+    @Test func sweepSummarisesSeedsAndCountsOnlyKeptPromises() throws {
+        var settings = DecisionExperiment.Settings()
+        settings.estimator = .laplace
+        settings.precisionTargets = [0.5, 0.9]
+        settings.uncertaintyBins = 2
+        settings.scoreBins = 10
+        settings.ignoredColumns = ["id", "leak"]
+        let experiment = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings)
+        let sweep = try DecisionSweep.run(experiment, seeds: [1, 2, 3])
+        for target in settings.precisionTargets {
+            for kind in ThresholdPolicy.Kind.allCases {
+                let cell = sweep.cell(kind, target: target)!
+                #expect(cell.recall.values.count == 3)
+                let evaluations = sweep.outcomes.map { $0.policies[kind]![target]! }
+                #expect(cell.recall.values == evaluations.map(\.recall))
+                #expect(cell.seedsMeeting + cell.seedsViolating + (cell.seedsAcceptingNothing) >= 3)
+                #expect(cell.seedsViolating == evaluations.filter { $0.accepted > 0 && $0.precision < target - PolicyEvaluation.tolerance }.count)
+            }
+            let gain = sweep.gain(.mist, target: target)!
+            let expected = sweep.outcomes.compactMap { outcome -> Double? in
+                let mist = outcome.policies[.mist]![target]!, single = outcome.policies[.single]![target]!
+                return mist.keepsPromise && single.keepsPromise ? mist.recall - single.recall : nil
+            }
+            #expect(gain.honest?.values ?? [] == expected)
+            #expect(gain.curve.values.count == 3)
+        }
+        #expect(sweep.gain(.single, target: 0.5) == nil)
+        #expect(throws: DecisionError.self) { _ = try DecisionSweep.run(experiment, seeds: []) }
+    }
+
     @Test func unknownIgnoredColumnIsNamed() throws {
         var settings = DecisionExperiment.Settings()
         settings.ignoredColumns = ["click_id"]

@@ -4,7 +4,7 @@ DATA ?= ../shared/data
 APT_PACKAGES := libopenblas-dev zlib1g-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench fuzz soak results-related
+.PHONY: deps build demo test bench fuzz soak results-related results-risk-control
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -56,3 +56,22 @@ results-related: build
 	  command="graph evaluate --edges $(DATA)/$$f --seeds $(SEEDS) --methods popularity,p3,lightgcn,hybrid,walks,vane --json"; \
 	  echo "$${f%%.*} vane $$command" >> out/sweeps/commands.txt; $(VANE) $$command > out/sweeps/$${f%%.*}.json; done
 	python3 scripts/related-results.py --input out/sweeps
+
+## docs/results/risk-control.md: single / EW-DPMT / MIST with and without Learn then Test, 5 seeds, on two
+## simulated click logs split by time (default delays, and slow delays) and on Adult. (`set -f`: the
+## commands carry a literal * and are expanded unquoted, so globbing is off.)
+RISK_TARGETS := --precision 0.5,0.6,0.7
+RISK_LOG := --label conversion_time --positive * --ignore click_id,cart_time,views --split time:click_time --downsample-negatives 0.2 --estimator laplace $(RISK_TARGETS) --seeds 1,2,3,4,5 --json
+results-risk-control: build
+	mkdir -p out/risk && : > out/risk/commands.txt
+	$(VANE) conversions simulate --out out/risk/clicks.csv --clicks 200000 --seed 1
+	$(VANE) conversions simulate --out out/risk/slow.csv --clicks 200000 --fast-share 0.1 --slow-median-hours 96 --seed 1
+	set -f; for log in clicks slow; do for mode in none ltt; do \
+	  command="thresholds evaluate --data out/risk/$$log.csv $(RISK_LOG) --risk-control $$mode"; \
+	  printf '%s\t%s\t%s\n' "$$log-$$mode" "simulated clicks ($$log)" "vane $$command" >> out/risk/commands.txt; \
+	  $(VANE) $$command > out/risk/$$log-$$mode.json; done; done
+	set -f; for mode in none ltt; do \
+	  command="thresholds evaluate --data $(DATA)/adult.csv.gz --label income --positive >50K --estimator laplace --precision 0.5,0.6,0.7,0.8,0.9 --seeds 1,2,3,4,5 --json --risk-control $$mode"; \
+	  printf '%s\t%s\t%s\n' "adult-$$mode" "Adult" "vane $$command" >> out/risk/commands.txt; \
+	  $(VANE) $$command > out/risk/adult-$$mode.json; done
+	python3 scripts/risk-control-results.py --input out/risk

@@ -20,7 +20,12 @@ public struct DecisionSweep: Sendable {
         public let seedsViolating: Int
         /// Seeds where it accepted nothing.
         public let seedsAcceptingNothing: Int
+        /// Seeds where the drift check flagged the test window at `driftLevel`.
+        public let seedsDrifted: Int
     }
+
+    /// Level of the drift check (`PolicyEvaluation.drifted(level:)`).
+    public var driftLevel = 0.05
 
     /// A 2-D policy against the single threshold at one target.
     public struct Gain: Sendable {
@@ -56,7 +61,8 @@ public struct DecisionSweep: Sendable {
         let violating = evaluations.filter { !$0.keepsPromise }.count
         return Cell(recall: SeedSummary(evaluations.map(\.recall)), precision: SeedSummary(evaluations.map(\.precision)),
                     seedsMeeting: evaluations.filter(\.meetsTarget).count, seedsViolating: violating,
-                    seedsAcceptingNothing: evaluations.filter { $0.accepted == 0 }.count)
+                    seedsAcceptingNothing: evaluations.filter { $0.accepted == 0 }.count,
+                    seedsDrifted: evaluations.filter { $0.drifted(level: driftLevel) }.count)
     }
 
     /// The gain of the 2-D policy `kind` over the single threshold at `target`; nil for `.single`.

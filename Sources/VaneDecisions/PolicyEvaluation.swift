@@ -13,6 +13,12 @@ public struct PolicyEvaluation: Sendable, Equatable {
     /// Accepted nothing, or met the target: no accepted row broke the precision promise beyond tolerance.
     public var keepsPromise: Bool { accepted == 0 || meetsTarget }
 
+    /// The drift check on a newer window: P(Bin(accepted, target) <= true positives), the chance of
+    /// a precision this low if the policy's precision were still `target`. Below the policy's error
+    /// level (1 - its bound's confidence, e.g. delta of Learn then Test), the window has drifted
+    /// outside the guarantee; 1 when nothing was accepted.
+    public let belowTargetPValue: Double
+
     public init(policy: ThresholdPolicy, on test: ScoredExamples) {
         var tp = 0, pp = 0
         for i in 0..<test.count where policy.decide(score: test.scores[i], uncertainty: test.uncertainties[i]) {
@@ -24,7 +30,13 @@ public struct PolicyEvaluation: Sendable, Equatable {
         precision = pp > 0 ? Double(tp) / Double(pp) : 0
         accepted = pp
         meetsTarget = pp > 0 && precision >= policy.targetPrecision - Self.tolerance
+        belowTargetPValue = pp > 0
+            ? 1 - PrecisionBound.binomialUpperTail(successes: Double(tp + 1), trials: Double(pp), probability: policy.targetPrecision)
+            : 1
     }
+
+    /// Whether the drift check flags this window at `level` (e.g. 0.05, or the policy's delta).
+    public func drifted(level: Double) -> Bool { belowTargetPValue < level }
 
     /// Recall at `precision` read off the test precision-recall curve of `values` (threshold chosen
     /// on test, so it measures ranking quality, not threshold-selection luck).

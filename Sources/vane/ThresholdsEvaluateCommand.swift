@@ -119,14 +119,15 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         }
         print("\(data): \(outcome.rows) rows, \(outcome.positives) positives; estimator \(estimator); \(outcome.testRows) test rows"
               + (settings.riskControl.map { "; Learn then Test, delta \($0.delta) (precision >= target on new data with probability >= \(1 - $0.delta))" } ?? ""))
-        print("target  policy    test recall  test precision  meets  | curve recall (test PR curve)")
+        let driftLevel = settings.riskControl?.delta ?? 0.05
+        print("target  policy    test recall  test precision  meets  drift  | curve recall (test PR curve)")
         for target in settings.precisionTargets {
             for kind in ThresholdPolicy.Kind.allCases {
                 let e = outcome.policies[kind]![target]!
                 let curve = kind == .single ? outcome.curve["raw"]![target]! : outcome.curve[kind.rawValue]![target]!
                 print(String(format: "%.2f    ", target) + kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                      + String(format: " %.4f       %.4f          %@    | %.4f%@", e.recall, e.precision, e.meetsTarget ? "yes" : "NO ",
-                               curve, kind == .single ? " (raw score)" : ""))
+                      + String(format: " %.4f       %.4f          %@    %@    | %.4f%@", e.recall, e.precision, e.meetsTarget ? "yes" : "NO ",
+                               e.drifted(level: driftLevel) ? "YES" : "no ", curve, kind == .single ? " (raw score)" : ""))
             }
         }
         for kind in [ThresholdPolicy.Kind.ewDPMT, .mist] {
@@ -143,14 +144,15 @@ extension ThresholdsEvaluateCommand {
     /// `--seeds`: the sweep as a table or JSON.
     func runSweep(_ experiment: DecisionExperiment, seeds: [UInt64], settings: DecisionExperiment.Settings) throws {
         let bar = ProgressBar("seeds", total: seeds.count)
-        let sweep = try DecisionSweep.run(experiment, seeds: seeds) { bar.advance(status: "seed \($0)") }
+        var sweep = try DecisionSweep.run(experiment, seeds: seeds) { bar.advance(status: "seed \($0)") }
+        sweep.driftLevel = settings.riskControl?.delta ?? 0.05
         bar.finish(status: "done")
         let output = ThresholdsSweepOutput(sweep: sweep, estimator: estimator, targets: settings.precisionTargets,
                                            riskControl: settings.riskControl)
         if json { return try printJSON(output) }
         print("\(data): \(sweep.outcomes[0].rows) rows; estimator \(estimator); seeds \(seeds.map(String.init).joined(separator: ",")); mean ± sd"
               + (settings.riskControl.map { "; Learn then Test, delta \($0.delta)" } ?? ""))
-        print("target  policy    test recall      test precision   meets/violates/empty  honest gain vs single   curve gain")
+        print("target  policy    test recall      test precision   kept/broken/empty/drift  honest gain vs single   curve gain")
         for target in settings.precisionTargets {
             for kind in ThresholdPolicy.Kind.allCases {
                 guard let cell = sweep.cell(kind, target: target) else { continue }
@@ -159,7 +161,7 @@ extension ThresholdsEvaluateCommand {
                 print(String(format: "%.2f    ", target) + kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
                       + cell.recall.formatted().padding(toLength: 16, withPad: " ", startingAt: 0) + " "
                       + cell.precision.formatted().padding(toLength: 16, withPad: " ", startingAt: 0) + " "
-                      + "\(cell.seedsMeeting)/\(cell.seedsViolating)/\(cell.seedsAcceptingNothing)".padding(toLength: 21, withPad: " ", startingAt: 0) + " "
+                      + "\(seeds.count - cell.seedsViolating)/\(cell.seedsViolating)/\(cell.seedsAcceptingNothing)/\(cell.seedsDrifted)".padding(toLength: 24, withPad: " ", startingAt: 0) + " "
                       + honest.padding(toLength: 23, withPad: " ", startingAt: 0) + " " + (gain.map { $0.curve.formatted() } ?? ""))
             }
         }
@@ -202,8 +204,11 @@ extension ThresholdsEvaluateCommand {
 struct ThresholdsEvaluationOutput: Encodable {
     struct Result: Encodable {
         let recall: Double, precision: Double, accepted: Int, meetsTarget: Bool, reachedOnValidation: Bool
+        /// The drift check: P(precision this low | precision still at target).
+        let belowTargetPValue: Double
         enum CodingKeys: String, CodingKey {
             case recall, precision, accepted, meetsTarget = "meets_target", reachedOnValidation = "reached_on_validation"
+            case belowTargetPValue = "below_target_p_value"
         }
     }
     let rows: Int
@@ -235,7 +240,8 @@ struct ThresholdsEvaluationOutput: Encodable {
             for (target, e) in byTarget {
                 let reached = outcome.fitted[kind]?[target]?.fit.reachedTarget ?? false
                 policies[kind.rawValue, default: [:]][key(target)] = Result(recall: e.recall, precision: e.precision, accepted: e.accepted,
-                                                                            meetsTarget: e.meetsTarget, reachedOnValidation: reached)
+                                                                            meetsTarget: e.meetsTarget, reachedOnValidation: reached,
+                                                                            belowTargetPValue: e.belowTargetPValue)
             }
         }
         self.policies = policies
@@ -257,10 +263,10 @@ struct ThresholdsEvaluationOutput: Encodable {
 struct ThresholdsSweepOutput: Encodable {
     struct Cell: Encodable {
         let recall: SeedSummary, precision: SeedSummary
-        let seedsMeeting: Int, seedsViolating: Int, seedsAcceptingNothing: Int
+        let seedsMeeting: Int, seedsViolating: Int, seedsAcceptingNothing: Int, seedsDrifted: Int
         let honestGain: SeedSummary?, curveGain: SeedSummary?
         enum CodingKeys: String, CodingKey {
-            case recall, precision, seedsMeeting = "seeds_meeting", seedsViolating = "seeds_violating"
+            case recall, precision, seedsMeeting = "seeds_meeting", seedsViolating = "seeds_violating", seedsDrifted = "seeds_drifted"
             case seedsAcceptingNothing = "seeds_accepting_nothing", honestGain = "honest_gain_vs_single", curveGain = "curve_gain_vs_raw"
         }
     }
@@ -270,9 +276,11 @@ struct ThresholdsSweepOutput: Encodable {
     let estimator: String
     let seeds: [UInt64]
     let riskControlDelta: Double?
+    /// Level at which the drift check flags a test window (delta with Learn then Test, else 0.05).
+    let driftLevel: Double
     let policies: [String: [String: Cell]]
     enum CodingKeys: String, CodingKey {
-        case rows, positives, testRows = "test_rows", estimator, seeds, riskControlDelta = "risk_control_delta", policies
+        case rows, positives, testRows = "test_rows", estimator, seeds, riskControlDelta = "risk_control_delta", driftLevel = "drift_level", policies
     }
 
     init(sweep: DecisionSweep, estimator: String, targets: [Double], riskControl: ThresholdPolicyFitter.LearnThenTest?) {
@@ -282,6 +290,7 @@ struct ThresholdsSweepOutput: Encodable {
         self.estimator = estimator
         seeds = sweep.seeds
         riskControlDelta = riskControl?.delta
+        driftLevel = sweep.driftLevel
         var policies: [String: [String: Cell]] = [:]
         for kind in ThresholdPolicy.Kind.allCases {
             for target in targets {
@@ -289,7 +298,8 @@ struct ThresholdsSweepOutput: Encodable {
                 let gain = sweep.gain(kind, target: target)
                 policies[kind.rawValue, default: [:]][String(format: "%g", target)] = Cell(
                     recall: cell.recall, precision: cell.precision, seedsMeeting: cell.seedsMeeting, seedsViolating: cell.seedsViolating,
-                    seedsAcceptingNothing: cell.seedsAcceptingNothing, honestGain: gain?.honest, curveGain: gain?.curve)
+                    seedsAcceptingNothing: cell.seedsAcceptingNothing, seedsDrifted: cell.seedsDrifted,
+                    honestGain: gain?.honest, curveGain: gain?.curve)
             }
         }
         self.policies = policies

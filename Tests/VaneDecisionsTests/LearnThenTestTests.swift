@@ -108,6 +108,23 @@ struct LearnThenTestTests {
         #expect(!policy.decide(score: 1, uncertainty: 0))
     }
 
+    @Test func driftCheckFlagsAWindowBelowTheTarget() throws {
+        // One score: the policy accepts everything. Fitted at 0.5 on 60% positives.
+        let fitting = try ScoredExamples(scores: [Double](repeating: 1, count: 100), uncertainties: [Double](repeating: 0, count: 100),
+                                         labels: (0..<100).map { $0 < 60 })
+        let policy = try ThresholdPolicyFitter(targetPrecision: 0.5).fit(.single, on: fitting)
+        func window(positives: Int) throws -> PolicyEvaluation {
+            PolicyEvaluation(policy: policy, on: try ScoredExamples(scores: [Double](repeating: 1, count: 200), uncertainties: [Double](repeating: 0, count: 200),
+                                                                    labels: (0..<200).map { $0 < positives }))
+        }
+        // 70 of 200 when the promise is 0.5: P(Bin(200, 0.5) <= 70) is about 1e-5.
+        let drifted = try window(positives: 70)
+        #expect(drifted.belowTargetPValue < 1e-4 && drifted.drifted(level: 0.05))
+        // 96 of 200 is within chance of 0.5.
+        let steady = try window(positives: 96)
+        #expect(steady.belowTargetPValue > 0.2 && !steady.drifted(level: 0.05))
+    }
+
     @Test func settingsAreValidated() {
         let fitter = ThresholdPolicyFitter(targetPrecision: 0.8)
         for settings in [ThresholdPolicyFitter.LearnThenTest(delta: 0), .init(delta: 0.6), .init(delta: 0.1, calibrationFraction: 0.95)] {

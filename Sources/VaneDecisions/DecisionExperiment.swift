@@ -17,6 +17,9 @@ public struct DecisionExperiment: Sendable {
 
     public struct Settings: Sendable {
         public var estimator: UncertaintyEstimator = .ensemble
+        /// When not empty, `estimator` is ignored and the candidate whose 2-D policies give the most
+        /// recall on validation is used (`EstimatorChoice`).
+        public var estimatorCandidates: [UncertaintyEstimator] = []
         public var precisionTargets: [Double] = [0.5, 0.6, 0.7, 0.8, 0.9]
         /// Keep this fraction of negative *training* rows (differential class sampling); 1 keeps all.
         public var negativeSampling: Double = 1
@@ -48,6 +51,9 @@ public struct DecisionExperiment: Sendable {
         public var bins: [ThresholdPolicy.Kind: [Double: ThresholdPolicyFitter.BinCounts]] = [:]
         /// Recall at each target read off the test PR curve: "raw" and each 2-D policy's recalibrated score.
         public var curve: [String: [Double: Double]] = [:]
+        /// The estimator used, and with `Settings.estimatorCandidates` each candidate's validation score.
+        public var estimator: UncertaintyEstimator = .ensemble
+        public var estimatorTrials: [EstimatorChoice.Trial] = []
         /// With `Settings.riskControl`: what each Learn then Test did.
         public var riskControl: [ThresholdPolicy.Kind: [Double: ThresholdPolicyFitter.LearnThenTestReport]] = [:]
         public var testExamples: ScoredExamples?
@@ -107,13 +113,25 @@ public struct DecisionExperiment: Sendable {
         let encoder = TableFeatureEncoder(table: table, excluding: excluded, rows: trainRows)
         let train = try encoder.encode(table, rows: trainRows)
         let heldOut = try encoder.encode(table, rows: validationRows + testRows)
-        let predictions = try settings.estimator.predictions(training: train, labels: trainRows.map { labels[$0] }, test: heldOut,
-                                                             settings: settings.estimatorSettings, using: &generator)
-        let all = try ScoredExamples(scores: predictions.scores, uncertainties: predictions.uncertainties,
-                                     labels: (validationRows + testRows).map { labels[$0] })
+        let heldOutLabels = (validationRows + testRows).map { labels[$0] }
+        var chosen = settings.estimator
+        var all: ScoredExamples
+        var trials: [EstimatorChoice.Trial] = []
+        if settings.estimatorCandidates.isEmpty {
+            let predictions = try settings.estimator.predictions(training: train, labels: trainRows.map { labels[$0] }, test: heldOut,
+                                                                 settings: settings.estimatorSettings, using: &generator)
+            all = try ScoredExamples(scores: predictions.scores, uncertainties: predictions.uncertainties, labels: heldOutLabels)
+        } else {
+            let choice = try EstimatorChoice(candidates: settings.estimatorCandidates, targets: settings.precisionTargets)
+                .choose(training: train, labels: trainRows.map { labels[$0] }, heldOut: heldOut, heldOutLabels: heldOutLabels,
+                        validationCount: validationRows.count, settings: settings.estimatorSettings, using: &generator)
+            (chosen, all, trials) = (choice.estimator, choice.examples, choice.trials)
+        }
         let validation = all.subset(Array(0..<validationRows.count))
         let test = all.subset(Array(validationRows.count..<all.count))
         var outcome = Outcome(rows: table.rowCount, positives: labels.filter { $0 }.count, testRows: test.count)
+        outcome.estimator = chosen
+        outcome.estimatorTrials = trials
         outcome.testExamples = test
         // Learn then Test chooses bins on its learning part only: the calibration rows stay unseen.
         let learningCount = settings.riskControl.map { validation.count - Int((Double(validation.count) * $0.calibrationFraction).rounded()) }

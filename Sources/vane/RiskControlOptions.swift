@@ -10,9 +10,9 @@ enum RiskControlMode: String, CaseIterable, ExpressibleByArgument {
 /// Risk-control options shared by `vane thresholds fit` and `vane thresholds evaluate`.
 struct RiskControlOptions: ParsableArguments {
     @Option(name: .customLong("risk-control"),
-            help: ArgumentHelp("none (maximise recall at precision >= target on the fitting rows), or ltt (Learn then Test: candidate policies learned on part of the rows, tested in sequence on the rest with exact binomial p-values; precision on new data >= target with probability >= 1 - delta).",
+            help: ArgumentHelp("ltt (the default unless --confidence is given; Learn then Test: candidate policies learned on part of the rows, tested in sequence on the rest with exact binomial p-values; precision on new data >= target with probability >= 1 - delta), or none (maximise recall at precision >= target on the fitting rows, judged by the point estimate or --confidence).",
                                valueName: "mode"))
-    var riskControl: RiskControlMode = .none
+    var riskControl: RiskControlMode?
 
     @Option(help: "With --risk-control ltt: the allowed chance that precision on new data falls below the target, in (0, 0.5).")
     var delta = 0.1
@@ -20,9 +20,11 @@ struct RiskControlOptions: ParsableArguments {
     @Option(name: .customLong("calibration-fraction"), help: "With --risk-control ltt: share of the fitting rows (the last ones) that test the candidates, in [0.1, 0.9].")
     var calibrationFraction = 0.5
 
-    /// The Learn then Test settings, or nil for `none`; errors name the flag.
-    func learnThenTest() throws -> ThresholdPolicyFitter.LearnThenTest? {
-        guard riskControl == .ltt else { return nil }
+    /// The Learn then Test settings, or nil for `none` (the default when `confidenceGiven`: a Wilson
+    /// bound was asked for instead); errors name the flag.
+    func learnThenTest(confidenceGiven: Bool = false) throws -> ThresholdPolicyFitter.LearnThenTest? {
+        if riskControl == .ltt && confidenceGiven { throw ValidationError("--confidence and --risk-control ltt are alternatives; give one") }
+        guard (riskControl ?? (confidenceGiven ? .none : .ltt)) == .ltt else { return nil }
         guard delta > 0, delta < 0.5 else { throw ValidationError("--delta must be in (0, 0.5), got \(delta)") }
         guard calibrationFraction >= 0.1, calibrationFraction <= 0.9 else {
             throw ValidationError("--calibration-fraction must be in [0.1, 0.9], got \(calibrationFraction)")

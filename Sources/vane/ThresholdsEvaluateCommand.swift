@@ -37,8 +37,8 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     @Option(help: "Value of the label column that means positive; '*' means any non-empty value (a conversion time: converted).")
     var positive: String
 
-    @Option(help: "Uncertainty estimator: ensemble (10 bootstrap logistic regressions; variance), dropout (MLP, 30 Monte Carlo dropout passes; variance), laplace (diagonal Laplace logistic regression; logit variance) or posterior (MLP with a Beta head; differential entropy).")
-    var estimator = "ensemble"
+    @Option(help: "Uncertainty estimator: auto (the default: laplace, ensemble and posterior each trained, the one whose 2-D policies give the most recall at the targets on the later half of validation wins), ensemble (10 bootstrap logistic regressions; variance), dropout (MLP, 30 Monte Carlo dropout passes; variance), laplace (diagonal Laplace logistic regression; logit variance) or posterior (MLP with a Beta head; differential entropy).")
+    var estimator = "auto"
 
     @Option(name: .customLong("posterior-uncertainty"), help: "With --estimator posterior: the Beta's entropy, variance, or evidence (1 / (alpha + beta)).")
     var posteriorUncertainty = "entropy"
@@ -77,10 +77,14 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
 
     func run() throws {
         var settings = DecisionExperiment.Settings()
-        guard let chosen = UncertaintyEstimator(rawValue: estimator) else {
-            throw ValidationError("--estimator must be one of \(UncertaintyEstimator.allCases.map(\.rawValue).joined(separator: ", ")), got \(estimator)")
+        if estimator == "auto" {
+            settings.estimatorCandidates = EstimatorChoice.defaultCandidates
+        } else {
+            guard let chosen = UncertaintyEstimator(rawValue: estimator) else {
+                throw ValidationError("--estimator must be auto or one of \(UncertaintyEstimator.allCases.map(\.rawValue).joined(separator: ", ")), got \(estimator)")
+            }
+            settings.estimator = chosen
         }
-        settings.estimator = chosen
         guard let beta = BetaUncertainty(rawValue: posteriorUncertainty) else {
             throw ValidationError("--posterior-uncertainty must be one of \(BetaUncertainty.allCases.map(\.rawValue).joined(separator: ", ")), got \(posteriorUncertainty)")
         }
@@ -93,8 +97,7 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         settings.uncertaintyBins = try Self.binCount(uncertaintyBins, option: "--uncertainty-bins")
         settings.scoreBins = try Self.binCount(scoreBins, option: "--score-bins")
         if let confidence { settings.bound = .wilson(confidence: confidence) }
-        settings.riskControl = try risk.learnThenTest()
-        if settings.riskControl != nil && confidence != nil { throw ValidationError("--confidence and --risk-control ltt are alternatives; give one") }
+        settings.riskControl = try risk.learnThenTest(confidenceGiven: confidence != nil)
         if split == "random" {
             settings.split = .random
         } else if split.hasPrefix("time:") {
@@ -114,10 +117,14 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         let outcome = try experiment.run(seed: seed)
         if let plots { try writePlots(outcome, to: plots, targets: settings.precisionTargets) }
         if json {
-            try printJSON(ThresholdsEvaluationOutput(outcome: outcome, estimator: estimator, targets: settings.precisionTargets))
+            try printJSON(ThresholdsEvaluationOutput(outcome: outcome, estimator: outcome.estimator.rawValue, targets: settings.precisionTargets))
             return
         }
-        print("\(data): \(outcome.rows) rows, \(outcome.positives) positives; estimator \(estimator); \(outcome.testRows) test rows"
+        if !outcome.estimatorTrials.isEmpty {
+            print("estimator auto: " + outcome.estimatorTrials.map { String(format: "%@ %.4f", $0.estimator.rawValue, $0.score) }.joined(separator: ", ")
+                  + " (mean validation recall of the better 2-D policy); using \(outcome.estimator.rawValue)")
+        }
+        print("\(data): \(outcome.rows) rows, \(outcome.positives) positives; estimator \(outcome.estimator.rawValue); \(outcome.testRows) test rows"
               + (settings.riskControl.map { "; Learn then Test, delta \($0.delta) (precision >= target on new data with probability >= \(1 - $0.delta))" } ?? ""))
         let driftLevel = settings.riskControl?.delta ?? 0.05
         print("target  policy    test recall  test precision  meets  drift  | curve recall (test PR curve)")
@@ -147,10 +154,10 @@ extension ThresholdsEvaluateCommand {
         var sweep = try DecisionSweep.run(experiment, seeds: seeds) { bar.advance(status: "seed \($0)") }
         sweep.driftLevel = settings.riskControl?.delta ?? 0.05
         bar.finish(status: "done")
-        let output = ThresholdsSweepOutput(sweep: sweep, estimator: estimator, targets: settings.precisionTargets,
+        let output = ThresholdsSweepOutput(sweep: sweep, estimator: sweep.outcomes.map(\.estimator.rawValue).joined(separator: ","), targets: settings.precisionTargets,
                                            riskControl: settings.riskControl)
         if json { return try printJSON(output) }
-        print("\(data): \(sweep.outcomes[0].rows) rows; estimator \(estimator); seeds \(seeds.map(String.init).joined(separator: ",")); mean ± sd"
+        print("\(data): \(sweep.outcomes[0].rows) rows; estimator by seed \(output.estimator); seeds \(seeds.map(String.init).joined(separator: ",")); mean ± sd"
               + (settings.riskControl.map { "; Learn then Test, delta \($0.delta)" } ?? ""))
         print("target  policy    test recall      test precision   kept/broken/empty/drift  honest gain vs single   curve gain")
         for target in settings.precisionTargets {
@@ -174,7 +181,7 @@ extension ThresholdsEvaluateCommand {
         let folder = URL(fileURLWithPath: directory)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let premise = PremiseCurves(examples: test).svg(title: "Positive rate vs uncertainty at similar scores (\(estimator), test split)")
+            let premise = PremiseCurves(examples: test).svg(title: "Positive rate vs uncertainty at similar scores (\(outcome.estimator.rawValue), test split)")
             try Data(premise.utf8).write(to: folder.appendingPathComponent("premise.svg"), options: .atomic)
             for kind in [ThresholdPolicy.Kind.ewDPMT, .mist] {
                 for target in targets {
@@ -219,6 +226,8 @@ struct ThresholdsEvaluationOutput: Encodable {
     let curve: [String: [String: Double]]
     /// Per 2-D policy and target: [uncertainty bins, score bins] used.
     let bins: [String: [String: [Int]]]
+    /// With --estimator auto: each candidate's validation score.
+    let estimatorTrials: [String: Double]
     struct RiskControl: Encodable {
         let candidates: Int, passed: Int, learningRows: Int, calibrationRows: Int, pValue: Double?
         enum CodingKeys: String, CodingKey {
@@ -227,7 +236,7 @@ struct ThresholdsEvaluationOutput: Encodable {
     }
     /// With --risk-control ltt: per policy and target, what Learn then Test did.
     let riskControl: [String: [String: RiskControl]]
-    enum CodingKeys: String, CodingKey { case rows, positives, testRows = "test_rows", estimator, policies, curve, bins, riskControl = "risk_control" }
+    enum CodingKeys: String, CodingKey { case rows, positives, testRows = "test_rows", estimator, policies, curve, bins, riskControl = "risk_control", estimatorTrials = "estimator_trials" }
 
     init(outcome: DecisionExperiment.Outcome, estimator: String, targets: [Double]) {
         rows = outcome.rows
@@ -249,6 +258,7 @@ struct ThresholdsEvaluationOutput: Encodable {
             (kind.rawValue, Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), [$0.value.uncertaintyBins, $0.value.scoreBins]) }))
         })
         curve = outcome.curve.mapValues { byTarget in Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), $0.value) }) }
+        estimatorTrials = Dictionary(uniqueKeysWithValues: outcome.estimatorTrials.map { ($0.estimator.rawValue, $0.score) })
         riskControl = Dictionary(uniqueKeysWithValues: outcome.riskControl.map { kind, byTarget in
             (kind.rawValue, Dictionary(uniqueKeysWithValues: byTarget.map { target, report in
                 (key(target), RiskControl(candidates: report.candidates, passed: report.passed, learningRows: report.learningExamples,

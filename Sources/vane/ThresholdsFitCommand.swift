@@ -69,8 +69,7 @@ struct ThresholdsFitCommand: ParsableCommand {
     enum CalibrationRows: String, CaseIterable, ExpressibleByArgument { case random, latest }
 
     func run() throws {
-        let learnThenTest = try risk.learnThenTest()
-        if learnThenTest != nil && confidence != nil { throw ValidationError("--confidence and --risk-control ltt are alternatives; give one") }
+        let learnThenTest = try risk.learnThenTest(confidenceGiven: confidence != nil)
         guard let kind = ThresholdPolicy.Kind(rawValue: policy) else {
             throw ValidationError("--policy must be one of \(ThresholdPolicy.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -81,6 +81,23 @@ struct DecisionExperimentTests {
         #expect(throws: DecisionError.self) { _ = try DecisionSweep.run(experiment, seeds: []) }
     }
 
+    @Test func autoEstimatorIsChosenOnValidationAndReported() throws {
+        var settings = DecisionExperiment.Settings()
+        settings.estimatorCandidates = [.laplace, .ensemble]
+        settings.precisionTargets = [0.6, 0.8]
+        settings.uncertaintyBins = 2
+        settings.scoreBins = 10
+        settings.ignoredColumns = ["id"]
+        let experiment = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings)
+        let outcome = try experiment.run(seed: 2)
+        #expect(outcome.estimatorTrials.map(\.estimator) == [.laplace, .ensemble])
+        let best = outcome.estimatorTrials.max { $0.score < $1.score }!
+        #expect(outcome.estimator == (outcome.estimatorTrials.first { $0.score == best.score }!.estimator))
+        #expect(outcome.estimatorTrials.allSatisfy { $0.score >= 0 && $0.score <= 1 })
+        #expect(try experiment.run(seed: 2).estimatorTrials == outcome.estimatorTrials)
+        #expect(throws: DecisionError.self) { _ = try EstimatorChoice(candidates: [], targets: [0.5]) }
+    }
+
     @Test func unknownIgnoredColumnIsNamed() throws {
         var settings = DecisionExperiment.Settings()
         settings.ignoredColumns = ["click_id"]

@@ -41,7 +41,10 @@ struct CommandLineTests {
         let both = try ThresholdsEvaluateCommand.parse(["--data", "/nonexistent.csv", "--label", "y", "--positive", "1", "--risk-control", "ltt", "--confidence", "0.9"])
         #expect(message { try both.run() }.contains("--confidence"))
         #expect(throws: (any Error).self) { _ = try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.8", "--out", "p.json", "--risk-control", "always"]) }
-        #expect(try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.8", "--out", "p.json"]).risk.learnThenTest() == nil)
+        // Learn then Test is the default, unless a Wilson bound is asked for or none is named.
+        #expect(try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.8", "--out", "p.json"]).risk.learnThenTest() != nil)
+        #expect(try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.8", "--out", "p.json"]).risk.learnThenTest(confidenceGiven: true) == nil)
+        #expect(try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.8", "--out", "p.json", "--risk-control", "none"]).risk.learnThenTest() == nil)
     }
 
     @Test func negativeNumbersAreValuesNotMissingOnes() throws {

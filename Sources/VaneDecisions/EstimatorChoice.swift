@@ -1,0 +1,62 @@
+import VaneTensor
+
+/// `--estimator auto`: the uncertainty estimator chosen on validation rows, never on test.
+///
+/// Each candidate is trained on the training rows and scores the held-out rows. Its validation rows
+/// are cut in order (time-ordered validation: the later half judges): MIST and EW-DPMT policies
+/// (4 uncertainty bins, 20 score bins) are fitted on the first half at each target, and the second
+/// half scores the candidate by the recall of its better 2-D policy, counted only where that policy
+/// keeps precision >= target - `PolicyEvaluation.tolerance` there (0 otherwise), averaged over the
+/// targets. The highest score wins; the first candidate on ties.
+/// Cost: one model per candidate plus 2 policy fits per candidate and target.
+public struct EstimatorChoice: Sendable {
+    /// One candidate's outcome.
+    public struct Trial: Sendable, Equatable {
+        public let estimator: UncertaintyEstimator
+        /// Mean validation recall of its better 2-D policy over the targets.
+        public let score: Double
+    }
+
+    /// What `auto` tries by default: Laplace (knows how often a hashed ID was seen), the bootstrap
+    /// ensemble and the posterior network (count-aware evidence); MC dropout costs twice as much and
+    /// is left to `--estimator dropout`.
+    public static let defaultCandidates: [UncertaintyEstimator] = [.laplace, .ensemble, .posterior]
+
+    public let candidates: [UncertaintyEstimator]
+    public let targets: [Double]
+
+    public init(candidates: [UncertaintyEstimator] = EstimatorChoice.defaultCandidates, targets: [Double]) throws(DecisionError) {
+        guard !candidates.isEmpty else { throw DecisionError(.invalidConfiguration, "no estimator candidates") }
+        guard !targets.isEmpty else { throw DecisionError(.invalidConfiguration, "no precision targets") }
+        self.candidates = candidates
+        self.targets = targets
+    }
+
+    /// The chosen estimator, its held-out examples (validation rows first, then test) and every trial.
+    public func choose(training: SparseRowMatrix, labels: [Bool], heldOut: SparseRowMatrix, heldOutLabels: [Bool], validationCount: Int,
+                       settings: EstimatorSettings, using generator: inout SeededGenerator) throws
+        -> (estimator: UncertaintyEstimator, examples: ScoredExamples, trials: [Trial]) {
+        var best: (estimator: UncertaintyEstimator, examples: ScoredExamples, score: Double)?
+        var trials: [Trial] = []
+        let half = validationCount / 2
+        for candidate in candidates {
+            let predictions = try candidate.predictions(training: training, labels: labels, test: heldOut, settings: settings, using: &generator)
+            let examples = try ScoredExamples(scores: predictions.scores, uncertainties: predictions.uncertainties, labels: heldOutLabels)
+            let fitting = examples.subset(Array(0..<half)), judging = examples.subset(Array(half..<validationCount))
+            var total = 0.0
+            for target in targets {
+                let fitter = ThresholdPolicyFitter(targetPrecision: target)
+                var recall = 0.0
+                for kind in [ThresholdPolicy.Kind.mist, .ewDPMT] {
+                    let evaluation = PolicyEvaluation(policy: try fitter.fit(kind, on: fitting), on: judging)
+                    if evaluation.meetsTarget { recall = max(recall, evaluation.recall) }
+                }
+                total += recall
+            }
+            let score = total / Double(targets.count)
+            trials.append(Trial(estimator: candidate, score: score))
+            if best == nil || score > best!.score { best = (candidate, examples, score) }
+        }
+        return (best!.estimator, best!.examples, trials)
+    }
+}

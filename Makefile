@@ -61,7 +61,7 @@ results-related: build
 ## simulated click logs split by time (default delays, and slow delays) and on Adult. (`set -f`: the
 ## commands carry a literal * and are expanded unquoted, so globbing is off.)
 RISK_TARGETS := --precision 0.5,0.6,0.7
-RISK_LOG := --label conversion_time --positive * --ignore click_id,cart_time,views --split time:click_time --downsample-negatives 0.2 --estimator laplace $(RISK_TARGETS) --seeds 1,2,3,4,5 --json
+RISK_LOG := --label conversion_time --positive * --ignore click_id,cart_time,views --split time:click_time --downsample-negatives 0.2 $(RISK_TARGETS) --seeds 1,2,3,4,5 --json
 results-risk-control: build
 	mkdir -p out/risk && : > out/risk/commands.txt
 	$(VANE) conversions simulate --out out/risk/clicks.csv --clicks 200000 --seed 1
@@ -71,7 +71,7 @@ results-risk-control: build
 	  printf '%s\t%s\t%s\n' "$$log-$$mode" "simulated clicks ($$log)" "vane $$command" >> out/risk/commands.txt; \
 	  $(VANE) $$command > out/risk/$$log-$$mode.json; done; done
 	set -f; for mode in none ltt; do \
-	  command="thresholds evaluate --data $(DATA)/adult.csv.gz --label income --positive >50K --estimator laplace --precision 0.5,0.6,0.7,0.8,0.9 --seeds 1,2,3,4,5 --json --risk-control $$mode"; \
+	  command="thresholds evaluate --data $(DATA)/adult.csv.gz --label income --positive >50K --precision 0.5,0.6,0.7,0.8,0.9 --seeds 1,2,3,4,5 --json --risk-control $$mode"; \
 	  printf '%s\t%s\t%s\n' "adult-$$mode" "Adult" "vane $$command" >> out/risk/commands.txt; \
 	  $(VANE) $$command > out/risk/adult-$$mode.json; done
 	python3 scripts/risk-control-results.py --input out/risk

@@ -82,7 +82,7 @@ def summary(results):
     return lines + [""]
 
 
-STAGES = [("gnn_seconds", "GNN"), ("lightgcn_seconds", "LightGCN"), ("tune_seconds", "blend search"), ("blend_seconds", "blend fit")]
+STAGES = [("gnn_seconds", "GNN"), ("lightgcn_seconds", "LightGCN"), ("blend_seconds", "blend (search + fit)"), ("tune_seconds", "of which search")]
 
 
 def stages(results):

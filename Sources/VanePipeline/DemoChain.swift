@@ -126,6 +126,8 @@ public struct DemoChain: Sendable {
         settings.estimator = .laplace
         settings.split = .time(column: "click_time")
         settings.precisionTargets = [0.3, 0.4, 0.5]
+        // As `vane thresholds evaluate` by default: Learn then Test on the later half of validation.
+        settings.riskControl = .init()
         let decisionTable = try clicks.keepingColumns(["click_time", "converted", "source", "target", "recommender_score"])
         let decisions = try DecisionExperiment(table: decisionTable, labelColumn: "converted", positive: "1", settings: settings)
         outcome.decisions = try decisions.run(seed: c.seed)
@@ -147,9 +149,11 @@ public struct DemoChain: Sendable {
         try served.save(to: outcome.conversionModelDirectory)
         let validationFeatures = try served.encoder.encode(clicks, rows: validationRows)
         let predictions = (0..<validationRows.count).map { served.predict(features: validationFeatures, row: $0) }
-        let policy = try ThresholdPolicyFitter(targetPrecision: outcome.decisionTarget, bound: .wilson(confidence: 0.95))
-            .fit(.mist, on: ScoredExamples(scores: predictions.map(\.probability), uncertainties: predictions.map(\.uncertainty),
-                                          labels: validationRows.map { converted[$0] == 1 }))
+        // Learn then Test: learned on the earlier half of that window, tested on its later half, so the
+        // served policy keeps precision >= target on new clicks with probability >= 0.9.
+        let (policy, _) = try ThresholdPolicyFitter(targetPrecision: outcome.decisionTarget)
+            .fitLearnThenTest(.mist, on: ScoredExamples(scores: predictions.map(\.probability), uncertainties: predictions.map(\.uncertainty),
+                                                        labels: validationRows.map { converted[$0] == 1 }))
         outcome.policyPath = (c.outputDirectory as NSString).appendingPathComponent("policy.json")
         try policy.jsonData().write(to: URL(fileURLWithPath: outcome.policyPath), options: .atomic)
         finish("decisions")

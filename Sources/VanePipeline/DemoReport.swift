@@ -87,7 +87,7 @@ public enum DemoReport {
         }
         body += "<h2>Files</h2><ul><li>related-items model: <code>\(SVGChart.escape(outcome.modelDirectory))</code> (load with <code>vane graph recommend --model</code>)</li>"
         body += "<li>conversion model: <code>\(SVGChart.escape(outcome.conversionModelDirectory))</code> (engagement-aware, trained on the first 80% of the clicks)</li>"
-        body += "<li>decision policy: <code>\(SVGChart.escape(outcome.policyPath))</code> (MIST at precision \(outcome.decisionTarget) with a Wilson bound, fitted on the conversion model's scores over the last 20%)</li>"
+        body += "<li>decision policy: <code>\(SVGChart.escape(outcome.policyPath))</code> (MIST at precision \(outcome.decisionTarget) by Learn then Test, delta 0.1: learned and tested on the conversion model's scores over the last 20%, earlier half then later half)</li>"
         body += "<li>serve them: <code>vane serve --related \(SVGChart.escape(outcome.modelDirectory)) --conversions \(SVGChart.escape(outcome.conversionModelDirectory)) --policy \(SVGChart.escape(outcome.policyPath))</code></li>"
         body += "</ul><h2>Time per stage</h2>" + table(["stage", "seconds"], outcome.stageSeconds.map { [$0.0, number($0.1, 1)] })
         let style = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}th{background:#f3f3f3}.row{display:flex;gap:2em;flex-wrap:wrap}code{background:#f4f4f4}"

@@ -52,6 +52,18 @@ struct PolicyFileTests {
         }
     }
 
+    @Test func learnThenTestPoliciesRoundTripAndRefuseAnEditedConfidence() throws {
+        let (policy, _) = try ThresholdPolicyFitter(targetPrecision: 0.6, uncertaintyBins: 4)
+            .fitLearnThenTest(.mist, on: premiseExamples(count: 4000, seed: 9))
+        #expect(policy.bound == .clopperPearson(confidence: 0.9))
+        #expect(try load(policy) { _ in } == policy)
+        #expect {
+            _ = try load(policy) { $0["bound"] = ["clopperPearson": ["confidence": 1.5]] }
+        } throws: { error in
+            (error as? DecisionError)?.code == .policyFile && "\(error)".contains("bound.clopperPearson.confidence")
+        }
+    }
+
     @Test func malformedJSONNamesThePath() throws {
         let mist = try fitted(.mist)
         #expect {

@@ -59,19 +59,12 @@ public enum RelatedTraining {
                           samplerDescription: "none", details: details)
         case .symmetric, .uniform, .blade, .hybrid, .hybridWalks, .vane:
             let configuration = method.configuration(base: base)!
-            var stageStarted = Date()
-            /// Seconds since the last call, recorded under `key` (where a recipe spends its time).
-            func recordStage(_ key: String) {
-                details[key] = String(format: "%.2f", Date().timeIntervalSince(stageStarted))
-                stageStarted = Date()
-            }
             var reusedSeconds = 0.0
             let (trained, networkReused) = try network(configuration, training: training, validation: validation, seed: seed,
                                                        cache: cache, progress: progress)
             let (network, report) = (trained.network, trained.report)
             details["gnn_seconds"] = String(format: "%.2f", trained.seconds)
             if networkReused { reusedSeconds += trained.seconds }
-            stageStarted = Date()
             details["structure"] = configuration.structure.rawValue
             details["dimension"] = String(configuration.dimension)
             details["layers"] = String(configuration.layers)
@@ -94,7 +87,6 @@ public enum RelatedTraining {
                     details["lightgcn_best_step"] = String(fit.steps)
                     details["lightgcn_seconds"] = String(format: "%.2f", fit.seconds)
                     if lightGCNReused { reusedSeconds += fit.seconds }
-                    stageStarted = Date()
                     func joined(_ a: RelatedItemModel, _ b: RelatedItemModel) -> RelatedItemModel {
                         RelatedItemModel(method: a.method, graph: a.graph, sourceEmbeddings: ColumnConcat.forward(a.sourceEmbeddings, b.sourceEmbeddings),
                                          targetEmbeddings: ColumnConcat.forward(a.targetEmbeddings, b.targetEmbeddings))
@@ -103,10 +95,11 @@ public enum RelatedTraining {
                     model = joined(model, servingIsTraining ? trainingLightGCN : lightgcn.model(freeEmbeddings: free, graph: servingGraph))
                     blocks.append(configuration.dimension..<(configuration.dimension + lightgcn.dimension))
                 }
+                let blendStarted = Date()
                 let blend = fitBlend(base: trainingModel, blocks: blocks, training: training, known: known, validation: validation,
                                      seed: seed, search: search, details: &details)
                 model = blend.model(base: model, graph: servingGraph, method: method.rawValue)
-                recordStage("blend_seconds")
+                details["blend_seconds"] = String(format: "%.2f", Date().timeIntervalSince(blendStarted))
             }
             var fitted = Fitted(model: model, epochs: report.epochs.count, samplerDescription: report.samplerDescription, details: details)
             fitted.reusedSeconds = reusedSeconds

@@ -134,7 +134,7 @@ public struct DecisionExperiment: Sendable {
         outcome.estimatorTrials = trials
         outcome.testExamples = test
         // Learn then Test chooses bins on its learning part only: the calibration rows stay unseen.
-        let learningCount = settings.riskControl.map { validation.count - Int((Double(validation.count) * $0.calibrationFraction).rounded()) }
+        let learningCount = settings.riskControl.map { validation.count - $0.calibrationCount(of: validation.count) }
         let binSelectionRows = learningCount.map { validation.subset(Array(0..<$0)) } ?? validation
         for target in settings.precisionTargets {
             let fitter = ThresholdPolicyFitter(targetPrecision: target, bound: settings.bound,

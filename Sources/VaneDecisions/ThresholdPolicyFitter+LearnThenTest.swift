@@ -30,6 +30,9 @@ extension ThresholdPolicyFitter {
             self.pathSpan = pathSpan
         }
 
+        /// How many of `count` fitting rows (the last ones) calibrate; the rest learn.
+        public func calibrationCount(of count: Int) -> Int { Int((Double(count) * calibrationFraction).rounded()) }
+
         public func validate() throws(DecisionError) {
             guard delta > 0, delta < 0.5 else { throw DecisionError(.invalidConfiguration, "delta must be in (0, 0.5), got \(delta)") }
             guard calibrationFraction >= 0.1, calibrationFraction <= 0.9 else {
@@ -57,7 +60,7 @@ extension ThresholdPolicyFitter {
                                  settings: LearnThenTest = LearnThenTest()) throws(DecisionError) -> (policy: ThresholdPolicy, report: LearnThenTestReport) {
         try validate()
         try settings.validate()
-        let calibrationCount = Int((Double(data.count) * settings.calibrationFraction).rounded())
+        let calibrationCount = settings.calibrationCount(of: data.count)
         guard calibrationCount >= 1, data.count - calibrationCount >= 1 else {
             throw DecisionError(.invalidInput, "learn then test needs rows to learn and to calibrate on; got \(data.count)")
         }

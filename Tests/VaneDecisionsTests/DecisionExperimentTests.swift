@@ -17,13 +17,19 @@ struct DecisionExperimentTests {
         return try CSVTableLoader().load(TextFile(path: "leak.csv", text: text))
     }
 
-    @Test func ignoredColumnsAreNeverFeatures() throws {
+    /// Laplace estimator, fixed bins (2 x 10), `ignored` columns never features.
+    static func settings(targets: [Double], ignored: Set<String>) -> DecisionExperiment.Settings {
         var settings = DecisionExperiment.Settings()
         settings.estimator = .laplace
-        settings.precisionTargets = [0.9]
+        settings.precisionTargets = targets
         settings.uncertaintyBins = 2
         settings.scoreBins = 10
-        settings.ignoredColumns = ["id"]
+        settings.ignoredColumns = ignored
+        return settings
+    }
+
+    @Test func ignoredColumnsAreNeverFeatures() throws {
+        var settings = Self.settings(targets: [0.9], ignored: ["id"])
         let leaking = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings).run(seed: 1)
         #expect(leaking.policies[.single]![0.9]!.recall > 0.95)
         settings.ignoredColumns = ["id", "leak"]
@@ -33,12 +39,7 @@ struct DecisionExperimentTests {
     }
 
     @Test func riskControlFitsEveryPolicyByLearnThenTest() throws {
-        var settings = DecisionExperiment.Settings()
-        settings.estimator = .laplace
-        settings.precisionTargets = [0.7]
-        settings.uncertaintyBins = 2
-        settings.scoreBins = 10
-        settings.ignoredColumns = ["id"]
+        var settings = Self.settings(targets: [0.7], ignored: ["id"])
         settings.riskControl = .init(delta: 0.1)
         let outcome = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings).run(seed: 1)
         for kind in ThresholdPolicy.Kind.allCases {
@@ -52,12 +53,7 @@ struct DecisionExperimentTests {
     }
 
     @Test func sweepSummarisesSeedsAndCountsOnlyKeptPromises() throws {
-        var settings = DecisionExperiment.Settings()
-        settings.estimator = .laplace
-        settings.precisionTargets = [0.5, 0.9]
-        settings.uncertaintyBins = 2
-        settings.scoreBins = 10
-        settings.ignoredColumns = ["id", "leak"]
+        let settings = Self.settings(targets: [0.5, 0.9], ignored: ["id", "leak"])
         let experiment = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings)
         let sweep = try DecisionSweep.run(experiment, seeds: [1, 2, 3])
         for target in settings.precisionTargets {
@@ -82,12 +78,8 @@ struct DecisionExperimentTests {
     }
 
     @Test func autoEstimatorIsChosenOnValidationAndReported() throws {
-        var settings = DecisionExperiment.Settings()
+        var settings = Self.settings(targets: [0.6, 0.8], ignored: ["id"])
         settings.estimatorCandidates = [.laplace, .ensemble]
-        settings.precisionTargets = [0.6, 0.8]
-        settings.uncertaintyBins = 2
-        settings.scoreBins = 10
-        settings.ignoredColumns = ["id"]
         let experiment = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: settings)
         let outcome = try experiment.run(seed: 2)
         #expect(outcome.estimatorTrials.map(\.estimator) == [.laplace, .ensemble])

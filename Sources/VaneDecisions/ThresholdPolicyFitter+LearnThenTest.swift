@@ -91,8 +91,7 @@ extension ThresholdPolicyFitter {
             // made without the calibration rows, which spares the sequence from stopping at a
             // conservative candidate that accepts too few rows for any test to pass.
             let (learnedTP, learnedPP) = summary(learning) { candidate.decide(score: learning.scores[$0], uncertainty: learning.uncertainties[$0]) }
-            guard learnedPP > 0,
-                  PrecisionBound.binomialUpperTail(successes: learnedTP, trials: learnedPP, probability: targetPrecision) <= settings.delta else { continue }
+            guard exact.bound.meets(target: targetPrecision, truePositives: learnedTP, predictedPositives: learnedPP) else { continue }
             candidates += 1
             let (tp, pp) = summary(calibration) { candidate.decide(score: calibration.scores[$0], uncertainty: calibration.uncertainties[$0]) }
             // A candidate that accepts nothing cannot be wrong: it passes with p = 0.

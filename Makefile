@@ -61,7 +61,7 @@ results-related: build
 ## simulated click logs split by time (default delays, and slow delays) and on Adult. (`set -f`: the
 ## commands carry a literal * and are expanded unquoted, so globbing is off.)
 RISK_TARGETS := --precision 0.5,0.6,0.7
-RISK_LOG := --label conversion_time --positive * --ignore click_id,cart_time,views --split time:click_time --downsample-negatives 0.2 $(RISK_TARGETS) --seeds 1,2,3,4,5 --json
+RISK_LOG := --label conversion_time --positive * --ignore click_id,view_times,cart_times,favourite_times --split time:click_time --downsample-negatives 0.2 $(RISK_TARGETS) --seeds 1,2,3,4,5 --json
 results-risk-control: build
 	mkdir -p out/risk && : > out/risk/commands.txt
 	$(VANE) conversions simulate --out out/risk/clicks.csv --clicks 200000 --seed 1

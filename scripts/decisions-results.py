@@ -165,7 +165,7 @@ def main():
     rare_rows, rare_positives = rare_id_table(rare)
     adult_args = ["--label", "income", "--positive", ">50K"]
     rare_args = ["--label", "converted", "--positive", "1"]
-    click_args = ["--label", "conversion_time", "--positive", "*", "--ignore", "click_id,cart_time,views",
+    click_args = ["--label", "conversion_time", "--positive", "*", "--ignore", "click_id,view_times,cart_times,favourite_times",
                   "--split", "time:click_time", "--precision", ",".join(LOW_TARGETS)]
     experiments = []  # (title, data per seed, args, targets, plot name or None)
     for estimator in ESTIMATORS:

@@ -6,8 +6,11 @@ import VaneTensor
 /// One row per click, columns apart: times in hours from the log's start, NaN where absent.
 ///
 /// Vane format (CSV with header, gzip accepted): `click_time` (required), `conversion_time`
-/// (empty = no conversion), optional engagement `cart_time` (empty = none) and `views` (count);
-/// every other column is a feature (numeric standardised, categorical hashed). The Criteo Conversion
+/// (empty = no conversion), optional engagement with times: `view_times`, `cart_times`,
+/// `favourite_times` (semicolon-separated hours at or after the click, e.g. `3.5;27.25`; empty =
+/// none) and the older single `cart_time`; every other column is a feature (numeric standardised,
+/// categorical hashed). A `views` count without times is refused: nothing can say when those views
+/// happened, so a replay reading it would read the future. The Criteo Conversion
 /// Logs format (`data.txt`, Chapelle 2014) is read as is: tab-separated click timestamp, conversion
 /// timestamp or empty, 8 integer and 9 categorical features, no header; timestamps in seconds.
 public struct ClickLog: Sendable {
@@ -18,8 +21,8 @@ public struct ClickLog: Sendable {
 
     public let clickTimes: [Double]
     public let conversionTimes: [Double]
-    public let cartTimes: [Double]
-    public let viewCounts: [Double]
+    /// Post-click engagement with times; replay streams read only the events before their moment.
+    public let engagement: EngagementEvents
     public let features: SparseRowMatrix
     /// How raw columns became `features` (nil for logs built from an already encoded matrix); a
     /// trained model keeps it to encode requests the same way.
@@ -28,15 +31,14 @@ public struct ClickLog: Sendable {
 
     public var count: Int { clickTimes.count }
 
-    public init(source: String, clickTimes: [Double], conversionTimes: [Double], cartTimes: [Double],
-                viewCounts: [Double], features: SparseRowMatrix, encoder: TableFeatureEncoder? = nil) {
-        precondition([conversionTimes.count, cartTimes.count, viewCounts.count, features.rowCount].allSatisfy { $0 == clickTimes.count },
+    public init(source: String, clickTimes: [Double], conversionTimes: [Double], engagement: EngagementEvents,
+                features: SparseRowMatrix, encoder: TableFeatureEncoder? = nil) {
+        precondition([conversionTimes.count, engagement.clickCount, features.rowCount].allSatisfy { $0 == clickTimes.count },
                      "ClickLog: columns of different lengths")
         self.source = source
         self.clickTimes = clickTimes
         self.conversionTimes = conversionTimes
-        self.cartTimes = cartTimes
-        self.viewCounts = viewCounts
+        self.engagement = engagement
         self.features = features
         self.encoder = encoder
     }
@@ -143,27 +145,26 @@ public struct ClickLog: Sendable {
         if let bad = conversions.indices.first(where: { conversions[$0] < clicks[$0] }) {
             throw InputError(.invalidValue, file: table.source, line: line(bad), "conversion_time \(conversions[bad]) is before click_time \(clicks[bad])")
         }
-        let carts = try numeric("cart_time", required: false) ?? Array(repeating: .nan, count: clicks.count)
         // Times: finite, bounded, and a bounded span (replay work grows with the span, not the rows).
         let rule = TimestampRule()
         let clickHours = clicks.map { $0 * timeScale }
         let earliest = clickHours.min() ?? 0
         try rule.check(clickHours, column: "click_time", reference: earliest, file: table.source, line: line)
-        let conversionHours = conversions.map { $0 * timeScale }, cartHours = carts.map { $0 * timeScale }
+        let conversionHours = conversions.map { $0 * timeScale }
         try rule.check(conversionHours, column: "conversion_time", reference: earliest, file: table.source, line: line)
-        try rule.check(cartHours, column: "cart_time", reference: earliest, file: table.source, line: line)
         guard conversions.contains(where: { !$0.isNaN }) else {
             throw InputError(.emptyInput, file: table.source,
                              "no click has a conversion_time: there is nothing to learn and AUC is undefined")
         }
-        let views = try numeric("views", required: false)?.map { $0.isNaN ? 0 : $0 } ?? Array(repeating: 0, count: clicks.count)
-        if let bad = views.firstIndex(where: { $0 < 0 || $0 > 1e9 }) {
-            throw InputError(.invalidValue, file: table.source, line: line(bad), "views \(views[bad]) must be a count from 0 to 1e9")
+        if table.columnNames.contains("views") {
+            throw InputError(.invalidValue, file: table.source,
+                             "column \"views\" is a count without times: a replay cannot tell which views had happened by a training moment, so reading it would read the future. Write view_times (semicolon-separated hours, e.g. 0.5;3.25), or rename the column to use it as an ordinary feature known at click time")
         }
-        let reserved: Set<String> = ["click_time", "conversion_time", "cart_time", "views", "click_id"]
+        let engagement = try engagementEvents(table, clickHours: clickHours, timeScale: timeScale, reference: earliest, rule: rule)
+        let reserved: Set<String> = Set(["click_time", "conversion_time", "cart_time", "click_id"] + EngagementEvents.Kind.allCases.map(\.column))
         let rows = Array(0..<table.rowCount)
         let encoder = TableFeatureEncoder(table: table, excluding: reserved, rows: rows, hashBuckets: hashBuckets)
         return ClickLog(source: table.source, clickTimes: clickHours, conversionTimes: conversionHours,
-                        cartTimes: cartHours, viewCounts: views, features: try encoder.encode(table, rows: rows), encoder: encoder)
+                        engagement: engagement, features: try encoder.encode(table, rows: rows), encoder: encoder)
     }
 }

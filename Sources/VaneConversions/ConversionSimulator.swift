@@ -1,34 +1,91 @@
 import Foundation
 import VaneTensor
 
-/// Generates clicks, engagement and delayed conversions with a known ground truth, in Vane's CSV format.
+/// Generates clicks, timestamped engagement and delayed conversions with a known ground truth, in
+/// Vane's CSV format.
 ///
-/// Generative story (each number a configurable field):
+/// Generative story (each number a configurable field; `Scenario` gives four documented settings):
 /// - Click times: uniform days, hour of day with a daily cycle (density 1 + 0.6 sin(2 pi (h - 6) / 24),
 ///   busiest mid-afternoon), over `days` days.
 /// - Features: `advertiser` (Zipf(1.1) over 300), `item` (Zipf(1.1) over 20,000: most items rare),
 ///   `segment` (uniform over 40), `device` (4), numeric `price` and `recency` ~ N(0, 1).
 /// - Conversion: logit = base + advertiser effect N(0, 0.8^2) + item effect N(0, 0.7^2) + segment
 ///   effect N(0, 0.4^2) + device effect N(0, 0.2^2) - 0.3 price + 0.2 recency; `base` is set so about
-///   23% of clicks convert, as in Criteo's conversion logs (Chapelle, KDD 2014).
-/// - Delay of a conversion: with probability 0.45 exponential with mean 0.5 h (Criteo: a large share
-///   within an hour), else log-normal with median 30 h and sigma 1.3 (the long tail over two weeks);
-///   conversions later than the attribution window (14 days) are dropped, so those clicks are negatives.
-/// - Engagement that truly predicts conversion: a converter adds to cart with probability 0.7 at a
-///   uniform time between click and conversion; a non-converter with probability 0.06 within an
-///   exponential(mean 12 h) time; views ~ Poisson(1 + 3 [converts]).
+///   23% of clicks convert, as in Criteo's conversion logs (Chapelle, KDD 2014). With `drift` d > 0 the
+///   advertiser effects rotate towards a second independent draw, a(t) = cos(theta) a + sin(theta) a',
+///   theta = d (pi / 2) t / T, and the slow delays lengthen by a factor 1 + 2 d t / T over the log.
+/// - Delay of a conversion: with probability `fastShare` exponential with mean `fastMeanHours`, else
+///   log-normal with median `slowMedianHours` and sigma `slowSigma`; conversions later than the
+///   attribution window (14 days) are dropped, so those clicks are negatives. The default mixture
+///   (0.6, 0.12 h, 2.5 h, 2.5) puts the median near 11 minutes, p90 near 11-16 hours and about 1% past
+///   14 days, the shape of RetailRocket's view-to-purchase delays (median ~11 min, p90 ~11 h, p99 ~16 d).
+/// - Engagement with times, truly predictive: a converter with delay D adds to cart with probability
+///   `cartRateConverters` (RetailRocket: 87% of buyers carted first), favourites with
+///   `favouriteRateConverters` and views the item Poisson(`viewsMeanConverters`) more times, each at
+///   click + D u, u ~ U(0, 1) (before the purchase); a non-converter carts with `cartRateOthers`
+///   (RetailRocket: 2.3%), favourites with `favouriteRateOthers` and views Poisson(`viewsMeanOthers`)
+///   times, each at click + Exponential(mean `otherEngagementMeanHours`). P(cart | buy) / P(cart | no
+///   buy) = 0.87 / 0.023 = 38 is the calibrated quantity: RetailRocket's "P(buy | cart) ~31x the base
+///   rate" holds at its base rate of ~1%, and at 23% no lift can exceed 1 / 0.23.
 public struct ConversionSimulator: Sendable {
+    /// Named settings of the story, each documented by what differs from `standard`.
+    public enum Scenario: String, Sendable, CaseIterable {
+        /// The calibrated delays and engagement above.
+        case standard = "default"
+        /// Long delays (Taobao-like tails and longer): 10% fast (mean 0.5 h), else median 72 h, sigma
+        /// 1.0, so most conversions arrive days after the click; engagement as in `default`.
+        case slow
+        /// Engagement that barely predicts: converters cart with 0.30, others 0.15; favourites 0.05 vs
+        /// 0.03; views Poisson(1.3) vs Poisson(1). Delays as in `default`.
+        case weakEngagement = "weak-engagement"
+        /// `default` with drift 1: the advertiser effects rotate a quarter turn over the log and the
+        /// slow delays triple, so models fitted once grow stale.
+        case drift
+
+        /// The scenario's configuration with `clicks` clicks over `days` days.
+        public func configuration(clicks: Int = 1_000_000, days: Int = 60) -> Configuration {
+            var c = Configuration()
+            c.clicks = clicks
+            c.days = days
+            switch self {
+            case .standard: break
+            case .slow:
+                c.fastShare = 0.1
+                c.fastMeanHours = 0.5
+                c.slowMedianHours = 72
+                c.slowSigma = 1.0
+            case .weakEngagement:
+                c.cartRateConverters = 0.30
+                c.cartRateOthers = 0.15
+                c.favouriteRateConverters = 0.05
+                c.favouriteRateOthers = 0.03
+                c.viewsMeanConverters = 1.3
+                c.viewsMeanOthers = 1
+            case .drift:
+                c.drift = 1
+            }
+            return c
+        }
+    }
+
     public struct Configuration: Sendable {
         public var clicks = 1_000_000
         public var days = 60
         public var conversionRate = 0.23
         public var attributionWindowHours = 14.0 * 24
-        public var fastShare = 0.45
-        public var fastMeanHours = 0.5
-        public var slowMedianHours = 30.0
-        public var slowSigma = 1.3
-        public var cartRateConverters = 0.7
-        public var cartRateOthers = 0.06
+        public var fastShare = 0.6
+        public var fastMeanHours = 0.12
+        public var slowMedianHours = 2.5
+        public var slowSigma = 2.5
+        public var cartRateConverters = 0.87
+        public var cartRateOthers = 0.023
+        public var favouriteRateConverters = 0.25
+        public var favouriteRateOthers = 0.02
+        public var viewsMeanConverters = 3.0
+        public var viewsMeanOthers = 1.0
+        public var otherEngagementMeanHours = 12.0
+        /// 0 (stationary) to 1: how far the advertiser effects rotate and the slow delays stretch over the log.
+        public var drift = 0.0
         public init() {}
 
         public func validate() throws(ConversionError) {
@@ -42,6 +99,17 @@ public struct ConversionSimulator: Sendable {
             guard attributionWindowHours > 0, attributionWindowHours.isFinite else {
                 throw ConversionError(.invalidConfiguration, "attribution window must be positive, got \(attributionWindowHours) h")
             }
+            for (name, rate) in [("cart rate of converters", cartRateConverters), ("cart rate of others", cartRateOthers),
+                                 ("favourite rate of converters", favouriteRateConverters), ("favourite rate of others", favouriteRateOthers)] {
+                guard rate >= 0, rate <= 1 else { throw ConversionError(.invalidConfiguration, "\(name) must be in [0, 1], got \(rate)") }
+            }
+            guard viewsMeanConverters >= 0, viewsMeanConverters <= 50, viewsMeanOthers >= 0, viewsMeanOthers <= 50 else {
+                throw ConversionError(.invalidConfiguration, "mean views must be in [0, 50] (converters \(viewsMeanConverters), others \(viewsMeanOthers))")
+            }
+            guard otherEngagementMeanHours > 0, otherEngagementMeanHours <= 24 * 365 else {
+                throw ConversionError(.invalidConfiguration, "non-converters' engagement mean must be in (0, 8760] hours, got \(otherEngagementMeanHours)")
+            }
+            guard drift >= 0, drift <= 1 else { throw ConversionError(.invalidConfiguration, "drift must be in [0, 1], got \(drift)") }
         }
     }
 
@@ -70,6 +138,7 @@ public struct ConversionSimulator: Sendable {
         }
         let advertisers = zipfTable(300), items = zipfTable(20_000)
         let advertiserEffect = (0..<300).map { _ in 0.8 * generator.nextGaussian() }
+        let driftedAdvertiserEffect = (0..<300).map { _ in 0.8 * generator.nextGaussian() }
         let itemEffect = (0..<20_000).map { _ in 0.7 * generator.nextGaussian() }
         let segmentEffect = (0..<40).map { _ in 0.4 * generator.nextGaussian() }
         let deviceEffect = (0..<4).map { _ in 0.2 * generator.nextGaussian() }
@@ -93,34 +162,39 @@ public struct ConversionSimulator: Sendable {
         }() else { throw ConversionError(.invalidInput, "\(path): cannot create") }
         try handle.truncate(atOffset: 0)
         defer { try? handle.close() }
-        var text = "click_id,click_time,conversion_time,cart_time,views,advertiser,item,segment,device,price,recency\n"
+        var text = "click_id,click_time,conversion_time,view_times,cart_times,favourite_times,advertiser,item,segment,device,price,recency\n"
         var conversions = 0
+        let span = Double(c.days) * 24
         for (i, click) in clickTimes.enumerated() {
             let advertiser = draw(advertisers), item = draw(items)
             let segment = generator.nextIndex(below: 40), device = generator.nextIndex(below: 4)
             let price = generator.nextGaussian(), recency = generator.nextGaussian()
-            let logit = base + advertiserEffect[advertiser] + itemEffect[item] + segmentEffect[segment] + deviceEffect[device] - 0.3 * price + 0.2 * recency
+            let progressThroughLog = min(1, click / span)
+            let theta = c.drift * Double.pi / 2 * progressThroughLog
+            let advertiserTerm = cos(theta) * advertiserEffect[advertiser] + sin(theta) * driftedAdvertiserEffect[advertiser]
+            let logit = base + advertiserTerm + itemEffect[item] + segmentEffect[segment] + deviceEffect[device] - 0.3 * price + 0.2 * recency
             var converts = generator.nextUnitDouble() < 1 / (1 + exp(-logit))
             var delay = Double.nan
             if converts {
-                delay = Self.delay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours, slowMedianHours: c.slowMedianHours,
+                delay = Self.delay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours,
+                                   slowMedianHours: c.slowMedianHours * (1 + 2 * c.drift * progressThroughLog),
                                    slowSigma: c.slowSigma, using: &generator)
                 if delay > c.attributionWindowHours { converts = false }
             }
-            var cart = Double.nan
-            if converts {
-                if generator.nextUnitDouble() < c.cartRateConverters { cart = click + delay * generator.nextUnitDouble() }
-            } else if generator.nextUnitDouble() < c.cartRateOthers {
-                cart = click - 12 * log(1 - generator.nextUnitDouble())
+            // Engagement: a converter's events fall between click and purchase, others' after an
+            // exponential wait.
+            func eventTime() -> Double {
+                converts ? click + delay * generator.nextUnitDouble() : click - c.otherEngagementMeanHours * log(1 - generator.nextUnitDouble())
             }
-            // Poisson(1 + 3 converts) by inversion.
-            let mean = converts ? 4.0 : 1.0
-            var views = 0, p = exp(-mean), cumulative = p
-            let u = generator.nextUnitDouble()
-            while u > cumulative && views < 50 { views += 1; p *= mean / Double(views); cumulative += p }
+            func times(_ count: Int) -> String {
+                (0..<count).map { _ in eventTime() }.sorted().map { String(format: "%.4f", $0) }.joined(separator: ";")
+            }
+            let carts = generator.nextUnitDouble() < (converts ? c.cartRateConverters : c.cartRateOthers) ? 1 : 0
+            let favourites = generator.nextUnitDouble() < (converts ? c.favouriteRateConverters : c.favouriteRateOthers) ? 1 : 0
+            let views = Self.poisson(mean: converts ? c.viewsMeanConverters : c.viewsMeanOthers, using: &generator)
             if converts { conversions += 1 }
             func time(_ value: Double) -> String { value.isNaN ? "" : String(format: "%.4f", value) }
-            text += "\(i),\(time(click)),\(converts ? time(click + delay) : ""),\(time(cart)),\(views),a\(advertiser),i\(item),s\(segment),d\(device),\(String(format: "%.3f", price)),\(String(format: "%.3f", recency))\n"
+            text += "\(i),\(time(click)),\(converts ? time(click + delay) : ""),\(times(views)),\(times(carts)),\(times(favourites)),a\(advertiser),i\(item),s\(segment),d\(device),\(String(format: "%.3f", price)),\(String(format: "%.3f", recency))\n"
             if text.utf8.count > 1 << 20 {
                 handle.write(Data(text.utf8))
                 text = ""
@@ -145,6 +219,14 @@ public struct ConversionSimulator: Sendable {
         }
         times.sort()
         return times
+    }
+
+    /// A Poisson(mean) count by inversion, capped at 50.
+    static func poisson(mean: Double, using generator: inout SeededGenerator) -> Int {
+        var count = 0, p = exp(-mean), cumulative = p
+        let u = generator.nextUnitDouble()
+        while u > cumulative && count < 50 { count += 1; p *= mean / Double(count); cumulative += p }
+        return count
     }
 
     /// A conversion delay in hours from the fast-exponential / slow-log-normal mixture.

@@ -30,11 +30,22 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
     /// split into a fake-negative part (positive label, weight z f_dp) and a real-negative part
     /// (negative label, weight (1 - z)(1 + f_dp)), with z = 1 - f_rn.
     case defuse
-    /// Ours (SPEC.md section 2): the waiting-window stream where an observed negative is split as in
-    /// DEFUSE (Chen et al., WWW 2022) into a positive part z and a negative part 1 - z, i.e. trained
-    /// with the soft label z = P(converts later | not converted by the window end, x, engagement so
-    /// far), learned from matured history; a cart add raises z. Late conversions are not re-ingested,
-    /// since the split already counted them.
+    /// Ours (SPEC.md section 2), v2: a running soft label. An observed positive enters at its window
+    /// end with label 1. An observed negative enters then with the soft label z_0 = P(y = 1 | not
+    /// converted by the window end, x, engagement by then), and each later moment t_k that brings news
+    /// (an engagement event: a cart add at hour 5 raises z then) re-scores it, z_k = P(y = 1 | not
+    /// converted by t_k, x, engagement by t_k, time waited); its conversion sets z = 1 and its
+    /// attribution end z = 0. A change z_{k-1} -> z_k enters as two samples, weight +1 at label z_k
+    /// and weight -1 at label z_{k-1}.
+    ///
+    /// Unbiasedness: BCE is linear in the label, l(z) = z l(1) + (1 - z) l(0), so a click's samples
+    /// sum to l(z_k) at every moment (the pairs telescope). With exact auxiliaries z_k = E[y | F_k],
+    /// a martingale in the information F_k, hence E[l(z_k)] = E[z_k l(1) + (1 - z_k) l(0)] =
+    /// E[y l(1) + (1 - y) l(0)]: at every moment the accumulated loss is an unbiased estimate of the
+    /// oracle's loss on the clicks past their window end, with q(x) = p(x) (each click counted once),
+    /// and once settled it is exactly the oracle's. Estimated z only shifts labels transiently: every
+    /// click ends at its true label. z comes from a logistic flip model over the click's features,
+    /// engagement by t and the time waited, learned on snapshots of matured clicks and kept learning.
     case engagement
 
     public static let maximumWeight: Float = 10
@@ -86,4 +97,19 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
         let q = clip(p)
         return min(q / (1 - q), 1 - epsilon)
     }
+}
+
+/// How far the engagement method revises an observed negative's soft label after its window end
+/// (`DelayedFeedbackMethod.engagement`); each level keeps the stream unbiased with exact auxiliaries.
+public enum EngagementRevisions: String, Sendable, CaseIterable {
+    /// z_0 at the window end only: each click counted once with E[y | F_0], the lowest-variance label.
+    case none
+    /// Also z_k at each engagement event and waiting-time boundary until the conversion: the label
+    /// tracks the flip model's estimate (a martingale stopped at the conversion, so still unbiased)
+    /// and a cart add at hour 5 raises it then.
+    case engagement
+    /// Also the outcome: z = 1 at a late conversion, z = 0 at the attribution end, so every click
+    /// ends at its true label and the flip model's errors are undone (at the cost of the outcome's
+    /// variance).
+    case outcomes
 }

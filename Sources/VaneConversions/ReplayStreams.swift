@@ -9,6 +9,8 @@ struct ReplayStreams: Sendable {
     let windowHours: Double
     let attributionHours: Double
     let stepCount: Int
+    /// Which revisions of its soft labels the engagement method's stream carries.
+    var revisions = EngagementRevisions.outcomes
     /// Clicks by step of their click time.
     private(set) var clicks: [[Int]]
     /// Clicks by step of click + window.
@@ -47,6 +49,12 @@ struct ReplayStreams: Sendable {
                 if conversion > log.clickTimes[i] + windowHours { latePositives[s].append(i) }
             }
         }
+    }
+
+    /// How many of `trainingSamples(method, step:)` are samples rather than corrections: all of them,
+    /// except for the engagement method, whose revision pairs follow its window-end samples.
+    func regularSampleCount(_ method: DelayedFeedbackMethod, step s: Int) -> Int? {
+        method == .engagement ? windowEnds[s].count : nil
     }
 
     /// Training samples (row, label, weight) that `method` ingests during `step`. `prediction` is the
@@ -103,31 +111,32 @@ struct ReplayStreams: Sendable {
             }
             for i in latePositives[s] { add(i, 1, 1) }
         case .engagement:
-            // An observed negative is split DEFUSE-style into a positive part z and a negative part
-            // 1 - z, i.e. a soft label z; late conversions are then not re-ingested, since the split
-            // already counted them.
+            // The soft label z of an observed negative is a running estimate of its outcome: it enters
+            // at the window end, and each revision (an engagement event, then the conversion or the
+            // attribution end) replaces the previous estimate by a pair of samples, +1 at the new
+            // label and -1 at the old one, so each click's samples always add up to one sample
+            // labelled with its latest estimate (DelayedFeedbackMethod.engagement).
             for i in windowEnds[s] {
                 add(i, observed(i) ? 1 : DelayedFeedbackMethod.engagementSoftLabel(flipProbability: auxiliary.flip[i]), 1)
             }
+            // Revisions were thinned when recorded; a settled outcome within 1e-3 of its estimate is
+            // skipped (it would change the click's label by less than that).
+            func revise(_ row: Int, from previous: Float, to next: Float, skippingSmall: Bool = false) {
+                let old = DelayedFeedbackMethod.engagementSoftLabel(flipProbability: previous)
+                if skippingSmall && abs(next - old) < AuxiliaryModels.minimumRevision { return }
+                add(row, next, 1)
+                add(row, old, -1)
+            }
+            if revisions == .none { break }
+            for revision in auxiliary.flipRevisions[s] {
+                revise(revision.row, from: revision.previous, to: DelayedFeedbackMethod.engagementSoftLabel(flipProbability: revision.next))
+            }
+            if revisions == .engagement { break }
+            for i in latePositives[s] where !auxiliary.finalFlip[i].isNaN { revise(i, from: auxiliary.finalFlip[i], to: 1, skippingSmall: true) }
+            for i in attributionEnds[s] where !observed(i) && !log.converts(i, within: attributionHours) && !auxiliary.finalFlip[i].isNaN {
+                revise(i, from: auxiliary.finalFlip[i], to: 0, skippingSmall: true)
+            }
         }
         return (rows, labels, weights)
-    }
-}
-
-/// Per-click probabilities from the auxiliary models, learned on matured history.
-struct AuxiliaryProbabilities: Sendable {
-    /// f_dp = P(converts after the window | x).
-    var delayedPositive: [Float]
-    /// f_rn = P(never converts | not converted by the window end, x).
-    var realNegative: [Float]
-    /// g = P(converts after the window | converts, x) (FSIW).
-    var delayGivenConversion: [Float]
-    /// z = P(converts later | not by the window end, x, engagement by then) (engagement method).
-    var flip: [Float]
-
-    /// The same four probabilities for every click (hand-checked tests).
-    static func constant(count: Int, delayedPositive: Float, realNegative: Float, delayGivenConversion: Float, flip: Float) -> Self {
-        .init(delayedPositive: .init(repeating: delayedPositive, count: count), realNegative: .init(repeating: realNegative, count: count),
-              delayGivenConversion: .init(repeating: delayGivenConversion, count: count), flip: .init(repeating: flip, count: count))
     }
 }

@@ -20,10 +20,14 @@ extension StreamReplay.Preparation {
 
     /// Every step of `method`'s stream, for a peer implementation to replay the same work. Only for
     /// methods whose samples do not depend on the model being trained (vanilla, oracle, FNC, FSIW,
-    /// ES-DFM, DEFUSE, engagement); FNW and DEFER weigh samples by the current prediction.
+    /// ES-DFM, DEFUSE); FNW and DEFER weigh samples by the current prediction, and engagement's
+    /// revision pairs are batched with its samples.
     public func steps(of method: DelayedFeedbackMethod) throws(ConversionError) -> [Step] {
         guard ![.fnw, .defer].contains(method) else {
             throw ConversionError(.invalidConfiguration, "\(method.rawValue)'s samples depend on the model being trained; export a model-free method")
+        }
+        guard method != .engagement else {
+            throw ConversionError(.invalidConfiguration, "engagement's revision pairs are batched with its samples (StreamReplay.batches), not in runs of the batch size; export another method")
         }
         return (0..<streams.stepCount).map { s in
             let (rows, labels, weights) = streams.trainingSamples(method, step: s, auxiliary: auxiliary) { _ in

@@ -9,8 +9,10 @@ import VaneTensor
 /// true eventual labels) and then trains on exactly what its stream makes observable during the step.
 ///
 /// Nothing is used before its time: a waiting-window sample enters at click + window with the label
-/// observed then; a late positive enters at its conversion time; auxiliary models learn only from
-/// clicks whose outcome had matured before the replay starts. O(methods x clicks x nnz).
+/// observed then; a late positive enters at its conversion time; an engagement event counts from its
+/// time on; auxiliary models learn from clicks whose outcome had matured by then (before the replay,
+/// then every `auxiliaryRefreshHours` from clicks older than the attribution window).
+/// O(methods x clicks x nnz).
 public struct StreamReplay: Sendable {
     public struct Configuration: Sendable {
         /// Waiting window of the vanilla / oracle / ES-DFM / engagement streams, hours.
@@ -35,6 +37,11 @@ public struct StreamReplay: Sendable {
         /// than once (FNW, ES-DFM's and DEFER's copies); raising this factor on the oracle asks whether
         /// that class re-weighting, rather than fresher or better labels, is what lifts their ranking.
         public var positiveWeight: Float = 1
+        /// How often the auxiliary models (f_dp, f_rn, g, the flip model) take a pass over the clicks
+        /// matured since their last one, hours; 0 fits them once before the replay and never again.
+        public var auxiliaryRefreshHours = 24.0
+        /// Which revisions of its soft labels the engagement method makes after the window end.
+        public var engagementRevisions = EngagementRevisions.outcomes
         public init() {
             model.learningRate = 0.02
             model.epochs = 2
@@ -54,6 +61,9 @@ public struct StreamReplay: Sendable {
             guard attributionHours.isFinite, attributionHours > windowHours else { throw ConversionError(.invalidConfiguration, "attribution window must exceed the waiting window") }
             guard pretrainFraction > 0, pretrainFraction < 1 else { throw ConversionError(.invalidConfiguration, "pretrain fraction must be in (0, 1)") }
             guard (1...10).contains(passesPerStep) else { throw ConversionError(.invalidConfiguration, "passes per step must be in 1...10, got \(passesPerStep)") }
+            guard auxiliaryRefreshHours == 0 || (auxiliaryRefreshHours >= stepHours && auxiliaryRefreshHours <= 24 * 365) else {
+                throw ConversionError(.invalidConfiguration, "auxiliary refresh must be 0 (never) or from one step (\(stepHours) h) to 8760 hours, got \(auxiliaryRefreshHours)")
+            }
             guard positiveWeight > 0, positiveWeight <= 100 else {
                 throw ConversionError(.invalidConfiguration, "positive weight must be in (0, 100], got \(positiveWeight)")
             }
@@ -86,31 +96,14 @@ public struct StreamReplay: Sendable {
         self.configuration = configuration
     }
 
-    /// Engagement features at a given time: the click's features plus cart-by-then, views > 0,
-    /// views >= 3 and log(1 + views) (view times are not logged; counts are taken as known).
-    static func engagementFeatures(_ log: ClickLog, rows: [Int], at horizon: (Int) -> Double) -> SparseRowMatrix {
-        let base = log.features.columnCount
-        var matrix = SparseRowMatrix(columnCount: base + 4)
-        for row in rows {
-            let range = log.features.rowOffsets[row]..<log.features.rowOffsets[row + 1]
-            var columns = Array(log.features.columnIndices[range]), values = Array(log.features.values[range])
-            let cart = log.cartTimes[row]
-            if !cart.isNaN && cart <= horizon(row) { columns.append(Int32(base)); values.append(1) }
-            let views = log.viewCounts[row]
-            if views > 0 { columns.append(Int32(base + 1)); values.append(1) }
-            if views >= 3 { columns.append(Int32(base + 2)); values.append(1) }
-            columns.append(Int32(base + 3)); values.append(Float(Foundation.log1p(views)))
-            matrix.appendRow(columns: columns, values: values)
-        }
-        return matrix
-    }
-
     /// What every method's replay starts from: the pretrained model, the streams, and the auxiliary
     /// models' probabilities for every click.
     public struct Preparation: Sendable {
         let pretrained: any OnlineClassifier
         let streams: ReplayStreams
         let auxiliary: AuxiliaryProbabilities
+        /// Where the replay's first step begins (the end of pretraining), hours.
+        let replayStart: Double
     }
 
     /// Pretrains the model and the auxiliary models and builds the streams: everything a method's
@@ -140,33 +133,17 @@ public struct StreamReplay: Sendable {
             }
         }
 
-        // Auxiliary models from matured history (outcome known at pretrainEnd for clicks this old).
+        // Auxiliary models: first from history matured before the replay (outcomes as known at
+        // pretrainEnd for clicks at least `maturity` old), then kept learning through it.
         let maturity = min(attribution, (pretrainEnd - start) / 2)
         let matured = pretrainRows.filter { log.clickTimes[$0] + maturity <= pretrainEnd }
-        let observed = { (i: Int) -> Bool in log.converts(i, within: w) }
-        let converted = { (i: Int) -> Bool in !log.conversionTimes[i].isNaN && log.conversionTimes[i] <= pretrainEnd }
         guard !matured.isEmpty else { throw ConversionError(.invalidInput, "\(log.source): no click matured before the replay starts") }
-        let auxiliary = try LogisticRegression(configuration: c.model)
-        let delayedPositive = try auxiliary.fit(features: log.features.selectingRows(matured),
-                                                labels: matured.map { converted($0) && !observed($0) }, using: &generator)
-        let observedNegatives = matured.filter { !observed($0) }
-        let realNegative = try auxiliary.fit(features: log.features.selectingRows(observedNegatives),
-                                             labels: observedNegatives.map { !converted($0) }, using: &generator)
-        let maturedConversions = matured.filter(converted)
-        let delayGivenConversion = maturedConversions.isEmpty ? nil : try auxiliary.fit(
-            features: log.features.selectingRows(maturedConversions), labels: maturedConversions.map { !observed($0) }, using: &generator)
-        let flip = try auxiliary.fit(features: Self.engagementFeatures(log, rows: observedNegatives, at: { log.clickTimes[$0] + w }),
-                                     labels: observedNegatives.map { converted($0) }, using: &generator)
-
-        let streams = ReplayStreams(log: log, start: pretrainEnd, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
-        // Auxiliary probabilities per click, computed once.
-        let engagement = Self.engagementFeatures(log, rows: Array(0..<log.count), at: { log.clickTimes[$0] + w })
-        let probabilities = AuxiliaryProbabilities(
-            delayedPositive: (0..<log.count).map { delayedPositive.probability(log.features, row: $0) },
-            realNegative: (0..<log.count).map { realNegative.probability(log.features, row: $0) },
-            delayGivenConversion: (0..<log.count).map { delayGivenConversion?.probability(log.features, row: $0) ?? 0 },
-            flip: (0..<log.count).map { flip.probability(engagement, row: $0) })
-        return Preparation(pretrained: pretrained, streams: streams, auxiliary: probabilities)
+        var models = AuxiliaryModels(log: log, windowHours: w, attributionHours: attribution, configuration: c.model)
+        models.learn(matured, knownAt: pretrainEnd, passes: c.model.epochs, batchSize: c.model.batchSize, using: &generator)
+        var streams = ReplayStreams(log: log, start: pretrainEnd, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
+        streams.revisions = c.engagementRevisions
+        let probabilities = auxiliaryTimeline(models, streams: streams, start: pretrainEnd, using: &generator)
+        return Preparation(pretrained: pretrained, streams: streams, auxiliary: probabilities, replayStart: pretrainEnd)
     }
 
     /// Replays one method from the prepared start: its size-weighted metrics and its final model.
@@ -196,10 +173,11 @@ public struct StreamReplay: Sendable {
             if c.positiveWeight != 1 {
                 for k in weights.indices where labels[k] == 1 { weights[k] *= c.positiveWeight }
             }
+            let batches = Self.batches(count: rows.count, regular: streams.regularSampleCount(method, step: s), batchSize: c.batchSize)
             for _ in 0..<c.passesPerStep {
-                for batchStart in stride(from: 0, to: rows.count, by: c.batchSize) {
-                    let batch = batchStart..<min(rows.count, batchStart + c.batchSize)
-                    model.update(features: log.features, rows: Array(rows[batch]), labels: Array(labels[batch]), weights: Array(weights[batch]))
+                for batch in batches {
+                    model.update(features: log.features, rows: batch.indices.map { rows[$0] }, labels: batch.indices.map { labels[$0] },
+                                 weights: batch.indices.map { weights[$0] * batch.scale })
                 }
             }
             progress(s + 1)

@@ -115,7 +115,7 @@ public struct DemoChain: Sendable {
         if case .numeric(let converted) = clicks.columns[try clicks.columnIndex(named: "converted")] {
             outcome.conversions = Int(converted.reduce(0, +))
         }
-        let log = try ClickLog.fromTable(clicks.keepingColumns(["click_time", "conversion_time", "cart_time", "views", "source", "target", "recommender_score"]),
+        let log = try ClickLog.fromTable(clicks.keepingColumns(["click_time", "conversion_time", "cart_time", "source", "target", "recommender_score"]),
                                          hashBuckets: 1 << 16)
         outcome.replay = try StreamReplay().run(log, methods: [.vanilla, .oracle, .esdfm, .engagement], seed: c.seed)
         finish("conversions: simulation and replay")
@@ -142,7 +142,7 @@ public struct DemoChain: Sendable {
         let splitTime = (clickTimes.min()! + 0.8 * (clickTimes.max()! - clickTimes.min()!))
         let fittingRows = clicks.rowCount == 0 ? [] : (0..<clicks.rowCount).filter { clickTimes[$0] < splitTime }
         let validationRows = (0..<clicks.rowCount).filter { clickTimes[$0] >= splitTime }
-        let servedColumns = ["click_time", "conversion_time", "cart_time", "views", "source", "target", "recommender_score"]
+        let servedColumns = ["click_time", "conversion_time", "cart_time", "source", "target", "recommender_score"]
         let served = try StreamReplay().train(ClickLog.fromTable(clicks.keepingColumns(servedColumns).selectingRows(fittingRows), hashBuckets: 1 << 16),
                                               method: .engagement, seed: c.seed)
         outcome.conversionModelDirectory = (c.outputDirectory as NSString).appendingPathComponent("conversion-model")

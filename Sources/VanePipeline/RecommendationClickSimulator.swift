@@ -11,7 +11,8 @@ import VaneTensor
 /// the recommender's score, quality ~ N(0, 0.8^2) and taste ~ N(0, 0.3^2) are hidden per item, and
 /// base sets the overall rate near 20%. Delays: 45% exponential (mean 0.5 h), else log-normal
 /// (median 24 h, sigma 1.2), dropped beyond 14 days. Converters add to cart with probability 0.7
-/// before converting, others with 0.06; views ~ 1 + 3 [converts] on average. Pairs whose target is
+/// before converting, others with 0.06 (timestamped cart adds; no view counts, which would carry no
+/// times and so read the future). Pairs whose target is
 /// rarely clicked give the conversion model little data: the uncertainty the decision stage uses.
 public struct RecommendationClickSimulator: Sendable {
     public struct Pair: Sendable {
@@ -44,7 +45,7 @@ public struct RecommendationClickSimulator: Sendable {
             if taste[pair.source] == nil { taste[pair.source] = 0.3 * generator.nextGaussian() }
         }
         let clickTimes = ConversionSimulator.clickTimes(count: clicks, days: days, using: &generator)
-        var conversionTimes: [Double] = [], cartTimes: [Double] = [], views: [Double] = [], converted: [Double] = []
+        var conversionTimes: [Double] = [], cartTimes: [Double] = [], converted: [Double] = []
         var sourceCodes: [Int32] = [], targetCodes: [Int32] = [], recommenderScores: [Double] = []
         var sourceLevels: [String] = [], targetLevels: [String] = []
         var sourceCode: [String: Int32] = [:], targetCode: [String: Int32] = [:]
@@ -66,7 +67,6 @@ public struct RecommendationClickSimulator: Sendable {
             }
             conversionTimes.append(converts ? click + delay : .nan)
             cartTimes.append(cart)
-            views.append(Double(Int(-log(1 - generator.nextUnitDouble()) * (converts ? 4 : 1))))
             converted.append(converts ? 1 : 0)
             recommenderScores.append(Double(pair.score))
             if sourceCode[pair.source] == nil { sourceCode[pair.source] = Int32(sourceLevels.count); sourceLevels.append(pair.source) }
@@ -75,8 +75,8 @@ public struct RecommendationClickSimulator: Sendable {
             targetCodes.append(targetCode[pair.target]!)
         }
         return Table(source: "simulated clicks on recommendations",
-                     columnNames: ["click_time", "conversion_time", "cart_time", "views", "converted", "source", "target", "recommender_score"],
-                     columns: [.numeric(clickTimes), .numeric(conversionTimes), .numeric(cartTimes), .numeric(views), .numeric(converted),
+                     columnNames: ["click_time", "conversion_time", "cart_time", "converted", "source", "target", "recommender_score"],
+                     columns: [.numeric(clickTimes), .numeric(conversionTimes), .numeric(cartTimes), .numeric(converted),
                                .categorical(codes: sourceCodes, levels: sourceLevels), .categorical(codes: targetCodes, levels: targetLevels),
                                .numeric(recommenderScores)])
     }

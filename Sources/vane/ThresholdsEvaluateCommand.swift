@@ -18,7 +18,7 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
           vane thresholds evaluate --data ../shared/data/adult.csv.gz --label income --positive '>50K' --json
           vane conversions simulate --out clicks.csv --clicks 200000
           vane thresholds evaluate --data clicks.csv --label conversion_time --positive '*' \\
-            --ignore click_id,cart_time,views --split time:click_time --downsample-negatives 0.1 --estimator laplace
+            --ignore click_id,view_times,cart_times,favourite_times --split time:click_time --downsample-negatives 0.1 --estimator laplace
         """
     )
 

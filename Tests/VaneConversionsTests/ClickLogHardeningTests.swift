@@ -43,9 +43,32 @@ struct ClickLogHardeningTests {
             throws: { ($0 as? InputError)?.code == .emptyInput }
     }
 
-    @Test func negativeViewsNameTheColumnAndLine() {
-        #expect { _ = try vaneLog("click_time,conversion_time,views\n0,1,2\n1,,-5\n") }
-            throws: { ($0 as? InputError)?.line == 3 && "\($0)".contains("views") }
+    @Test func aViewCountWithoutTimesIsRefusedAsLookAhead() {
+        #expect { _ = try vaneLog("click_time,conversion_time,views\n0,1,2\n1,,5\n") }
+            throws: { ($0 as? InputError)?.code == .invalidValue && "\($0)".contains("view_times") }
+    }
+
+    @Test func badEngagementTimesNameTheColumnAndLine() {
+        // Before its click, not a number, infinite, far outside the log's span.
+        for (cell, code) in [("0.5", InputError.Code.invalidValue), ("2;x", .invalidNumber), ("2;inf", .invalidNumber), ("2;1e9", .invalidValue)] {
+            #expect { _ = try vaneLog("click_time,conversion_time,view_times\n0,1,\n1,,\(cell)\n") }
+                throws: { ($0 as? InputError)?.code == code && ($0 as? InputError)?.line == 3 && "\($0)".contains("view_times") }
+        }
+        #expect { _ = try vaneLog("click_time,conversion_time,cart_times\n0,1,\n3,,2.5\n") }
+            throws: { ($0 as? InputError)?.line == 3 && "\($0)".contains("cart_times") }
+    }
+
+    @Test func engagementTimesAreReadSortedPerClick() throws {
+        let log = try vaneLog("click_time,conversion_time,view_times,cart_times,favourite_times,cart_time,x\n"
+                              + "0,1,0.75;0.25,,NA,0.5,a\n1,,,4,,,b\n2,,3.5,,2.5,,a\n")
+        #expect(log.engagement.count == 6)
+        #expect(log.engagement.events(of: 0).map { log.engagement.times[$0] } == [0.25, 0.5, 0.75])
+        #expect(log.engagement.events(of: 0).map { log.engagement.kinds[$0] } == [.view, .cart, .view])
+        #expect(log.engagement.counts(of: 0, by: 0.6) == .init(views: 1, carts: 1, favourites: 0))
+        #expect(log.engagement.counts(of: 1, by: 3.9) == .init())
+        #expect(log.engagement.counts(of: 2, by: 10) == .init(views: 1, carts: 0, favourites: 1))
+        // Engagement columns are not features.
+        #expect(log.encoder?.featureColumns == ["x"])
     }
 
     /// A one-feature model saved to a directory, so its JSON can be edited by hand.

@@ -38,15 +38,15 @@ struct ConversionsTests {
 
     /// A hand-made log: click 0 converts after 0.5 h, click 1 after 30 h, click 2 never.
     func handLog() throws -> ClickLog {
-        let text = "click_time,conversion_time,cart_time,views,item\n0.2,0.7,,1,a\n0.4,30.4,5,3,b\n1.5,,,0,a\n" +
-            (0..<100).map { "\(2 + Double($0) * 0.5),,,0,c" }.joined(separator: "\n")
+        let text = "click_time,conversion_time,cart_time,view_times,item\n0.2,0.7,,0.3,a\n0.4,30.4,5,0.5;2;7,b\n1.5,,,,a\n" +
+            (0..<100).map { "\(2 + Double($0) * 0.5),,,,c" }.joined(separator: "\n")
         return try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "log.csv", text: text)), hashBuckets: 64)
     }
 
     @Test func streamNeverLeaksALabelBeforeItsTime() throws {
         let log = try handLog()
         let streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 24 * 14)
-        let none = AuxiliaryProbabilities.constant(count: log.count, delayedPositive: 0.5, realNegative: 0.5, delayGivenConversion: 0.5, flip: 0.5)
+        let none = AuxiliaryProbabilities.constant(count: log.count, steps: streams.stepCount, delayedPositive: 0.5, realNegative: 0.5, delayGivenConversion: 0.5, flip: 0.5)
         for s in 0..<streams.stepCount {
             let stepEnd = Double(s + 1)
             for method in DelayedFeedbackMethod.allCases where method != .oracle {
@@ -87,7 +87,7 @@ struct ConversionsTests {
         let log = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "toy.csv", text: lines.joined(separator: "\n"))), hashBuckets: 8)
         let streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 200)
         let (p, d): (Float, Float) = (0.3, 0.12)  // d = P(late positive) = 0.3 x 0.4
-        let truth = AuxiliaryProbabilities.constant(count: log.count, delayedPositive: d, realNegative: (1 - p) / (1 - p + d),
+        let truth = AuxiliaryProbabilities.constant(count: log.count, steps: streams.stepCount, delayedPositive: d, realNegative: (1 - p) / (1 - p + d),
                                                     delayGivenConversion: 0.4, flip: d / (1 - p + d))
         let rate = Double((0..<20_000).filter { log.converts($0, within: 200) }.count) / 20_000
         return (log, streams, truth, rate)

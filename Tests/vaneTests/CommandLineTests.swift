@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Testing
+import VaneConversions
 @testable import vane
 
 /// The command line names the flag the user typed in every error, and refuses bad values before any work.
@@ -54,10 +55,30 @@ struct CommandLineTests {
     }
 
     @Test func emptyMethodListsAreRefused() throws {
-        let conversions = try ConversionsEvaluateCommand.parse(["--events", "/nonexistent.csv", "--methods", ""])
-        #expect(message { try conversions.run() }.contains("--methods"))
+        #expect(message { _ = try ConversionsEvaluateCommand.parse(["--events", "/nonexistent.csv", "--methods", ""]) }.contains("--methods"))
+        #expect(message { _ = try ConversionsEvaluateCommand.parse(["--log", "l.csv", "--methods", "vanilla,nope"]) }.contains("--methods"))
         let graph = try GraphEvaluateCommand.parse(["--edges", "/nonexistent.tsv", "--methods", ","])
         #expect(message { try graph.run() }.contains("--methods"))
+    }
+
+    @Test func conversionOptionsAreTypedAndNameTheirFlags() throws {
+        let command = try ConversionsEvaluateCommand.parse(["--scenario", "weak-engagement", "--seeds", "1,2", "--engagement-revisions", "none",
+                                                            "--methods", "vanilla,engagement"])
+        #expect(command.scenario == .weakEngagement && command.seeds?.values == [1, 2])
+        #expect(command.replayOptions.engagementRevisions == EngagementRevisions.none && command.methods.methods == [.vanilla, .engagement])
+        // --events is the older spelling of --log.
+        #expect(try ConversionsEvaluateCommand.parse(["--events", "a.csv"]).input.log == "a.csv")
+        // Exactly one source of clicks.
+        #expect(message { _ = try ConversionsEvaluateCommand.parse([]) }.contains("--log or --scenario"))
+        #expect(message { _ = try ConversionsEvaluateCommand.parse(["--log", "a.csv", "--scenario", "slow"]) }.contains("--log or --scenario"))
+        #expect(message { _ = try ConversionsEvaluateCommand.parse(["--scenario", "sideways"]) }.contains("--scenario"))
+        for (arguments, flag) in [(["--refresh-hours", "0.5"], "--refresh-hours"), (["--window", "nan"], "--window"),
+                                  (["--passes-per-step", "0"], "--passes-per-step")] {
+            let parsed = try ConversionsEvaluateCommand.parse(["--scenario", "slow"] + arguments)
+            #expect(message { _ = try parsed.replayOptions.replay() }.contains(flag), "\(arguments)")
+        }
+        let simulate = try ConversionsSimulateCommand.parse(["--out", "o.csv", "--scenario", "drift", "--clicks", "10"])
+        #expect(message { try simulate.run() }.contains("--clicks"))
     }
 
     @Test func seedListsAndRelationsAreTyped() throws {

@@ -114,7 +114,7 @@ extension FuzzTarget {
         case .edges: return [Array("# source\ttarget\na\tb\nb\tc\tdepends\nc\ta\n".utf8), Array("x,y\ny,z\n".utf8)]
         case .csv: return [Array("x,colour,label\n1.5,red,1\n,blue,0\n2e3,?,1\n".utf8)]
         case .clicklog:
-            return [Array("click_time,conversion_time,cart_time,views,device\n0,0.5,0.2,3,m\n1.5,,,0,d\n2,30,,1,m\n".utf8)]
+            return [Array("click_time,conversion_time,cart_time,view_times,device\n0,0.5,0.2,0.1;0.3,m\n1.5,,,,d\n2,30,,4.5,m\n".utf8)]
         case .criteo:
             let row = { (click: String, conversion: String) in
                 ([click, conversion] + (1...8).map { String($0) } + (1...9).map { "c\($0)" }).joined(separator: "\t")

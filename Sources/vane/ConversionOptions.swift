@@ -1,0 +1,75 @@
+import ArgumentParser
+import VaneConversions
+
+extension ClickLog.Format: ExpressibleByArgument {}
+extension ConversionClassifier: ExpressibleByArgument {}
+extension EngagementRevisions: ExpressibleByArgument {}
+extension DelayedFeedbackMethod: ExpressibleByArgument {}
+
+/// A comma-separated list of delayed-feedback methods, `--methods vanilla,oracle,engagement`.
+struct MethodList: ExpressibleByArgument {
+    let methods: [DelayedFeedbackMethod]
+    init?(argument: String) {
+        let parsed = argument.split(separator: ",").map { DelayedFeedbackMethod(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else { return nil }
+        methods = parsed.compactMap { $0 }
+    }
+    static var all: MethodList { MethodList(argument: DelayedFeedbackMethod.allCases.map(\.rawValue).joined(separator: ","))! }
+}
+
+/// The click log a conversions command reads.
+struct ClickLogOptions: ParsableArguments {
+    @Option(name: [.customLong("log"), .customLong("events")],
+            help: "Click log (Vane CSV with header, or Criteo data.txt; .gz accepted). --events is the older spelling.")
+    var log: String?
+
+    @Option(help: "vane (CSV with header: click_time, conversion_time, view_times, cart_times, favourite_times, features) or criteo (data.txt).")
+    var format = ClickLog.Format.vane
+
+    func load() throws -> ClickLog {
+        guard let log else { throw ValidationError("--log: name the click log to read") }
+        return try ClickLog.load(path: log, format: format)
+    }
+}
+
+/// How a log is replayed through time: shared by `evaluate` and `train`.
+struct ReplayOptions: ParsableArguments {
+    @Option(help: "Waiting window in hours (the vanilla, FSIW, ES-DFM, DEFER, DEFUSE and engagement streams wait this long for a conversion).")
+    var window = 1.0
+
+    @Option(help: "Conversion model trained through the replay: logistic, or mlp (embedding bag 32 -> 16 -> 1 over the hashed features).")
+    var model = ConversionClassifier.logistic
+
+    @Option(help: "Hours between refreshes of the auxiliary models (f_dp, f_rn, g, the engagement flip model) from clicks matured since (older than the 14-day attribution window); 0 fits them once before the replay.")
+    var refreshHours = StreamReplay.Configuration().auxiliaryRefreshHours
+
+    @Option(help: "How the engagement method revises an observed negative's soft label after its window end: none, engagement (at each engagement event and waiting-time boundary), outcomes (also at the late conversion and the attribution end).")
+    var engagementRevisions = StreamReplay.Configuration().engagementRevisions
+
+    @Option(help: "Training passes over each step's samples (1-10). The papers' protocol is 1; more passes test whether a method ranks better because of its labels or because of its number of updates.")
+    var passesPerStep = 1
+
+    @Option(help: "Factor on the weight of every positive training sample (0-100]. The papers' protocol is 1; above 1 tests whether a method ranks better because it counts conversions more than once.")
+    var positiveWeight: Float = 1
+
+    /// The replay these options describe; a bad value names its flag.
+    func replay() throws -> StreamReplay {
+        var configuration = StreamReplay.Configuration()
+        configuration.windowHours = window
+        configuration.classifier = model
+        configuration.auxiliaryRefreshHours = refreshHours
+        configuration.engagementRevisions = engagementRevisions
+        configuration.passesPerStep = passesPerStep
+        configuration.positiveWeight = positiveWeight
+        do { return try StreamReplay(configuration: configuration) } catch {
+            let flag = switch error.message {
+            case let m where m.hasPrefix("window"), let m where m.hasPrefix("attribution"): "--window"
+            case let m where m.hasPrefix("auxiliary refresh"): "--refresh-hours"
+            case let m where m.hasPrefix("passes"): "--passes-per-step"
+            case let m where m.hasPrefix("positive weight"): "--positive-weight"
+            default: "--model"
+            }
+            throw ValidationError("\(flag): \(error.message)")
+        }
+    }
+}

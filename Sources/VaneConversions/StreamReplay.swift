@@ -104,6 +104,8 @@ public struct StreamReplay: Sendable {
         let auxiliary: AuxiliaryProbabilities
         /// Where the replay's first step begins (the end of pretraining), hours.
         let replayStart: Double
+        /// Seeds the order of each step's samples (the same for every method).
+        let shuffleSeed: UInt64
     }
 
     /// Pretrains the model and the auxiliary models and builds the streams: everything a method's
@@ -143,13 +145,15 @@ public struct StreamReplay: Sendable {
         var streams = ReplayStreams(log: log, start: pretrainEnd, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
         streams.revisions = c.engagementRevisions
         let probabilities = auxiliaryTimeline(models, streams: streams, start: pretrainEnd, using: &generator)
-        return Preparation(pretrained: pretrained, streams: streams, auxiliary: probabilities, replayStart: pretrainEnd)
+        return Preparation(pretrained: pretrained, streams: streams, auxiliary: probabilities, replayStart: pretrainEnd,
+                           shuffleSeed: generator.next())
     }
 
     /// Replays one method from the prepared start: its size-weighted metrics and its final model.
     public func replay(_ method: DelayedFeedbackMethod, _ preparation: Preparation, progress: (Int) -> Void = { _ in }) -> (MethodResult, any OnlineClassifier) {
         let c = configuration, streams = preparation.streams, log = streams.log
         var model = preparation.pretrained
+        var shuffles = SeededGenerator(seed: preparation.shuffleSeed)
         var aucSum = 0.0, prSum = 0.0, nllSum = 0.0, aucWeight = 0.0, nllWeight = 0.0
         for s in 0..<streams.stepCount {
             let evaluation = streams.clicks[s]
@@ -173,7 +177,8 @@ public struct StreamReplay: Sendable {
             if c.positiveWeight != 1 {
                 for k in weights.indices where labels[k] == 1 { weights[k] *= c.positiveWeight }
             }
-            let batches = Self.batches(count: rows.count, regular: streams.regularSampleCount(method, step: s), batchSize: c.batchSize)
+            let batches = Self.batches(count: rows.count, regular: streams.regularSampleCount(method, step: s), batchSize: c.batchSize,
+                                       using: &shuffles)
             for _ in 0..<c.passesPerStep {
                 for batch in batches {
                     model.update(features: log.features, rows: batch.indices.map { rows[$0] }, labels: batch.indices.map { labels[$0] },

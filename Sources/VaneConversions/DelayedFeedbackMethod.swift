@@ -32,20 +32,24 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
     case defuse
     /// Ours (SPEC.md section 2), v2: a running soft label. An observed positive enters at its window
     /// end with label 1. An observed negative enters then with the soft label z_0 = P(y = 1 | not
-    /// converted by the window end, x, engagement by then), and each later moment t_k that brings news
-    /// (an engagement event: a cart add at hour 5 raises z then) re-scores it, z_k = P(y = 1 | not
-    /// converted by t_k, x, engagement by t_k, time waited); its conversion sets z = 1 and its
+    /// converted by the window end, x, engagement by then). With `EngagementRevisions.engagement` or
+    /// `.outcomes`, each later moment t_k that brings news (an engagement event: a cart add at hour 5
+    /// raises z then; a waiting-time boundary) re-scores it, z_k = P(y = 1 | not converted by t_k, x,
+    /// engagement by t_k, time waited), and with `.outcomes` its conversion sets z = 1 and its
     /// attribution end z = 0. A change z_{k-1} -> z_k enters as two samples, weight +1 at label z_k
-    /// and weight -1 at label z_{k-1}.
+    /// and weight -1 at label z_{k-1}, batched with the step's samples (`StreamReplay.batches`).
     ///
     /// Unbiasedness: BCE is linear in the label, l(z) = z l(1) + (1 - z) l(0), so a click's samples
     /// sum to l(z_k) at every moment (the pairs telescope). With exact auxiliaries z_k = E[y | F_k],
     /// a martingale in the information F_k, hence E[l(z_k)] = E[z_k l(1) + (1 - z_k) l(0)] =
     /// E[y l(1) + (1 - y) l(0)]: at every moment the accumulated loss is an unbiased estimate of the
     /// oracle's loss on the clicks past their window end, with q(x) = p(x) (each click counted once),
-    /// and once settled it is exactly the oracle's. Estimated z only shifts labels transiently: every
-    /// click ends at its true label. z comes from a logistic flip model over the click's features,
-    /// engagement by t and the time waited, learned on snapshots of matured clicks and kept learning.
+    /// and once settled (`.outcomes`) it is exactly the oracle's. Every level is unbiased; they differ
+    /// in variance and in how much they lean on the flip model: z_0 alone is E[y | F_0], the
+    /// lowest-variance label (conditioning on less), and the default, because revisions measured
+    /// worse on the simulator's scenarios (docs/results/conversions.md, "revisions"). z comes from a
+    /// logistic flip model over the click's features, engagement by t and the time waited, learned on
+    /// snapshots of matured clicks and kept learning (`StreamReplay.Configuration.auxiliaryRefreshHours`).
     case engagement
 
     public static let maximumWeight: Float = 10
@@ -102,7 +106,8 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
 /// How far the engagement method revises an observed negative's soft label after its window end
 /// (`DelayedFeedbackMethod.engagement`); each level keeps the stream unbiased with exact auxiliaries.
 public enum EngagementRevisions: String, Sendable, CaseIterable {
-    /// z_0 at the window end only: each click counted once with E[y | F_0], the lowest-variance label.
+    /// z_0 at the window end only: each click counted once with E[y | F_0], the lowest-variance label
+    /// (the default).
     case none
     /// Also z_k at each engagement event and waiting-time boundary until the conversion: the label
     /// tracks the flip model's estimate (a martingale stopped at the conversion, so still unbiased)

@@ -10,7 +10,7 @@ struct ReplayStreams: Sendable {
     let attributionHours: Double
     let stepCount: Int
     /// Which revisions of its soft labels the engagement method's stream carries.
-    var revisions = EngagementRevisions.outcomes
+    var revisions = EngagementRevisions.none
     /// Clicks by step of their click time.
     private(set) var clicks: [[Int]]
     /// Clicks by step of click + window.

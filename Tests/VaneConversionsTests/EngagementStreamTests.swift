@@ -21,7 +21,10 @@ struct EngagementStreamTests {
         // check can fail).
         let log = try simulated(.standard)
         var generator = SeededGenerator(seed: 99)
-        let replay = try StreamReplay()
+        // With every revision on: the strictest stream (the default's samples are a subset).
+        var configuration = StreamReplay.Configuration()
+        configuration.engagementRevisions = .outcomes
+        let replay = try StreamReplay(configuration: configuration)
         let start = log.clickTimes.min()! + replay.configuration.pretrainFraction * (log.clickTimes.max()! - log.clickTimes.min()!)
         let cutoff = start + 200
         var replacements: [[(time: Double, kind: EngagementEvents.Kind)]] = []
@@ -66,7 +69,8 @@ struct EngagementStreamTests {
         }
         lines.append("500,,a")
         let log = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "toy.csv", text: lines.joined(separator: "\n"))), hashBuckets: 8)
-        let streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 200)
+        var streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 200)
+        streams.revisions = .outcomes
         let (p, d): (Float, Float) = (0.3, 0.12)
         let z0 = d / (1 - p + d)
         let held = AuxiliaryProbabilities.constant(count: log.count, steps: streams.stepCount, delayedPositive: d,
@@ -102,7 +106,9 @@ struct EngagementStreamTests {
 
     @Test func revisionsFollowEngagementAndEndAtTheTrueLabel() throws {
         let log = try simulated(.slow)
-        let replay = try StreamReplay()
+        var configuration = StreamReplay.Configuration()
+        configuration.engagementRevisions = .outcomes
+        let replay = try StreamReplay(configuration: configuration)
         let preparation = try replay.prepare(log, seed: 1)
         let streams = preparation.streams, auxiliary = preparation.auxiliary
         // A cart add after the window raises z when it happens.
@@ -133,6 +139,13 @@ struct EngagementStreamTests {
             #expect(abs(weight[i] - 1) < 1e-4)
             #expect(abs(label[i] - (log.converts(i, within: replay.configuration.attributionHours) ? 1 : 0)) < 2e-3)
         }
+        // The default carries no revisions: each click once, at its window end.
+        let plain = try StreamReplay().prepare(log, seed: 1)
+        var seen = [Int](repeating: 0, count: log.count)
+        for s in 0..<plain.streams.stepCount {
+            for row in plain.streams.trainingSamples(.engagement, step: s, auxiliary: plain.auxiliary, prediction: { _ in 0.2 }).rows { seen[row] += 1 }
+        }
+        #expect(seen.allSatisfy { $0 <= 1 } && seen.contains(1))
     }
 
     @Test func auxiliaryModelsThatKeepLearningTrackDrift() throws {

@@ -4,7 +4,7 @@ DATA ?= ../shared/data
 APT_PACKAGES := libopenblas-dev zlib1g-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench fuzz soak results-related results-risk-control
+.PHONY: deps build demo test bench fuzz soak results-related results-risk-control results-conversions
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -56,6 +56,26 @@ results-related: build
 	  command="graph evaluate --edges $(DATA)/$$f --seeds $(SEEDS) --methods popularity,p3,lightgcn,hybrid,walks,vane --json"; \
 	  echo "$${f%%.*} vane $$command" >> out/sweeps/commands.txt; $(VANE) $$command > out/sweeps/$${f%%.*}.json; done
 	python3 scripts/related-results.py --input out/sweeps
+
+## docs/results/conversions.md: every delayed-feedback method on each simulator scenario, SEEDS seeds
+## (each seed its own log), the engagement method's revision levels, and auxiliary models fitted once
+## against refreshed daily.
+CONVERSION_SCENARIOS := default slow weak-engagement drift
+CLICKS ?= 1000000
+DAYS ?= 60
+CONVERSION_LOG = --clicks $(CLICKS) --days $(DAYS) --seeds $(SEEDS) --json
+results-conversions: build
+	mkdir -p out/conversions && : > out/conversions/commands.txt
+	for s in $(CONVERSION_SCENARIOS); do \
+	  command="conversions evaluate --scenario $$s $(CONVERSION_LOG)"; \
+	  printf '%s\t%s\n' "$$s" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s.json; \
+	  for r in engagement outcomes; do \
+	    command="conversions evaluate --scenario $$s $(CONVERSION_LOG) --methods vanilla,oracle,engagement --engagement-revisions $$r"; \
+	    printf '%s\t%s\n' "$$s-$$r" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s-$$r.json; done; done
+	for s in slow drift; do \
+	  command="conversions evaluate --scenario $$s $(CONVERSION_LOG) --methods vanilla,oracle,fsiw,esdfm,defer,defuse,engagement --refresh-hours 0"; \
+	  printf '%s\t%s\n' "$$s-refresh0" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s-refresh0.json; done
+	python3 scripts/conversions-results.py --input out/conversions
 
 ## docs/results/risk-control.md: single / EW-DPMT / MIST with and without Learn then Test, 5 seeds, on two
 ## simulated click logs split by time (default delays, and slow delays) and on Adult. (`set -f`: the

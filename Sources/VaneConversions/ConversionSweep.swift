@@ -42,13 +42,15 @@ public struct ConversionSweep: Sendable {
     public let methods: [MethodSummary]
     /// Replay results per seed, in seed order.
     public let results: [StreamReplay.Result]
+    /// Each seed's log, described (rate, delays, engagement).
+    public let facts: [ClickLog.Facts]
 
     /// Runs `methods` for each seed; `progress(seedIndex, seedCount, status)` reports each seed.
     public static func run(_ source: Source, methods: [DelayedFeedbackMethod], seeds: [UInt64], replay: StreamReplay,
                            progress: (Int, Int, String) -> Void = { _, _, _ in }) throws -> ConversionSweep {
         guard !seeds.isEmpty else { throw ConversionError(.invalidConfiguration, "name at least one seed") }
         guard !methods.isEmpty else { throw ConversionError(.invalidConfiguration, "name at least one method") }
-        var results: [StreamReplay.Result] = []
+        var results: [StreamReplay.Result] = [], facts: [ClickLog.Facts] = []
         var name = ""
         for (index, seed) in seeds.enumerated() {
             let log: ClickLog
@@ -66,8 +68,9 @@ public struct ConversionSweep: Sendable {
             }
             progress(index, seeds.count, "seed \(seed): replaying")
             results.append(try replay.run(log, methods: methods, seed: seed))
+            facts.append(log.facts(windowHours: replay.configuration.windowHours, attributionHours: replay.configuration.attributionHours))
         }
-        return ConversionSweep(seeds: seeds, source: name, methods: summaries(methods, results), results: results)
+        return ConversionSweep(seeds: seeds, source: name, methods: summaries(methods, results), results: results, facts: facts)
     }
 
     static func summaries(_ methods: [DelayedFeedbackMethod], _ results: [StreamReplay.Result]) -> [MethodSummary] {

@@ -1,0 +1,41 @@
+extension ClickLog {
+    /// What a log looks like, for checking a simulator against the facts it is calibrated to:
+    /// conversion rate within the attribution window, delay quantiles, and how often buyers and
+    /// others engaged. O(clicks + events + conversions log conversions).
+    public struct Facts: Sendable, Codable, Equatable {
+        public let clicks: Int
+        public let conversionRate: Double
+        /// Delay from click to conversion, hours: median, 90th percentile (conversions within attribution).
+        public let medianDelayHours: Double
+        public let p90DelayHours: Double
+        /// Share of conversions later than the waiting window.
+        public let lateShare: Double
+        /// P(cart add | converts) and P(cart add | does not).
+        public let cartRateOfBuyers: Double
+        public let cartRateOfOthers: Double
+        public let eventsPerClick: Double
+    }
+
+    /// The facts of this log for a waiting window and an attribution window, hours.
+    public func facts(windowHours: Double, attributionHours: Double) -> Facts {
+        var delays: [Double] = [], late = 0, buyersCarting = 0, othersCarting = 0
+        for i in 0..<count {
+            let carted = engagement.counts(of: i, by: .infinity).carts > 0
+            if converts(i, within: attributionHours) {
+                let delay = conversionTimes[i] - clickTimes[i]
+                delays.append(delay)
+                if delay > windowHours { late += 1 }
+                if carted { buyersCarting += 1 }
+            } else if carted {
+                othersCarting += 1
+            }
+        }
+        delays.sort()
+        let buyers = delays.count, others = count - buyers
+        func quantile(_ q: Double) -> Double { delays.isEmpty ? .nan : delays[min(delays.count - 1, Int(q * Double(delays.count)))] }
+        return Facts(clicks: count, conversionRate: Double(buyers) / Double(max(1, count)), medianDelayHours: quantile(0.5),
+                     p90DelayHours: quantile(0.9), lateShare: Double(late) / Double(max(1, buyers)),
+                     cartRateOfBuyers: Double(buyersCarting) / Double(max(1, buyers)), cartRateOfOthers: Double(othersCarting) / Double(max(1, others)),
+                     eventsPerClick: Double(engagement.count) / Double(max(1, count)))
+    }
+}

@@ -30,9 +30,7 @@ public struct PolicyEvaluation: Sendable, Equatable {
         precision = pp > 0 ? Double(tp) / Double(pp) : 0
         accepted = pp
         meetsTarget = pp > 0 && precision >= policy.targetPrecision - Self.tolerance
-        belowTargetPValue = pp > 0
-            ? 1 - PrecisionBound.binomialUpperTail(successes: Double(tp + 1), trials: Double(pp), probability: policy.targetPrecision)
-            : 1
+        belowTargetPValue = PrecisionBound.belowTargetPValue(truePositives: tp, accepted: pp, target: policy.targetPrecision)
     }
 
     /// Whether the drift check flags this window at `level` (e.g. 0.05, or the policy's delta).

@@ -57,6 +57,17 @@ public enum PrecisionBound: Sendable, Equatable, Codable {
         }
     }
 
+    /// The drift check's p-value: P(Bin(accepted, target) <= truePositives), the chance of a
+    /// precision this low among `accepted` rows if the true precision were still `target`; 1 when
+    /// nothing was accepted. O(sqrt(accepted)).
+    public static func belowTargetPValue(truePositives: Int, accepted: Int, target: Double) -> Double {
+        accepted > 0 ? 1 - binomialUpperTail(successes: Double(truePositives + 1), trials: Double(accepted), probability: target) : 1
+    }
+
+    /// The level at which a policy with this bound counts a window as drifted: its error rate
+    /// 1 - confidence (delta for Learn then Test), or 0.05 for a point-estimate policy.
+    public var driftLevel: Double { confidence.map { 1 - $0 } ?? 0.05 }
+
     /// P(X >= k) for X ~ Binomial(n, p) = I_p(k, n - k + 1), the regularised incomplete beta.
     public static func binomialUpperTail(successes k: Double, trials n: Double, probability p: Double) -> Double {
         if k <= 0 { return 1 }

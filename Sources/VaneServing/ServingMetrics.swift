@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VaneDecisions
 
 /// Request counters and latency histograms, rendered in the Prometheus text format (0.0.4).
 ///
@@ -19,6 +20,16 @@ public final class ServingMetrics: Sendable {
         var requests: [String: [Int: Int]] = [:]
         var latencies: [String: Histogram] = [:]
         var reloads: [String: Int] = [:]
+        /// Labelled feedback on the serving policy, for the model set version it was given under.
+        var feedback = PolicyFeedback(modelVersion: 0)
+    }
+
+    /// Feedback counts of the serving policy since its model set was loaded.
+    public struct PolicyFeedback: Sendable, Equatable {
+        public var modelVersion: Int
+        public var outcomes = 0
+        public var accepted = 0
+        public var truePositives = 0
     }
 
     private let state = Mutex(State())
@@ -29,7 +40,7 @@ public final class ServingMetrics: Sendable {
     public static func routeLabel(path: String) -> String {
         if path.hasPrefix("/v1/related/") { return "/v1/related/{item}" }
         switch path {
-        case "/v1/decide", "/healthz", "/ping", "/metrics", "/admin/reload": return path
+        case "/v1/decide", "/v1/feedback", "/healthz", "/ping", "/metrics", "/admin/reload": return path
         default: return "other"
         }
     }
@@ -47,6 +58,18 @@ public final class ServingMetrics: Sendable {
 
     public func recordReload(succeeded: Bool) {
         state.withLock { $0.reloads[succeeded ? "ok" : "failed", default: 0] += 1 }
+    }
+
+    /// Adds labelled outcomes (accepted by the policy or not, and converted) to the counts of model
+    /// set `version`; counts of an older version are dropped. Returns the updated counts.
+    public func recordFeedback(version: Int, outcomes: Int, accepted: Int, truePositives: Int) -> PolicyFeedback {
+        state.withLock { state in
+            if state.feedback.modelVersion != version { state.feedback = PolicyFeedback(modelVersion: version) }
+            state.feedback.outcomes += outcomes
+            state.feedback.accepted += accepted
+            state.feedback.truePositives += truePositives
+            return state.feedback
+        }
     }
 
     /// Requests counted so far for a route and status (tests).
@@ -91,6 +114,28 @@ public final class ServingMetrics: Sendable {
         lines.append("# TYPE vane_model_info gauge")
         lines.append("vane_model_info{related=\"\(models.related?.method ?? "")\",conversion=\"\(models.conversion?.method.rawValue ?? "")\","
                      + "policy=\"\(models.policy?.kind.rawValue ?? "")\"} 1")
+        if let policy = models.policy {
+            let feedback = snapshot.feedback.modelVersion == models.version ? snapshot.feedback : PolicyFeedback(modelVersion: models.version)
+            let pValue = PrecisionBound.belowTargetPValue(truePositives: feedback.truePositives, accepted: feedback.accepted, target: policy.targetPrecision)
+            lines.append("# HELP vane_policy_feedback_outcomes_total Labelled outcomes received by POST /v1/feedback since the model set was loaded.")
+            lines.append("# TYPE vane_policy_feedback_outcomes_total counter")
+            lines.append("vane_policy_feedback_outcomes_total \(feedback.outcomes)")
+            lines.append("# HELP vane_policy_feedback_accepted_total Of those, the ones the serving policy accepts.")
+            lines.append("# TYPE vane_policy_feedback_accepted_total counter")
+            lines.append("vane_policy_feedback_accepted_total \(feedback.accepted)")
+            lines.append("# HELP vane_policy_feedback_true_positives_total Accepted outcomes that converted.")
+            lines.append("# TYPE vane_policy_feedback_true_positives_total counter")
+            lines.append("vane_policy_feedback_true_positives_total \(feedback.truePositives)")
+            lines.append("# HELP vane_policy_target_precision The precision the serving policy promises.")
+            lines.append("# TYPE vane_policy_target_precision gauge")
+            lines.append("vane_policy_target_precision \(policy.targetPrecision)")
+            lines.append("# HELP vane_policy_below_target_p_value P(Bin(accepted, target) <= true positives) on the feedback: small means the promise no longer holds.")
+            lines.append("# TYPE vane_policy_below_target_p_value gauge")
+            lines.append("vane_policy_below_target_p_value \(pValue)")
+            lines.append("# HELP vane_policy_drifted 1 when the p-value is below the policy's level (its delta, or 0.05).")
+            lines.append("# TYPE vane_policy_drifted gauge")
+            lines.append("vane_policy_drifted \(pValue < policy.bound.driftLevel ? 1 : 0)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

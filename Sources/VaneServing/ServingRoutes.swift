@@ -4,6 +4,7 @@ import HummingbirdCore
 import VaneIO
 import Logging
 import VaneConversions
+import VaneDecisions
 import VaneRelated
 import VaneTabular
 
@@ -11,6 +12,8 @@ import VaneTabular
 ///
 /// - `GET /v1/related/{item}?k=10&exclude=a,b`: the k best targets for an item.
 /// - `POST /v1/decide`: score, uncertainty and policy decision per candidate row.
+/// - `POST /v1/feedback`: labelled outcomes of earlier decisions; answers the serving policy's precision
+///   on them and the drift check, also exposed in `/metrics`.
 /// - `GET /healthz`, `GET /ping` (constant), `GET /metrics` (Prometheus text), `POST /admin/reload`.
 public enum ServingRoutes {
     /// A router with every route and the metrics/logging middleware.
@@ -44,18 +47,11 @@ public enum ServingRoutes {
             try json(related(uri: request.uri, item: context.parameters.get("item") ?? "", models: store.models, configuration: configuration))
         }
         router.post("v1/decide") { request, _ -> Response in
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: configuration.maximumBodyBytes)
-            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-                throw ServingError(.payloadTooLarge, "body exceeds \(configuration.maximumBodyBytes) bytes")
-            } catch {
-                // A body the HTTP parser refuses part-way (a bad chunk size, a connection cut early)
-                // is the client's fault: 400, never 500.
-                throw ServingError(.badRequest, "body could not be read: \(error)")
-            }
-            return try json(decide(body: Data(buffer: body), models: store.models, configuration: configuration))
+            try json(decide(body: try await collectBody(request, configuration: configuration), models: store.models, configuration: configuration))
+        }
+        router.post("v1/feedback") { request, _ -> Response in
+            try json(feedback(body: try await collectBody(request, configuration: configuration), models: store.models,
+                              metrics: metrics, configuration: configuration))
         }
         router.post("admin/reload") { _, _ -> Response in
             do {
@@ -78,6 +74,59 @@ public enum ServingRoutes {
     }
 
     /// The encoder of every answer (keys sorted, so bodies are byte-stable).
+    /// A request body up to the configured size; a body too large is 413, one the parser refuses 400.
+    static func collectBody(_ request: Request, configuration: ServingConfiguration) async throws(ServingError) -> Data {
+        var request = request
+        do {
+            return Data(buffer: try await request.collectBody(upTo: configuration.maximumBodyBytes))
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw ServingError(.payloadTooLarge, "body exceeds \(configuration.maximumBodyBytes) bytes")
+        } catch {
+            // A body the HTTP parser refuses part-way (a bad chunk size, a connection cut early)
+            // is the client's fault: 400, never 500.
+            throw ServingError(.badRequest, "body could not be read: \(error)")
+        }
+    }
+
+    /// Counts a `POST /v1/feedback` body against the serving policy and answers its precision and
+    /// drift check since the model set was loaded; 400 naming the field, 503 without a policy.
+    /// O(outcomes x log bins).
+    static func feedback(body: Data, models: ServingModels, metrics: ServingMetrics,
+                         configuration: ServingConfiguration) throws(ServingError) -> FeedbackResponse {
+        guard let policy = models.policy else { throw ServingError(.modelUnavailable, "no policy is loaded (start with --policy FILE)") }
+        let request: FeedbackRequest
+        do {
+            request = try JSONDecoder().decode(FeedbackRequest.self, from: body)
+        } catch let error as DecodingError {
+            throw ServingError(.badRequest, "body: \(error.fieldMessage)")
+        } catch {
+            throw ServingError(.badRequest, "body is not valid JSON")
+        }
+        guard !request.outcomes.isEmpty else { throw ServingError(.badRequest, "outcomes: give at least one outcome") }
+        guard request.outcomes.count <= configuration.maximumDecideRows else {
+            throw ServingError(.badRequest, "outcomes: \(request.outcomes.count) outcomes; at most \(configuration.maximumDecideRows) per request")
+        }
+        var accepted = 0, truePositives = 0
+        for (index, outcome) in request.outcomes.enumerated() {
+            guard outcome.score.isFinite, (0...1).contains(outcome.score) else {
+                throw ServingError(.badRequest, "outcomes[\(index)].score: \(outcome.score) is not a probability in [0, 1]")
+            }
+            guard outcome.uncertainty.isFinite, outcome.uncertainty >= 0 else {
+                throw ServingError(.badRequest, "outcomes[\(index)].uncertainty: \(outcome.uncertainty) must be finite and >= 0")
+            }
+            if policy.decide(score: outcome.score, uncertainty: outcome.uncertainty) {
+                accepted += 1
+                if outcome.converted { truePositives += 1 }
+            }
+        }
+        let counts = metrics.recordFeedback(version: models.version, outcomes: request.outcomes.count, accepted: accepted, truePositives: truePositives)
+        let pValue = PrecisionBound.belowTargetPValue(truePositives: counts.truePositives, accepted: counts.accepted, target: policy.targetPrecision)
+        return FeedbackResponse(modelVersion: models.version, policy: policy.kind.rawValue, targetPrecision: policy.targetPrecision,
+                                outcomes: counts.outcomes, accepted: counts.accepted, truePositives: counts.truePositives,
+                                precision: counts.accepted > 0 ? Double(counts.truePositives) / Double(counts.accepted) : nil,
+                                belowTargetPValue: pValue, driftLevel: policy.bound.driftLevel, drifted: pValue < policy.bound.driftLevel)
+    }
+
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -1,3 +1,4 @@
+import Hummingbird
 import Foundation
 import VaneConversions
 import VaneDecisions
@@ -46,6 +47,12 @@ enum ServingFixtures {
             labels.append(generator.nextUnitDouble() < score * (1 - 0.5 * uncertainty))
         }
         return try ThresholdPolicyFitter(targetPrecision: 0.7).fit(.mist, on: ScoredExamples(scores: scores, uncertainties: uncertainties, labels: labels))
+    }
+
+    /// The routes over `store`, as an application the HTTP test client can drive.
+    static func application(store: ModelStore, metrics: ServingMetrics = ServingMetrics(),
+                            configuration: ServingConfiguration = .init()) -> some ApplicationProtocol {
+        Application(router: ServingRoutes.router(store: store, metrics: metrics, configuration: configuration))
     }
 
     static func store(policy: Bool = true) throws -> ModelStore {

@@ -10,7 +10,7 @@ import VaneRelated
 struct ServingTests {
     func application(store: ModelStore, metrics: ServingMetrics = ServingMetrics(),
                      configuration: ServingConfiguration = .init()) -> some ApplicationProtocol {
-        Application(router: ServingRoutes.router(store: store, metrics: metrics, configuration: configuration))
+        ServingFixtures.application(store: store, metrics: metrics, configuration: configuration)
     }
 
     func json(_ response: TestResponse) throws -> [String: Any] {

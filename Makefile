@@ -4,7 +4,7 @@ DATA ?= ../shared/data
 APT_PACKAGES := libopenblas-dev zlib1g-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench fuzz soak results-related results-risk-control results-conversions
+.PHONY: deps build demo test bench fuzz soak results-related results-risk-control results-conversions results-decisions results
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -39,6 +39,15 @@ fuzz: deps
 soak: build
 	python3 Benchmarks/soak.py --seconds 600
 
+## Every generated file in docs/results/ (several hours on 2 cores): the quality sweeps, the decisions
+## study and the benchmarks. hardening.md and serving.md come from `make fuzz`, `make soak` and
+## `python3 Benchmarks/serve-load.py`.
+results: results-related results-conversions results-risk-control results-decisions bench
+
+## docs/results/decisions.md: every estimator and policy on Adult, a rare-ID table and simulated clicks.
+results-decisions: build
+	python3 scripts/decisions-results.py
+
 ## docs/results/related.md: every method on the two citation graphs, the baselines, the GNN and the
 ## default on the three large graphs (uniform fan-out left out there: 150 s a seed for a model that
 ## ranks at 0.05 MRR), SEEDS seeds everywhere. VANE picks the binary (a copy keeps a long sweep safe
@@ -61,8 +70,8 @@ results-related: build
 ## (each seed its own log), the engagement method's revision levels, and auxiliary models fitted once
 ## against refreshed daily.
 CONVERSION_SCENARIOS := default slow weak-engagement drift
-CLICKS ?= 1000000
-DAYS ?= 60
+CLICKS ?= 300000
+DAYS ?= 30
 CONVERSION_LOG = --clicks $(CLICKS) --days $(DAYS) --seeds $(SEEDS) --json
 results-conversions: build
 	mkdir -p out/conversions && : > out/conversions/commands.txt
@@ -85,7 +94,7 @@ RISK_LOG := --label conversion_time --positive * --ignore click_id,view_times,ca
 results-risk-control: build
 	mkdir -p out/risk && : > out/risk/commands.txt
 	$(VANE) conversions simulate --out out/risk/clicks.csv --clicks 200000 --seed 1
-	$(VANE) conversions simulate --out out/risk/slow.csv --clicks 200000 --fast-share 0.1 --slow-median-hours 96 --seed 1
+	$(VANE) conversions simulate --out out/risk/slow.csv --clicks 200000 --scenario slow --seed 1
 	set -f; for log in clicks slow; do for mode in none ltt; do \
 	  command="thresholds evaluate --data out/risk/$$log.csv $(RISK_LOG) --risk-control $$mode"; \
 	  printf '%s\t%s\t%s\n' "$$log-$$mode" "simulated clicks ($$log)" "vane $$command" >> out/risk/commands.txt; \

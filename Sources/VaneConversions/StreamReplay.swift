@@ -174,11 +174,12 @@ public struct StreamReplay: Sendable {
                 model.probability(log.features, row: $0)
             }
             var weights = sampleWeights
+            let regular = streams.regularSampleCount(method, step: s)
             if c.positiveWeight != 1 {
-                for k in weights.indices where labels[k] == 1 { weights[k] *= c.positiveWeight }
+                // Samples only: a correction pair must keep its +1 / -1 to cancel.
+                for k in 0..<(regular ?? rows.count) where labels[k] == 1 { weights[k] *= c.positiveWeight }
             }
-            let batches = Self.batches(count: rows.count, regular: streams.regularSampleCount(method, step: s), batchSize: c.batchSize,
-                                       using: &shuffles)
+            let batches = Self.batches(count: rows.count, regular: regular, batchSize: c.batchSize, using: &shuffles)
             for _ in 0..<c.passesPerStep {
                 for batch in batches {
                     model.update(features: log.features, rows: batch.indices.map { rows[$0] }, labels: batch.indices.map { labels[$0] },

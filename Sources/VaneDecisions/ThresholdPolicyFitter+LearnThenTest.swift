@@ -78,11 +78,17 @@ extension ThresholdPolicyFitter {
         var chosenP: Double?
         var passed = 0, candidates = 0
         var previous: [Double]?
+        // The cuts, recalibrations and candidate operating points do not depend on the target: fit
+        // them once on the learning rows, then sweep them for each internal target.
+        let structure = targetFreeFit(kind, on: learning)
+        // Every candidate shares the structure's cuts: count what each accepts by binary search.
+        let learningCounter = AcceptanceCounter(learning, cuts: structure.cuts, fitter: self)
+        let calibrationCounter = AcceptanceCounter(calibration, cuts: structure.cuts, fitter: self)
         for internalTarget in internalTargets {
             var learner = self
             learner.bound = .pointEstimate
             learner.targetPrecision = internalTarget
-            let candidate = try learner.fit(kind, on: learning)
+            let (candidate, learnedTP, learnedPP) = learner.policy(from: structure, data: learning, counter: learningCounter)
             // Consecutive internal targets often give the same policy: test it once.
             if candidate.uncertaintyCuts + candidate.scoreThresholds == previous { continue }
             previous = candidate.uncertaintyCuts + candidate.scoreThresholds
@@ -90,10 +96,9 @@ extension ThresholdPolicyFitter {
             // The path keeps only candidates that pass the same test on the learning rows: a choice
             // made without the calibration rows, which spares the sequence from stopping at a
             // conservative candidate that accepts too few rows for any test to pass.
-            let (learnedTP, learnedPP) = summary(learning) { candidate.decide(score: learning.scores[$0], uncertainty: learning.uncertainties[$0]) }
             guard exact.bound.meets(target: targetPrecision, truePositives: learnedTP, predictedPositives: learnedPP) else { continue }
             candidates += 1
-            let (tp, pp) = summary(calibration) { candidate.decide(score: calibration.scores[$0], uncertainty: calibration.uncertainties[$0]) }
+            let (tp, pp) = calibrationCounter.counts(thresholds: candidate.scoreThresholds)
             // A candidate that accepts nothing cannot be wrong: it passes with p = 0.
             let p = pp > 0 ? PrecisionBound.binomialUpperTail(successes: tp, trials: pp, probability: targetPrecision) : 0
             guard p <= settings.delta else { break }

@@ -113,10 +113,7 @@ public struct ThresholdPolicyFitter: Sendable {
 
     // MARK: - Policies
 
-    func fitSingle(_ data: ScoredExamples) -> ThresholdPolicy {
-        let threshold = lowestFeasibleThreshold(values: data.scores, labels: data.labels) ?? .infinity
-        return makePolicy(.single, data: data, cuts: [], thresholds: [threshold], calibrations: [])
-    }
+    func fitSingle(_ data: ScoredExamples) -> ThresholdPolicy { policy(from: targetFreeFit(.single, on: data), data: data).policy }
 
     /// Each uncertainty bin's scores and labels (no index arrays): one parallel pass to find every
     /// row's bin, then each bin (in parallel) fills an array of exact size. O(n log U).
@@ -169,109 +166,7 @@ public struct ThresholdPolicyFitter: Sendable {
         return results.withLock { $0.map { $0! } }
     }
 
-    /// MIST: isotonic regression of the label on the score inside each uncertainty bin, then one
-    /// global threshold on the recalibrated score. Per bin that is a score threshold: the lowest
-    /// score whose calibrated value clears the global one. O(n log n).
-    func fitMIST(_ data: ScoredExamples) -> ThresholdPolicy {
-        let cuts = Self.equalMassCuts(data.uncertainties, bins: effectiveUncertaintyBins(data.count))
-        let bins = binned(data, cuts: cuts)
-        // Per bin: the isotonic fit, then examples counted per block (calibrated values are the
-        // blocks' values), so the blocks are swept best first instead of sorting every example again.
-        let fitted = Self.perBin(bins.count) { b -> (IsotonicRegression, [(value: Double, positives: Double, count: Double)]) in
-            let (scores, labels) = bins[b]
-            let calibration = IsotonicRegression(scores: scores, labels: labels)
-            var positives = [Double](repeating: 0, count: calibration.values.count), counts = positives
-            for (score, label) in zip(scores, labels) {
-                let block = calibration.blockIndex(score)
-                counts[block] += 1
-                if label { positives[block] += 1 }
-            }
-            return (calibration, calibration.values.indices.filter { counts[$0] > 0 }.map { (calibration.values[$0], positives[$0], counts[$0]) })
-        }
-        let calibrations = fitted.map(\.0)
-        var groups = fitted.flatMap(\.1)
-        groups.sort { $0.value > $1.value }
-        // Blocks of equal value in different bins are one threshold step.
-        var merged: [(value: Double, positives: Double, count: Double)] = []
-        for group in groups {
-            if let last = merged.last, last.value == group.value {
-                merged[merged.count - 1] = (last.value, last.positives + group.positives, last.count + group.count)
-            } else {
-                merged.append(group)
-            }
-        }
-        guard let global = lowestFeasibleThreshold(groups: merged) else {
-            return makePolicy(.mist, data: data, cuts: cuts, thresholds: bins.map { _ in .infinity }, calibrations: calibrations)
-        }
-        let thresholds = calibrations.map { calibration -> Double in
-            guard let block = calibration.values.firstIndex(where: { $0 >= global }) else { return .infinity }
-            return calibration.blockStarts[block]
-        }
-        return makePolicy(.mist, data: data, cuts: cuts, thresholds: thresholds, calibrations: calibrations)
-    }
+    func fitMIST(_ data: ScoredExamples) -> ThresholdPolicy { policy(from: targetFreeFit(.mist, on: data), data: data).policy }
 
-    /// EW-DPMT: per uncertainty bin u choose how many of its top equal-mass score bins j_u to accept,
-    /// maximising total true positives subject to the precision bound. With equal-mass bins the
-    /// predicted positives depend (almost) only on K = sum j_u, so a dynamic programme over bins with
-    /// state K finds, for every K, the most true positives: O(U * (U S) * S) = O(U^2 S^2).
-    /// The feasible K with the most true positives (by exact counts) wins.
-    func fitEWDPMT(_ data: ScoredExamples) -> ThresholdPolicy {
-        let cuts = Self.equalMassCuts(data.uncertainties, bins: effectiveUncertaintyBins(data.count))
-        let bins = binned(data, cuts: cuts)
-        let minimumBinSize = minimumBinSize, scoreBins = scoreBins
-        // Per bin (in parallel): candidate thresholds (score cut points, best first) with cumulative
-        // TP and PP, and the cells' positive rates as the recalibrated score.
-        let perBin = Self.perBin(bins.count) { b -> ([(threshold: Double, tp: Double, pp: Double)], IsotonicRegression) in
-            let (scores, labels) = bins[b]
-            let count = max(1, min(scoreBins, scores.count / minimumBinSize))
-            // Bin edges by selection, then one counting pass: cell c holds scores in [cut c, cut c + 1).
-            let ranks = [0] + (1..<count).map { min(scores.count - 1, $0 * scores.count / count) }
-            let statistics = scores.isEmpty ? [0] : scores.orderStatistics(ranks)
-            let scoreCuts = [statistics[0]] + Self.equalMassCuts(orderStatistics: statistics)
-            var cellCounts = [Double](repeating: 0, count: scoreCuts.count), cellPositives = cellCounts
-            for (score, label) in zip(scores, labels) {
-                let cell = scoreCuts.countAtOrBelow(score) - 1
-                cellCounts[cell] += 1
-                if label { cellPositives[cell] += 1 }
-            }
-            // Counts at or above each cut: suffix sums of the cells.
-            var choices: [(threshold: Double, tp: Double, pp: Double)] = [(.infinity, 0, 0)]
-            var tp = 0.0, pp = 0.0
-            for c in scoreCuts.indices.reversed() {
-                tp += cellPositives[c]
-                pp += cellCounts[c]
-                choices.append((scoreCuts[c], tp, pp))
-            }
-            // Monotone by pooling, like MIST's map.
-            let cells = scoreCuts.indices.map { (scoreCuts[$0], cellPositives[$0], cellCounts[$0]) }
-            return (choices, IsotonicRegression(ascendingGroups: cells))
-        }
-        let options = perBin.map(\.0), calibrations = perBin.map(\.1)
-        // dp[K] = (tp, pp, choice per bin) with the most TP (then fewest PP) using K selected score bins.
-        // Arrays indexed by K, scanned in order, so ties break the same way on every run (a
-        // dictionary's iteration order changes from process to process).
-        var dp: [(tp: Double, pp: Double, picks: [Int])?] = [(0, 0, [])]
-        for choices in options {
-            var next = [(tp: Double, pp: Double, picks: [Int])?](repeating: nil, count: dp.count + choices.count - 1)
-            for (k, state) in dp.enumerated() {
-                guard let state else { continue }
-                for (j, choice) in choices.enumerated() {
-                    let candidate = (tp: state.tp + choice.tp, pp: state.pp + choice.pp, picks: state.picks + [j])
-                    if let existing = next[k + j], existing.tp > candidate.tp || (existing.tp == candidate.tp && existing.pp <= candidate.pp) {
-                        continue
-                    }
-                    next[k + j] = candidate
-                }
-            }
-            dp = next
-        }
-        var best: (tp: Double, pp: Double, picks: [Int])?
-        for case let state? in dp where bound.meets(target: targetPrecision, truePositives: state.tp, predictedPositives: state.pp) {
-            if best == nil || state.tp > best!.tp || (state.tp == best!.tp && state.pp < best!.pp) { best = state }
-        }
-        let thresholds = best.map { picks in zip(options, picks.picks).map { $0[$1].threshold } } ?? bins.map { _ in .infinity }
-        // The chosen cells' counts are exactly what the policy accepts: no second pass over the data.
-        return makePolicy(.ewDPMT, data: data, cuts: cuts, thresholds: thresholds, calibrations: calibrations,
-                          counts: best.map { ($0.tp, $0.pp) } ?? (0, 0))
-    }
+    func fitEWDPMT(_ data: ScoredExamples) -> ThresholdPolicy { policy(from: targetFreeFit(.ewDPMT, on: data), data: data).policy }
 }

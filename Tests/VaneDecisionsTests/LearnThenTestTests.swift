@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VaneDecisions
+@testable import VaneDecisions
 import VaneTensor
 
 /// Exchangeable examples: score s ~ U(0, 1), label ~ Bernoulli(s), uncertainty ~ U(0, 1) (uninformative),
@@ -74,6 +74,39 @@ struct LearnThenTestTests {
         // Not vacuous: the controlled policies still accept most of what the best threshold would
         // (recall at t = 0.6 is 1 - 0.36 = 0.64).
         #expect(lttRecall / Double(trials) > 0.4)
+    }
+
+    @Test(arguments: ThresholdPolicy.Kind.allCases)
+    func oneTargetFreeFitGivesThePoliciesOfFullRefits(kind: ThresholdPolicy.Kind) throws {
+        // Learn then Test sweeps one target-free fit instead of refitting per internal target: for
+        // every target the policy (and its fit summary) must be exactly the full refit's.
+        var generator = SeededGenerator(seed: 17)
+        let data = try examples(20_000, using: &generator)
+        let fitter = ThresholdPolicyFitter(targetPrecision: 0.6)
+        let structure = fitter.targetFreeFit(kind, on: data)
+        let counter = AcceptanceCounter(data, cuts: structure.cuts, fitter: fitter)
+        for target in stride(from: 0.5, through: 0.98, by: 0.04) {
+            var learner = fitter
+            learner.targetPrecision = target
+            let swept = learner.policy(from: structure, data: data)
+            #expect(swept.policy == (try learner.fit(kind, on: data)), "\(kind) at \(target)")
+            let accepted = (0..<data.count).filter { swept.policy.decide(score: data.scores[$0], uncertainty: data.uncertainties[$0]) }
+            #expect(Double(accepted.count) == swept.pp && Double(accepted.filter { data.labels[$0] }.count) == swept.tp)
+            // The binary-search counter gives the same policy and counts as the pass.
+            let counted = learner.policy(from: structure, data: data, counter: counter)
+            #expect(counted.policy == swept.policy && counted.tp == swept.tp && counted.pp == swept.pp)
+        }
+        // The counter on thresholds that sit exactly on scores, and on infinity.
+        let bins = structure.cuts.count + 1
+        for k in 0..<20 {
+            let thresholds = (0..<bins).map { b in k == 0 ? Double.infinity : data.scores[(k * 997 + b * 31) % data.count] }
+            let draft = ThresholdPolicy(kind: kind, targetPrecision: 0.6, bound: .pointEstimate, uncertaintyCuts: structure.cuts,
+                                        scoreThresholds: thresholds, calibrations: structure.calibrations,
+                                        fit: .init(examples: 0, precision: 0, recall: 0, reachedTarget: false))
+            let accepted = (0..<data.count).filter { draft.decide(score: data.scores[$0], uncertainty: data.uncertainties[$0]) }
+            let (tp, pp) = counter.counts(thresholds: thresholds)
+            #expect(pp == Double(accepted.count) && tp == Double(accepted.filter { data.labels[$0] }.count))
+        }
     }
 
     @Test func twoDimensionalPoliciesAreTestedToo() throws {

@@ -1,5 +1,6 @@
 // Fits EW-DPMT and MIST policies on N synthetic (score, uncertainty, label) rows and prints the
-// seconds per fit. Rows: score, uncertainty ~ U(0, 1), label ~ Bernoulli(score (1 - uncertainty / 2)),
+// seconds per fit, plain and by Learn then Test (the default of `vane thresholds fit`: a path of
+// about 30 internal targets on the first half, tested on the second). Rows: score, uncertainty ~ U(0, 1), label ~ Bernoulli(score (1 - uncertainty / 2)),
 // the distribution Benchmarks/thresholds.py draws for scikit-learn. One JSON line.
 //
 //   ThresholdBenchmark [--rows N] [--repeats R]
@@ -31,5 +32,14 @@ for kind in [ThresholdPolicy.Kind.ewDPMT, .mist] {
         recalls[kind.rawValue] = policy.fit.recall
     }
 }
+for kind in [ThresholdPolicy.Kind.ewDPMT, .mist] {
+    for _ in 0..<repeats {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (policy, _) = try fitter.fitLearnThenTest(kind, on: data)
+        result[kind.rawValue + "_ltt", default: []].append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        recalls[kind.rawValue + "_ltt"] = policy.fit.recall
+    }
+}
 print("{\"rows\": \(rows), \"ew-dpmt_seconds\": \(result["ew-dpmt"]!), \"mist_seconds\": \(result["mist"]!), "
+      + "\"ew-dpmt_ltt_seconds\": \(result["ew-dpmt_ltt"]!), \"mist_ltt_seconds\": \(result["mist_ltt"]!), "
       + "\"ew-dpmt_recall\": \(recalls["ew-dpmt"]!), \"mist_recall\": \(recalls["mist"]!)}")

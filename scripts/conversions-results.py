@@ -57,17 +57,15 @@ def section(folder, scenario, commands):
                      f"| {versus(m.get('aucAgainstBestPeer'))} | {versus(m.get('nllAgainstBestPeer'))} |")
     lines.append("")
     rows = []
-    for level in ["none", "engagement", "outcomes"]:
+    for level in ["engagement", "outcomes"]:
         other = load(folder, f"{scenario}-{level}")
         if other and method(other, "engagement"):
             rows.append((level, method(other, "engagement")))
     if rows:
         base = method(result, "engagement")
-        chosen = ", ".join(base.get("chosenRevisions", [])) or "-"
-        lines += ["Engagement method by revision level (`--engagement-revisions`). The default, `auto` (the table above), "
-                  f"replays each level on the first third of the steps and continues the one with the lowest NLL there; it chose, by seed: {chosen}.", "",
-                  "| revisions | AUC | NLL | per-seed NLL minus the default's |", "|---|---|---|---|",
-                  f"| auto (default) | {cell(base['auc'])} | {cell(base['nll'])} | - |"]
+        lines += ["Engagement method by revision level (`--engagement-revisions`; `none` is the default, in the table above):", "",
+                  "| revisions | AUC | NLL | per-seed NLL minus `none` |", "|---|---|---|---|",
+                  f"| none | {cell(base['auc'])} | {cell(base['nll'])} | - |"]
         for level, m in rows:
             diffs = ", ".join(f"{a - b:+.4f}" for a, b in zip(m["nll"]["values"], base["nll"]["values"]))
             lines.append(f"| {level} | {cell(m['auc'])} | {cell(m['nll'])} | {diffs} |")

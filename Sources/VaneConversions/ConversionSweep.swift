@@ -35,8 +35,6 @@ public struct ConversionSweep: Sendable {
         /// Against the best other non-oracle method; nil for the oracle and when no peer was run.
         public let aucAgainstBestPeer: Comparison?
         public let nllAgainstBestPeer: Comparison?
-        /// The engagement method's revision level per seed when chosen by `.auto` (empty otherwise).
-        public let chosenRevisions: [String]
     }
 
     public let seeds: [UInt64]
@@ -91,8 +89,7 @@ public struct ConversionSweep: Sendable {
         return methods.map { m in
             MethodSummary(method: m.rawValue, auc: summary(m, \.auc), prAUC: summary(m, \.prAUC), nll: summary(m, \.nll),
                           riAUC: summary(m, \.riAUC), riNLL: summary(m, \.riNLL),
-                          aucAgainstBestPeer: against(m, \.auc, lowerIsBetter: false), nllAgainstBestPeer: against(m, \.nll, lowerIsBetter: true),
-                          chosenRevisions: results.compactMap { $0.methods[m]?.engagementRevisions?.rawValue })
+                          aucAgainstBestPeer: against(m, \.auc, lowerIsBetter: false), nllAgainstBestPeer: against(m, \.nll, lowerIsBetter: true))
         }
     }
 }

@@ -46,9 +46,8 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
     /// oracle's loss on the clicks past their window end, with q(x) = p(x) (each click counted once),
     /// and once settled (`.outcomes`) it is exactly the oracle's. Every level is unbiased; they differ
     /// in variance and in how much they lean on the flip model: z_0 alone is E[y | F_0], the
-    /// lowest-variance label (conditioning on less), which measured best where delays are long, while
-    /// revisions measured better under drift (docs/results/conversions.md), so by default the level is
-    /// chosen per replay on its first third (`EngagementRevisions.auto`). z comes from a
+    /// lowest-variance label (conditioning on less), and the default, because revisions measured
+    /// worse on the simulator's scenarios (docs/results/conversions.md, "revisions"). z comes from a
     /// logistic flip model over the click's features, engagement by t and the time waited, learned on
     /// snapshots of matured clicks and kept learning (`StreamReplay.Configuration.auxiliaryRefreshHours`).
     case engagement
@@ -107,7 +106,8 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
 /// How far the engagement method revises an observed negative's soft label after its window end
 /// (`DelayedFeedbackMethod.engagement`); each level keeps the stream unbiased with exact auxiliaries.
 public enum EngagementRevisions: String, Sendable, CaseIterable {
-    /// z_0 at the window end only: each click counted once with E[y | F_0], the lowest-variance label.
+    /// z_0 at the window end only: each click counted once with E[y | F_0], the lowest-variance label
+    /// (the default).
     case none
     /// Also z_k at each engagement event and waiting-time boundary until the conversion: the label
     /// tracks the flip model's estimate (a martingale stopped at the conversion, so still unbiased)
@@ -117,7 +117,4 @@ public enum EngagementRevisions: String, Sendable, CaseIterable {
     /// ends at its true label and the flip model's errors are undone (at the cost of the outcome's
     /// variance).
     case outcomes
-    /// Chosen per replay (the default): each level replays the first third of the steps and the
-    /// lowest NLL there continues (`StreamReplay.replay`; the first third is scored with `none`, fixed in advance).
-    case auto
 }

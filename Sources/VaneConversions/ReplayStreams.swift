@@ -127,8 +127,7 @@ struct ReplayStreams: Sendable {
                 add(row, next, 1)
                 add(row, old, -1)
             }
-            // `.auto` is resolved by StreamReplay.replay before any stream runs; alone it means none.
-            if revisions == .none || revisions == .auto { break }
+            if revisions == .none { break }
             for revision in auxiliary.flipRevisions[s] {
                 revise(revision.row, from: revision.previous, to: DelayedFeedbackMethod.engagementSoftLabel(flipProbability: revision.next))
             }

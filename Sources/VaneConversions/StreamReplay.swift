@@ -41,7 +41,7 @@ public struct StreamReplay: Sendable {
         /// matured since their last one, hours; 0 fits them once before the replay and never again.
         public var auxiliaryRefreshHours = 24.0
         /// Which revisions of its soft labels the engagement method makes after the window end.
-        public var engagementRevisions = EngagementRevisions.auto
+        public var engagementRevisions = EngagementRevisions.none
         public init() {
             model.learningRate = 0.02
             model.epochs = 2
@@ -80,19 +80,6 @@ public struct StreamReplay: Sendable {
         public var riAUC = 0.0
         public var riPRAUC = 0.0
         public var riNLL = 0.0
-        /// The engagement method's revision level chosen by `.auto` (nil otherwise).
-        public var engagementRevisions: EngagementRevisions?
-
-        init(auc: Double, prAUC: Double, nll: Double) {
-            self.auc = auc
-            self.prAUC = prAUC
-            self.nll = nll
-        }
-
-        init(_ sums: MetricSums) {
-            self.init(auc: sums.aucWeight > 0 ? sums.auc / sums.aucWeight : 0, prAUC: sums.aucWeight > 0 ? sums.pr / sums.aucWeight : 0,
-                      nll: sums.nllWeight > 0 ? sums.nll / sums.nllWeight : 0)
-        }
     }
 
     public struct Result: Sendable {
@@ -156,65 +143,19 @@ public struct StreamReplay: Sendable {
         var models = AuxiliaryModels(log: log, windowHours: w, attributionHours: attribution, configuration: c.model)
         models.learn(matured, knownAt: pretrainEnd, passes: c.model.epochs, batchSize: c.model.batchSize, using: &generator)
         var streams = ReplayStreams(log: log, start: pretrainEnd, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
-        streams.revisions = c.engagementRevisions == .auto ? .none : c.engagementRevisions
+        streams.revisions = c.engagementRevisions
         let probabilities = auxiliaryTimeline(models, streams: streams, start: pretrainEnd, using: &generator)
         return Preparation(pretrained: pretrained, streams: streams, auxiliary: probabilities, replayStart: pretrainEnd,
                            shuffleSeed: generator.next())
     }
 
-    /// Size-weighted metric sums over the steps scored so far.
-    struct MetricSums: Sendable {
-        var auc = 0.0, pr = 0.0, nll = 0.0, aucWeight = 0.0, nllWeight = 0.0
-        var meanNLL: Double { nllWeight > 0 ? nll / nllWeight : .infinity }
-        static func + (a: MetricSums, b: MetricSums) -> MetricSums {
-            MetricSums(auc: a.auc + b.auc, pr: a.pr + b.pr, nll: a.nll + b.nll, aucWeight: a.aucWeight + b.aucWeight, nllWeight: a.nllWeight + b.nllWeight)
-        }
-    }
-
     /// Replays one method from the prepared start: its size-weighted metrics and its final model.
-    /// With `engagementRevisions == .auto` the engagement method's level is chosen prequentially:
-    /// every level replays the first `revisionSelectionFraction` of the steps from the same start,
-    /// the one with the lowest NLL there continues; the metrics of those first steps are the
-    /// default level's (`none`, fixed before any data), so the choice never grades itself.
     public func replay(_ method: DelayedFeedbackMethod, _ preparation: Preparation, progress: (Int) -> Void = { _ in }) -> (MethodResult, any OnlineClassifier) {
-        let streams = preparation.streams, steps = streams.stepCount
+        let c = configuration, streams = preparation.streams, log = streams.log
+        var model = preparation.pretrained
         var shuffles = SeededGenerator(seed: preparation.shuffleSeed)
-        guard method == .engagement, configuration.engagementRevisions == .auto else {
-            var model = preparation.pretrained, sums = MetricSums()
-            advance(method, streams: streams, auxiliary: preparation.auxiliary, model: &model, steps: 0..<steps,
-                    shuffles: &shuffles, sums: &sums, progress: progress)
-            return (MethodResult(sums), model)
-        }
-        let selection = Int((Self.revisionSelectionFraction * Double(steps)).rounded())
-        var candidates: [(level: EngagementRevisions, model: any OnlineClassifier, sums: MetricSums, shuffles: SeededGenerator)] = []
-        for level in EngagementRevisions.allCases where level != .auto {
-            var levelStreams = streams
-            levelStreams.revisions = level
-            var model = preparation.pretrained, sums = MetricSums(), levelShuffles = shuffles
-            advance(method, streams: levelStreams, auxiliary: preparation.auxiliary, model: &model, steps: 0..<selection,
-                    shuffles: &levelShuffles, sums: &sums, progress: level == .none ? progress : { _ in })
-            candidates.append((level, model, sums, levelShuffles))
-        }
-        let fixed = candidates.first { $0.level == .none }!
-        var chosen = candidates.min { $0.sums.meanNLL < $1.sums.meanNLL }!
-        var chosenStreams = streams
-        chosenStreams.revisions = chosen.level
-        var later = MetricSums()
-        advance(method, streams: chosenStreams, auxiliary: preparation.auxiliary, model: &chosen.model, steps: selection..<steps,
-                shuffles: &chosen.shuffles, sums: &later, progress: progress)
-        var result = MethodResult(fixed.sums + later)
-        result.engagementRevisions = chosen.level
-        return (result, chosen.model)
-    }
-
-    /// Share of the replay's first steps on which `.auto` compares the engagement revision levels.
-    public static let revisionSelectionFraction = 1.0 / 3
-
-    /// Steps `steps` of one method: score each step's clicks into `sums`, then train on its samples.
-    func advance(_ method: DelayedFeedbackMethod, streams: ReplayStreams, auxiliary: AuxiliaryProbabilities, model: inout any OnlineClassifier,
-                 steps: Range<Int>, shuffles: inout SeededGenerator, sums: inout MetricSums, progress: (Int) -> Void) {
-        let c = configuration, log = streams.log
-        for s in steps {
+        var aucSum = 0.0, prSum = 0.0, nllSum = 0.0, aucWeight = 0.0, nllWeight = 0.0
+        for s in 0..<streams.stepCount {
             let evaluation = streams.clicks[s]
             if !evaluation.isEmpty {
                 let predictions = evaluation.map { i -> Double in
@@ -224,14 +165,13 @@ public struct StreamReplay: Sendable {
                 let size = Double(evaluation.count)
                 if let auc = BinaryClassificationMetrics.rocAUC(scores: predictions, labels: truth),
                    let pr = BinaryClassificationMetrics.averagePrecision(scores: predictions, labels: truth) {
-                    sums.auc += auc * size; sums.pr += pr * size; sums.aucWeight += size
+                    aucSum += auc * size; prSum += pr * size; aucWeight += size
                 }
-                sums.nll += BinaryClassificationMetrics.logLoss(probabilities: predictions, labels: truth) * size
-                sums.nllWeight += size
+                nllSum += BinaryClassificationMetrics.logLoss(probabilities: predictions, labels: truth) * size
+                nllWeight += size
             }
-            let current = model
-            let (rows, labels, sampleWeights) = streams.trainingSamples(method, step: s, auxiliary: auxiliary) {
-                current.probability(log.features, row: $0)
+            let (rows, labels, sampleWeights) = streams.trainingSamples(method, step: s, auxiliary: preparation.auxiliary) {
+                model.probability(log.features, row: $0)
             }
             var weights = sampleWeights
             let regular = streams.regularSampleCount(method, step: s)
@@ -248,6 +188,9 @@ public struct StreamReplay: Sendable {
             }
             progress(s + 1)
         }
+        let result = MethodResult(auc: aucWeight > 0 ? aucSum / aucWeight : 0, prAUC: aucWeight > 0 ? prSum / aucWeight : 0,
+                                  nll: nllWeight > 0 ? nllSum / nllWeight : 0)
+        return (result, model)
     }
 
     public func run(_ log: ClickLog, methods: [DelayedFeedbackMethod], seed: UInt64,

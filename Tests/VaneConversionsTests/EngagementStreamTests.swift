@@ -189,41 +189,6 @@ struct EngagementStreamTests {
         }
     }
 
-    @Test func autoRevisionsChooseOnTheFirstThirdAndScoreItWithNone() throws {
-        let log = try simulated(.drift, clicks: 30_000, days: 30)
-        let replay = try StreamReplay()
-        #expect(replay.configuration.engagementRevisions == .auto)
-        let preparation = try replay.prepare(log, seed: 4)
-        let (auto, _) = replay.replay(.engagement, preparation)
-        let chosen = try #require(auto.engagementRevisions)
-        // The choice is the lowest NLL over the first third, each level from the same start.
-        let selection = Int((StreamReplay.revisionSelectionFraction * Double(preparation.streams.stepCount)).rounded())
-        var firstThird: [EngagementRevisions: StreamReplay.MetricSums] = [:]
-        var fullRuns: [EngagementRevisions: StreamReplay.MethodResult] = [:]
-        for level in [EngagementRevisions.none, .engagement, .outcomes] {
-            var streams = preparation.streams
-            streams.revisions = level
-            var model = preparation.pretrained, sums = StreamReplay.MetricSums()
-            var shuffles = SeededGenerator(seed: preparation.shuffleSeed)
-            replay.advance(.engagement, streams: streams, auxiliary: preparation.auxiliary, model: &model, steps: 0..<selection,
-                           shuffles: &shuffles, sums: &sums, progress: { _ in })
-            firstThird[level] = sums
-            var configuration = replay.configuration
-            configuration.engagementRevisions = level
-            let fixed = try StreamReplay(configuration: configuration)
-            fullRuns[level] = fixed.replay(.engagement, try fixed.prepare(log, seed: 4)).0
-            #expect(fullRuns[level]?.engagementRevisions == nil)
-        }
-        #expect(firstThird[chosen]!.meanNLL == firstThird.values.map(\.meanNLL).min())
-        // When the choice is none, auto is exactly the none replay; otherwise it differs from both.
-        if chosen == .none {
-            #expect(auto.nll == fullRuns[.none]!.nll && auto.auc == fullRuns[.none]!.auc)
-        } else {
-            #expect(auto.nll != fullRuns[.none]!.nll && auto.nll != fullRuns[chosen]!.nll)
-        }
-        #expect(replay.replay(.engagement, preparation).0.nll == auto.nll)  // seeded
-    }
-
     @Test func correctionPairsStayWholeAndSamplesSetTheScale() {
         // 5 samples, batch size 2 -> 3 batches; 4 pairs dealt round-robin.
         var generator = SeededGenerator(seed: 4)

@@ -78,7 +78,7 @@ results-conversions: build
 	for s in $(CONVERSION_SCENARIOS); do \
 	  command="conversions evaluate --scenario $$s $(CONVERSION_LOG)"; \
 	  printf '%s\t%s\n' "$$s" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s.json; \
-	  for r in engagement outcomes; do \
+	  for r in none engagement outcomes; do \
 	    command="conversions evaluate --scenario $$s $(CONVERSION_LOG) --methods vanilla,oracle,engagement --engagement-revisions $$r"; \
 	    printf '%s\t%s\n' "$$s-$$r" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s-$$r.json; done; done
 	for s in slow drift; do \

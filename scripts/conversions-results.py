@@ -57,18 +57,19 @@ def section(folder, scenario, commands):
                      f"| {versus(m.get('aucAgainstBestPeer'))} | {versus(m.get('nllAgainstBestPeer'))} |")
     lines.append("")
     rows = []
-    for level in ["engagement", "outcomes"]:
+    for level in ["none", "engagement", "outcomes"]:
         other = load(folder, f"{scenario}-{level}")
         if other and method(other, "engagement"):
             rows.append((level, method(other, "engagement")))
     if rows:
         base = method(result, "engagement")
-        lines += ["Engagement method by revision level (`--engagement-revisions`; `none` is the default, in the table above):", "",
-                  "| revisions | AUC | NLL | per-seed NLL minus `none` |", "|---|---|---|---|",
-                  f"| none | {cell(base['auc'])} | {cell(base['nll'])} | - |"]
+        lines += ["Engagement method by revision level (`--engagement-revisions`; `late-copies` is the default, in the table above):", "",
+                  "| revisions | AUC | NLL | per-seed NLL minus the default's | per-seed AUC minus the default's |", "|---|---|---|---|---|",
+                  f"| late-copies (default) | {cell(base['auc'])} | {cell(base['nll'])} | - | - |"]
         for level, m in rows:
             diffs = ", ".join(f"{a - b:+.4f}" for a, b in zip(m["nll"]["values"], base["nll"]["values"]))
-            lines.append(f"| {level} | {cell(m['auc'])} | {cell(m['nll'])} | {diffs} |")
+            auc_diffs = ", ".join(f"{a - b:+.4f}" for a, b in zip(m["auc"]["values"], base["auc"]["values"]))
+            lines.append(f"| {level} | {cell(m['auc'])} | {cell(m['nll'])} | {diffs} | {auc_diffs} |")
         lines.append("")
     frozen = load(folder, f"{scenario}-refresh0")
     if frozen:

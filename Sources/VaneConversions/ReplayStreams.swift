@@ -10,7 +10,7 @@ struct ReplayStreams: Sendable {
     let attributionHours: Double
     let stepCount: Int
     /// Which revisions of its soft labels the engagement method's stream carries.
-    var revisions = EngagementRevisions.none
+    var revisions = EngagementRevisions.lateCopies
     /// Clicks by step of their click time.
     private(set) var clicks: [[Int]]
     /// Clicks by step of click + window.
@@ -54,7 +54,7 @@ struct ReplayStreams: Sendable {
     /// How many of `trainingSamples(method, step:)` are samples rather than corrections: all of them,
     /// except for the engagement method, whose revision pairs follow its window-end samples.
     func regularSampleCount(_ method: DelayedFeedbackMethod, step s: Int) -> Int? {
-        method == .engagement ? windowEnds[s].count : nil
+        method == .engagement && revisions != .lateCopies ? windowEnds[s].count : nil
     }
 
     /// Training samples (row, label, weight) that `method` ingests during `step`. `prediction` is the
@@ -116,6 +116,16 @@ struct ReplayStreams: Sendable {
             // attribution end) replaces the previous estimate by a pair of samples, +1 at the new
             // label and -1 at the old one, so each click's samples always add up to one sample
             // labelled with its latest estimate (DelayedFeedbackMethod.engagement).
+            if revisions == .lateCopies {
+                // Late conversions re-enter as positive copies; the window-end soft label is then z p
+                // so that copies and soft labels together stay unbiased (DelayedFeedbackMethod.engagement).
+                for i in windowEnds[s] {
+                    add(i, observed(i) ? 1 : DelayedFeedbackMethod.engagementSoftLabel(flipProbability: auxiliary.flip[i])
+                        * DelayedFeedbackMethod.clip(prediction(i)), 1)
+                }
+                for i in latePositives[s] { add(i, 1, 1) }
+                break
+            }
             for i in windowEnds[s] {
                 add(i, observed(i) ? 1 : DelayedFeedbackMethod.engagementSoftLabel(flipProbability: auxiliary.flip[i]), 1)
             }

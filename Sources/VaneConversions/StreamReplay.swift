@@ -41,7 +41,7 @@ public struct StreamReplay: Sendable {
         /// matured since their last one, hours; 0 fits them once before the replay and never again.
         public var auxiliaryRefreshHours = 24.0
         /// Which revisions of its soft labels the engagement method makes after the window end.
-        public var engagementRevisions = EngagementRevisions.none
+        public var engagementRevisions = EngagementRevisions.lateCopies
         public init() {
             model.learningRate = 0.02
             model.epochs = 2

@@ -43,7 +43,7 @@ struct ReplayOptions: ParsableArguments {
     @Option(help: "Hours between refreshes of the auxiliary models (f_dp, f_rn, g, the engagement flip model) from clicks matured since (older than the 14-day attribution window); 0 fits them once before the replay.")
     var refreshHours = StreamReplay.Configuration().auxiliaryRefreshHours
 
-    @Option(help: "How the engagement method revises an observed negative's soft label after its window end: none, engagement (at each engagement event and waiting-time boundary), outcomes (also at the late conversion and the attribution end).")
+    @Option(help: "How the engagement method revises an observed negative's soft label after its window end: none, engagement (at each engagement event and waiting-time boundary), outcomes (also at the late conversion and the attribution end), or late-copies (no revisions; late conversions re-enter as positive copies and the soft label is z times the prediction).")
     var engagementRevisions = StreamReplay.Configuration().engagementRevisions
 
     @Option(help: "Training passes over each step's samples (1-10). The papers' protocol is 1; more passes test whether a method ranks better because of its labels or because of its number of updates.")

@@ -21,7 +21,7 @@ struct EngagementStreamTests {
         // check can fail).
         let log = try simulated(.standard)
         var generator = SeededGenerator(seed: 99)
-        // With every revision on: the strictest stream (the default's samples are a subset).
+        // With every revision on (the strictest stream); the default's late copies are checked too.
         var configuration = StreamReplay.Configuration()
         configuration.engagementRevisions = .outcomes
         let replay = try StreamReplay(configuration: configuration)
@@ -45,6 +45,14 @@ struct EngagementStreamTests {
                 let b = changed.streams.trainingSamples(method, step: s, auxiliary: changed.auxiliary) { _ in 0.25 }
                 #expect(a.rows == b.rows && a.labels == b.labels && a.weights == b.weights, "\(method) step \(s) read the future")
             }
+        }
+        var originalCopies = original.streams, changedCopies = changed.streams
+        originalCopies.revisions = .lateCopies
+        changedCopies.revisions = .lateCopies
+        for s in 0..<checkedSteps {
+            let a = originalCopies.trainingSamples(.engagement, step: s, auxiliary: original.auxiliary) { _ in 0.25 }
+            let b = changedCopies.trainingSamples(.engagement, step: s, auxiliary: changed.auxiliary) { _ in 0.25 }
+            #expect(a.rows == b.rows && a.labels == b.labels && a.weights == b.weights, "late copies, step \(s) read the future")
         }
         let later = (checkedSteps..<original.streams.stepCount).contains { s in
             original.streams.trainingSamples(.engagement, step: s, auxiliary: original.auxiliary) { _ in 0.25 }.labels
@@ -104,6 +112,37 @@ struct EngagementStreamTests {
         #expect(stale.mean > stale.rate + 0.05)
     }
 
+    @Test func lateCopiesWithTheSoftLabelTimesThePredictionRecoverTheRate() throws {
+        // Toy of the mid-stream test; with exact z, the model at the true rate (p = 0.3) and late
+        // copies, sum(w y) / sum(w) over the whole stream is the true rate; z alone (no product) with
+        // copies would count late conversions twice and run high.
+        var generator = SeededGenerator(seed: 23)
+        var lines = ["click_time,conversion_time,x"]
+        for k in 0..<20_000 {
+            let click = Double(k) * 0.005
+            let converts = generator.nextUnitDouble() < 0.3, late = generator.nextUnitDouble() < 0.4
+            lines.append("\(click),\(converts ? String(click + (late ? 5 : 0.5)) : ""),a")
+        }
+        lines.append("500,,a")
+        let log = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "toy.csv", text: lines.joined(separator: "\n"))), hashBuckets: 8)
+        var streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 200)
+        streams.revisions = .lateCopies
+        let (p, d): (Float, Float) = (0.3, 0.12)
+        let truth = AuxiliaryProbabilities.constant(count: log.count, steps: streams.stepCount, delayedPositive: d,
+                                                    realNegative: (1 - p) / (1 - p + d), delayGivenConversion: 0.4, flip: d / (1 - p + d))
+        var positive = 0.0, total = 0.0
+        for s in 0..<streams.stepCount {
+            let (rows, labels, weights) = streams.trainingSamples(.engagement, step: s, auxiliary: truth) { _ in 0.3 }
+            #expect(streams.regularSampleCount(.engagement, step: s) == nil)  // no correction pairs
+            for k in rows.indices where rows[k] < 20_000 {
+                positive += Double(weights[k] * labels[k])
+                total += Double(weights[k])
+            }
+        }
+        let rate = Double((0..<20_000).filter { log.converts($0, within: 200) }.count) / 20_000
+        #expect(abs(positive / total - rate) < 0.01, "\(positive / total) vs \(rate)")
+    }
+
     @Test func revisionsFollowEngagementAndEndAtTheTrueLabel() throws {
         let log = try simulated(.slow)
         var configuration = StreamReplay.Configuration()
@@ -139,13 +178,16 @@ struct EngagementStreamTests {
             #expect(abs(weight[i] - 1) < 1e-4)
             #expect(abs(label[i] - (log.converts(i, within: replay.configuration.attributionHours) ? 1 : 0)) < 2e-3)
         }
-        // The default carries no revisions: each click once, at its window end.
+        // The default (late copies) carries no revision pairs: each click once at its window end, and
+        // once more, as a positive, at a conversion after it.
         let plain = try StreamReplay().prepare(log, seed: 1)
         var seen = [Int](repeating: 0, count: log.count)
         for s in 0..<plain.streams.stepCount {
+            #expect(plain.streams.regularSampleCount(.engagement, step: s) == nil)
             for row in plain.streams.trainingSamples(.engagement, step: s, auxiliary: plain.auxiliary, prediction: { _ in 0.2 }).rows { seen[row] += 1 }
         }
-        #expect(seen.allSatisfy { $0 <= 1 } && seen.contains(1))
+        #expect(seen.indices.allSatisfy { seen[$0] <= (log.converts($0, within: 336) && !log.converts($0, within: 1) ? 2 : 1) })
+        #expect(seen.contains(2))
     }
 
     @Test func auxiliaryModelsThatKeepLearningTrackDrift() throws {

@@ -73,24 +73,10 @@ struct ConversionsTests {
         #expect(zip(late.rows, late.labels).contains { $0 == 1 && $1 == 1 })
     }
 
-    /// A toy stream: 20,000 clicks over 100 h with one constant feature; each converts with
-    /// probability 0.3, 60% of conversions within 0.5 h and the rest after 5 h (window 1 h).
+    /// The toy stream of `ToyStream` (seed 11), as a tuple.
     func toyStream() throws -> (log: ClickLog, streams: ReplayStreams, truth: AuxiliaryProbabilities, rate: Double) {
-        var generator = SeededGenerator(seed: 11)
-        var lines = ["click_time,conversion_time,x"]
-        for k in 0..<20_000 {
-            let click = Double(k) * 0.005
-            let converts = generator.nextUnitDouble() < 0.3, late = generator.nextUnitDouble() < 0.4
-            lines.append("\(click),\(converts ? String(click + (late ? 5 : 0.5)) : ""),a")
-        }
-        lines.append("500,,a")  // stretches the log so every window, conversion and attribution end falls inside it
-        let log = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "toy.csv", text: lines.joined(separator: "\n"))), hashBuckets: 8)
-        let streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 200)
-        let (p, d): (Float, Float) = (0.3, 0.12)  // d = P(late positive) = 0.3 x 0.4
-        let truth = AuxiliaryProbabilities.constant(count: log.count, steps: streams.stepCount, delayedPositive: d, realNegative: (1 - p) / (1 - p + d),
-                                                    delayGivenConversion: 0.4, flip: d / (1 - p + d))
-        let rate = Double((0..<20_000).filter { log.converts($0, within: 200) }.count) / 20_000
-        return (log, streams, truth, rate)
+        let toy = try ToyStream(seed: 11)
+        return (toy.log, toy.streams, toy.truth, toy.rate)
     }
 
     @Test(arguments: [DelayedFeedbackMethod.oracle, .fnw, .fsiw, .esdfm, .defer, .defuse, .engagement])

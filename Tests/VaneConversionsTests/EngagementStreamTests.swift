@@ -68,21 +68,13 @@ struct EngagementStreamTests {
         // equal to their true rate (the pairs telescope), not only once all outcomes are in. Without
         // the revision at 5 h (z held at its window-end value) the mean runs high: the reason the
         // flip model is re-scored at waiting-time boundaries.
-        var generator = SeededGenerator(seed: 21)
-        var lines = ["click_time,conversion_time,x"]
-        for k in 0..<20_000 {
-            let click = Double(k) * 0.005
-            let converts = generator.nextUnitDouble() < 0.3, late = generator.nextUnitDouble() < 0.4
-            lines.append("\(click),\(converts ? String(click + (late ? 5 : 0.5)) : ""),a")
-        }
-        lines.append("500,,a")
-        let log = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "toy.csv", text: lines.joined(separator: "\n"))), hashBuckets: 8)
-        var streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 200)
+        let toy = try ToyStream(seed: 21)
+        let log = toy.log
+        var streams = toy.streams
         streams.revisions = .outcomes
         let (p, d): (Float, Float) = (0.3, 0.12)
         let z0 = d / (1 - p + d)
-        let held = AuxiliaryProbabilities.constant(count: log.count, steps: streams.stepCount, delayedPositive: d,
-                                                   realNegative: (1 - p) / (1 - p + d), delayGivenConversion: 0.4, flip: z0)
+        let held = toy.truth
         var exact = held
         for i in 0..<20_000 where !log.converts(i, within: 200) {
             let step = Int(log.clickTimes[i] + 5)
@@ -116,20 +108,10 @@ struct EngagementStreamTests {
         // Toy of the mid-stream test; with exact z, the model at the true rate (p = 0.3) and late
         // copies, sum(w y) / sum(w) over the whole stream is the true rate; z alone (no product) with
         // copies would count late conversions twice and run high.
-        var generator = SeededGenerator(seed: 23)
-        var lines = ["click_time,conversion_time,x"]
-        for k in 0..<20_000 {
-            let click = Double(k) * 0.005
-            let converts = generator.nextUnitDouble() < 0.3, late = generator.nextUnitDouble() < 0.4
-            lines.append("\(click),\(converts ? String(click + (late ? 5 : 0.5)) : ""),a")
-        }
-        lines.append("500,,a")
-        let log = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "toy.csv", text: lines.joined(separator: "\n"))), hashBuckets: 8)
-        var streams = ReplayStreams(log: log, start: 0, stepHours: 1, windowHours: 1, attributionHours: 200)
+        let toy = try ToyStream(seed: 23)
+        var streams = toy.streams
         streams.revisions = .lateCopies
-        let (p, d): (Float, Float) = (0.3, 0.12)
-        let truth = AuxiliaryProbabilities.constant(count: log.count, steps: streams.stepCount, delayedPositive: d,
-                                                    realNegative: (1 - p) / (1 - p + d), delayGivenConversion: 0.4, flip: d / (1 - p + d))
+        let truth = toy.truth
         var positive = 0.0, total = 0.0
         for s in 0..<streams.stepCount {
             let (rows, labels, weights) = streams.trainingSamples(.engagement, step: s, auxiliary: truth) { _ in 0.3 }
@@ -139,8 +121,7 @@ struct EngagementStreamTests {
                 total += Double(weights[k])
             }
         }
-        let rate = Double((0..<20_000).filter { log.converts($0, within: 200) }.count) / 20_000
-        #expect(abs(positive / total - rate) < 0.01, "\(positive / total) vs \(rate)")
+        #expect(abs(positive / total - toy.rate) < 0.01, "\(positive / total) vs \(toy.rate)")
     }
 
     @Test func revisionsFollowEngagementAndEndAtTheTrueLabel() throws {

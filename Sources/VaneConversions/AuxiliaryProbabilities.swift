@@ -166,8 +166,8 @@ extension StreamReplay {
     /// Walks the replay's steps once, refreshing `models` on schedule, and records each probability
     /// when the streams first need it: f_dp, f_rn, g and z at a click's window end, and z again at
     /// each later engagement event of an observed negative (`flipRevisions`). Clicks whose window
-    /// ended before the replay keep the first models' probabilities and get no revisions (their
-    /// window sample was part of pretraining). Independent of the method, so computed once.
+    /// ended before the replay keep the first models' f_dp, f_rn and g (late copies and attribution
+    /// ends may still use them), no z and no revisions (their window sample was part of pretraining). Independent of the method, so computed once.
     /// O(clicks x nnz + refreshes x matured clicks x nnz).
     func auxiliaryTimeline(_ initial: AuxiliaryModels, streams: ReplayStreams, start: Double,
                            using generator: inout SeededGenerator) -> AuxiliaryProbabilities {
@@ -178,7 +178,8 @@ extension StreamReplay {
             delayedPositive: all.map { models.delayedPositive.probability(log.features, row: $0) },
             realNegative: all.map { models.realNegative.probability(log.features, row: $0) },
             delayGivenConversion: all.map { models.delayGivenConversion.probability(log.features, row: $0) },
-            flip: all.map { models.flipProbability($0, at: log.clickTimes[$0] + c.windowHours) },
+            // z is read only for the clicks whose window ends inside the replay, and set there below.
+            flip: Array(repeating: 0, count: log.count),
             flipRevisions: Array(repeating: [], count: streams.stepCount),
             finalFlip: Array(repeating: .nan, count: log.count))
         // Engagement events after an observed negative's window end, by the step they happen in.

@@ -35,14 +35,8 @@ extension ThresholdPolicyFitter {
     /// With `counter` (built on `data` with the fit's cuts) the counts come from it instead of a pass.
     func policy(from fit: TargetFreeFit, data: ScoredExamples, counter: AcceptanceCounter? = nil) -> (policy: ThresholdPolicy, tp: Double, pp: Double) {
         func made(_ thresholds: [Double], counts: (tp: Double, pp: Double)? = nil) -> (policy: ThresholdPolicy, tp: Double, pp: Double) {
-            let draft = ThresholdPolicy(kind: fit.kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: fit.cuts,
-                                        scoreThresholds: thresholds, calibrations: fit.calibrations,
-                                        fit: .init(examples: 0, precision: 0, recall: 0, reachedTarget: false))
-            let (tp, pp) = counts ?? counter?.counts(thresholds: thresholds)
-                ?? summary(data) { draft.decide(score: data.scores[$0], uncertainty: data.uncertainties[$0]) }
-            let policy = makePolicy(fit.kind, data: data, cuts: fit.cuts, thresholds: thresholds, calibrations: fit.calibrations, counts: (tp, pp))
-            // A policy that missed its target accepts nothing, and its counts say so.
-            return policy.fit.reachedTarget ? (policy, tp, pp) : (policy, 0, 0)
+            makeCountedPolicy(fit.kind, data: data, cuts: fit.cuts, thresholds: thresholds, calibrations: fit.calibrations,
+                              counts: counts ?? counter?.counts(thresholds: thresholds))
         }
         switch fit.kind {
         case .single:

@@ -81,17 +81,26 @@ public struct ThresholdPolicyFitter: Sendable {
     /// `thresholds`) when the caller already knows them, else one pass over `data`.
     func makePolicy(_ kind: ThresholdPolicy.Kind, data: ScoredExamples, cuts: [Double], thresholds: [Double],
                     calibrations: [IsotonicRegression], counts: (tp: Double, pp: Double)? = nil) -> ThresholdPolicy {
+        makeCountedPolicy(kind, data: data, cuts: cuts, thresholds: thresholds, calibrations: calibrations, counts: counts).policy
+    }
+
+    /// The same, with the counts of what the returned policy accepts on `data` (0 when it missed the
+    /// target and so accepts nothing).
+    func makeCountedPolicy(_ kind: ThresholdPolicy.Kind, data: ScoredExamples, cuts: [Double], thresholds: [Double],
+                           calibrations: [IsotonicRegression], counts: (tp: Double, pp: Double)? = nil)
+        -> (policy: ThresholdPolicy, tp: Double, pp: Double) {
         let draft = ThresholdPolicy(kind: kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: cuts,
                                     scoreThresholds: thresholds, calibrations: calibrations,
                                     fit: .init(examples: 0, precision: 0, recall: 0, reachedTarget: false))
         let (tp, pp) = counts ?? summary(data) { draft.decide(score: data.scores[$0], uncertainty: data.uncertainties[$0]) }
         let positives = Double(data.positiveCount)
         let reached = bound.meets(target: targetPrecision, truePositives: tp, predictedPositives: pp)
-        return ThresholdPolicy(kind: kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: cuts,
-                               scoreThresholds: reached ? thresholds : thresholds.map { _ in .infinity },
-                               calibrations: calibrations,
-                               fit: .init(examples: data.count, precision: pp > 0 ? tp / pp : 0,
-                                          recall: reached && positives > 0 ? tp / positives : 0, reachedTarget: reached))
+        let policy = ThresholdPolicy(kind: kind, targetPrecision: targetPrecision, bound: bound, uncertaintyCuts: cuts,
+                                     scoreThresholds: reached ? thresholds : thresholds.map { _ in .infinity },
+                                     calibrations: calibrations,
+                                     fit: .init(examples: data.count, precision: pp > 0 ? tp / pp : 0,
+                                                recall: reached && positives > 0 ? tp / positives : 0, reachedTarget: reached))
+        return reached ? (policy, tp, pp) : (policy, 0, 0)
     }
 
     /// The lowest threshold on `values` (accept value >= t) whose accepted set meets the bound:

@@ -30,6 +30,13 @@ public final class ServingMetrics: Sendable {
         public var outcomes = 0
         public var accepted = 0
         public var truePositives = 0
+
+        /// The drift check of `policy` on these counts: P(Bin(accepted, target) <= true positives),
+        /// and whether it falls below the policy's level (its delta, or 0.05).
+        public func driftCheck(of policy: ThresholdPolicy) -> (pValue: Double, drifted: Bool) {
+            let pValue = PrecisionBound.belowTargetPValue(truePositives: truePositives, accepted: accepted, target: policy.targetPrecision)
+            return (pValue, pValue < policy.bound.driftLevel)
+        }
     }
 
     private let state = Mutex(State())
@@ -116,7 +123,7 @@ public final class ServingMetrics: Sendable {
                      + "policy=\"\(models.policy?.kind.rawValue ?? "")\"} 1")
         if let policy = models.policy {
             let feedback = snapshot.feedback.modelVersion == models.version ? snapshot.feedback : PolicyFeedback(modelVersion: models.version)
-            let pValue = PrecisionBound.belowTargetPValue(truePositives: feedback.truePositives, accepted: feedback.accepted, target: policy.targetPrecision)
+            let (pValue, drifted) = feedback.driftCheck(of: policy)
             lines.append("# HELP vane_policy_feedback_outcomes_total Labelled outcomes received by POST /v1/feedback since the model set was loaded.")
             lines.append("# TYPE vane_policy_feedback_outcomes_total counter")
             lines.append("vane_policy_feedback_outcomes_total \(feedback.outcomes)")
@@ -134,7 +141,7 @@ public final class ServingMetrics: Sendable {
             lines.append("vane_policy_below_target_p_value \(pValue)")
             lines.append("# HELP vane_policy_drifted 1 when the p-value is below the policy's level (its delta, or 0.05).")
             lines.append("# TYPE vane_policy_drifted gauge")
-            lines.append("vane_policy_drifted \(pValue < policy.bound.driftLevel ? 1 : 0)")
+            lines.append("vane_policy_drifted \(drifted ? 1 : 0)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

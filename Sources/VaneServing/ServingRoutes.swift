@@ -120,11 +120,11 @@ public enum ServingRoutes {
             }
         }
         let counts = metrics.recordFeedback(version: models.version, outcomes: request.outcomes.count, accepted: accepted, truePositives: truePositives)
-        let pValue = PrecisionBound.belowTargetPValue(truePositives: counts.truePositives, accepted: counts.accepted, target: policy.targetPrecision)
+        let (pValue, drifted) = counts.driftCheck(of: policy)
         return FeedbackResponse(modelVersion: models.version, policy: policy.kind.rawValue, targetPrecision: policy.targetPrecision,
                                 outcomes: counts.outcomes, accepted: counts.accepted, truePositives: counts.truePositives,
                                 precision: counts.accepted > 0 ? Double(counts.truePositives) / Double(counts.accepted) : nil,
-                                belowTargetPValue: pValue, driftLevel: policy.bound.driftLevel, drifted: pValue < policy.bound.driftLevel)
+                                belowTargetPValue: pValue, driftLevel: policy.bound.driftLevel, drifted: drifted)
     }
 
     static func encoder() -> JSONEncoder {

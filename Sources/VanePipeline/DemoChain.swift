@@ -81,6 +81,8 @@ public struct DemoChain: Sendable {
         var generator = SeededGenerator(seed: c.seed)
         outcome.modelDirectory = (c.outputDirectory as NSString).appendingPathComponent("related-model")
         try model.save(to: outcome.modelDirectory, details: fitted.details.merging(["edges_file": file]) { $1 })
+        // The top-targets index `vane serve` answers from; its lists also give the clicks below.
+        let index = try RelatedItemIndex.build(forModelIn: outcome.modelDirectory, count: 100)
         // Titles of the products (the Amazon graph's node file), when present.
         let nodesPath = (c.dataDirectory as NSString).appendingPathComponent(file.replacingOccurrences(of: ".edges.", with: ".nodes."))
         let attributes = FileManager.default.fileExists(atPath: nodesPath) && nodesPath.hasSuffix(".nodes.tsv.gz") ? try NodeAttributeTable(path: nodesPath) : nil
@@ -102,10 +104,9 @@ public struct DemoChain: Sendable {
         var sources = (0..<Int32(graph.nodeCount)).filter { graph.outDegree(of: $0) > 0 }
         sources.seededShuffle(using: &generator)
         let sampled = Array(sources.prefix(c.quick ? 300 : 2000))
-        let all = model.recommendAll(count: 10)
         var pairs: [RecommendationClickSimulator.Pair] = []
         for source in sampled {
-            for entry in all[Int(source)] {
+            for entry in index.storedTargets(of: source).prefix(10) {
                 pairs.append(.init(source: graph.nodeNames[Int(source)], target: graph.nodeNames[Int(entry.index)], score: entry.score))
             }
         }

@@ -21,7 +21,10 @@ extension RelatedItemModel {
     }
 
     /// Writes the model into `directory` (created if needed); `details` lands in model.json.
-    public func save(to directory: String, details: [String: String] = [:]) throws {
+    /// Returns the fingerprint of the files written, the one `load(from:)` will find and a
+    /// `RelatedItemIndex` built for them must carry.
+    @discardableResult
+    public func save(to directory: String, details: [String: String] = [:]) throws -> ContentFingerprint {
         let url = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         var edgeIDs: [Int32] = []
@@ -38,7 +41,9 @@ extension RelatedItemModel {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let metadata = Metadata(method: method, items: graph.nodeNames, dimension: dimension, details: details, neighbourhood: neighbourhood)
-        try encoder.encode(metadata).write(to: url.appendingPathComponent(Self.metadataFile), options: .atomic)
+        let metadataData = try encoder.encode(metadata)
+        try metadataData.write(to: url.appendingPathComponent(Self.metadataFile), options: .atomic)
+        return ContentFingerprint(of: [metadataData, data])
     }
 
     /// Reads a model directory written by `save(to:)`; errors name the file and what is wrong.
@@ -105,6 +110,7 @@ extension RelatedItemModel {
         guard edgeIDs.allSatisfy({ $0 >= 0 && Int($0) < n }) else { throw fail("\(embeddingsURL.path): edge ids out of range") }
         let edges = stride(from: 0, to: edgeIDs.count, by: 2).map { DirectedGraph.Edge(source: edgeIDs[$0], target: edgeIDs[$0 + 1]) }
         return RelatedItemModel(method: metadata.method, graph: DirectedGraph(nodeNames: metadata.items, edges: edges),
-                                sourceEmbeddings: source, targetEmbeddings: target, neighbourhood: metadata.neighbourhood)
+                                sourceEmbeddings: source, targetEmbeddings: target, neighbourhood: metadata.neighbourhood,
+                                fileFingerprint: ContentFingerprint(of: [metadataData, embeddingsData]))
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import VaneGraph
+import VaneIO
 import VaneTensor
 
 /// A fitted related-items model: every item's source and target embedding and, optionally, a
@@ -20,9 +21,12 @@ public struct RelatedItemModel: Sendable {
     public let targetEmbeddings: Matrix
     /// Walk-feature weights over `graph` added to the embedding score; nil for embedding-only models.
     public let neighbourhood: NeighbourhoodTerm?
+    /// Fingerprint of the files the model was loaded from (`model.json`, `embeddings.safetensors`);
+    /// nil for a model built in memory. A `RelatedItemIndex` carries the one it was built for.
+    public let fileFingerprint: ContentFingerprint?
 
     public init(method: String, graph: DirectedGraph, sourceEmbeddings: Matrix, targetEmbeddings: Matrix,
-                neighbourhood: NeighbourhoodTerm? = nil) {
+                neighbourhood: NeighbourhoodTerm? = nil, fileFingerprint: ContentFingerprint? = nil) {
         precondition(sourceEmbeddings.rows == graph.nodeCount && targetEmbeddings.rows == graph.nodeCount,
                      "RelatedItemModel: one embedding row per node")
         precondition(sourceEmbeddings.columns == targetEmbeddings.columns, "RelatedItemModel: widths differ")
@@ -31,6 +35,7 @@ public struct RelatedItemModel: Sendable {
         self.sourceEmbeddings = sourceEmbeddings
         self.targetEmbeddings = targetEmbeddings
         self.neighbourhood = neighbourhood.flatMap { $0.activeFeatures.isEmpty ? nil : $0 }
+        self.fileFingerprint = fileFingerprint
     }
 
     public var itemCount: Int { graph.nodeCount }
@@ -105,15 +110,15 @@ public struct RelatedItemModel: Sendable {
         let source = try itemID(item)
         var excluded = Set<Int32>()
         for name in excluding { excluded.insert(try itemID(name)) }
-        let row = scores(forSources: [source]).values
-        return topK(row: row[...], source: source, count: count, excludingKnown: excludingKnown, excluded: excluded)
-            .map { (graph.nodeNames[Int($0.index)], $0.score) }
+        let query = TopTargetsQuery(source: source, count: count, excluded: excluded, excludingKnown: excludingKnown)
+        return topTargets(for: [query])[0].map { (graph.nodeNames[Int($0.index)], $0.score) }
     }
 
     /// Top-`count` targets of every item, computed in batches of `batchSize` sources (one GEMM each)
-    /// on all cores. Returns, per source id, (target id, score) pairs best first.
+    /// on all cores. Returns, per source id, (target id, score) pairs best first. `progress` is called
+    /// on the caller's thread after each batch with the items done.
     public func recommendAll(count: Int, excludingKnown: Bool = true, batchSize: Int = 128,
-                             progress: (@Sendable (Int) -> Void)? = nil) -> [[(index: Int32, score: Float)]] {
+                             progress: ((Int) -> Void)? = nil) -> [[(index: Int32, score: Float)]] {
         var results = [[(index: Int32, score: Float)]](repeating: [], count: itemCount)
         let n = itemCount, width = max(1, batchSize)
         // One score block reused for every batch: a fresh 128 x N block per batch costs page faults
@@ -140,35 +145,5 @@ public struct RelatedItemModel: Sendable {
             progress?(start)
         }
         return results
-    }
-
-    private func topK(row: ArraySlice<Float>, source: Int32, count: Int, excludingKnown: Bool,
-                      excluded: Set<Int32>) -> [(score: Float, index: Int32)] {
-        var selector = TopKSelector(capacity: count)
-        let known = excludingKnown ? graph.outNeighbours(of: source) : []
-        // Targets arrive in increasing index order, so a score at or below the admission score can
-        // never enter: the cheap comparison runs first, the exclusion checks only for the few
-        // candidates that pass it (O(n) compares + O(accepted (log k + log degree))).
-        row.withUnsafeBufferPointer { scores in
-            var admission = selector.admissionScore
-            for target in 0..<scores.count {
-                let score = scores[target]
-                guard score > admission else { continue }
-                let id = Int32(target)
-                if id == source || (!excluded.isEmpty && excluded.contains(id)) { continue }
-                if !known.isEmpty {
-                    // Known out-neighbours are sorted: binary search.
-                    var low = known.startIndex, high = known.endIndex
-                    while low < high {
-                        let middle = (low + high) / 2
-                        if known[middle] < id { low = middle + 1 } else { high = middle }
-                    }
-                    if low < known.endIndex && known[low] == id { continue }
-                }
-                selector.offer(score: score, index: id)
-                admission = selector.admissionScore
-            }
-        }
-        return selector.sorted()
     }
 }

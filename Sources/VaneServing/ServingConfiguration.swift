@@ -15,6 +15,9 @@ public struct ServingConfiguration: Sendable, Equatable {
     public var idleTimeoutSeconds = 30.0
     /// Connections served at once; further ones wait in the listen backlog until one closes.
     public var maximumConnections = 1_024
+    /// Most exact related-items scans answered by one batched GEMM (`RelatedScanBatcher`); 1 scans
+    /// each request alone.
+    public var maximumScanBatch = 64
 
     public init() {}
 
@@ -27,6 +30,9 @@ public struct ServingConfiguration: Sendable, Equatable {
         }
         guard idleTimeoutSeconds >= 0.1, idleTimeoutSeconds <= 3600 else {
             throw ServingError(.badRequest, "idle timeout must be 0.1 to 3600 seconds, got \(idleTimeoutSeconds)")
+        }
+        guard maximumScanBatch >= 1, maximumScanBatch <= 4096 else {
+            throw ServingError(.badRequest, "scan batch must be 1 to 4096 queries, got \(maximumScanBatch)")
         }
         guard maximumConnections >= 1, maximumConnections <= 1_000_000 else {
             throw ServingError(.badRequest, "maximum connections must be 1 to 1,000,000, got \(maximumConnections)")

@@ -20,6 +20,11 @@ public final class ServingMetrics: Sendable {
         var requests: [String: [Int: Int]] = [:]
         var latencies: [String: Histogram] = [:]
         var reloads: [String: Int] = [:]
+        /// `/v1/related` answers by where they came from ("index", "scan").
+        var relatedAnswers: [String: Int] = [:]
+        /// Exact scans: batches run and queries in them.
+        var scanBatches = 0
+        var scanQueries = 0
         /// Labelled feedback on the serving policy, for the model set version it was given under.
         var feedback = PolicyFeedback(modelVersion: 0)
     }
@@ -67,6 +72,19 @@ public final class ServingMetrics: Sendable {
         state.withLock { $0.reloads[succeeded ? "ok" : "failed", default: 0] += 1 }
     }
 
+    /// Counts one `/v1/related` answer, from the index or from an exact scan.
+    public func recordRelatedAnswer(fromIndex: Bool) {
+        state.withLock { $0.relatedAnswers[fromIndex ? "index" : "scan", default: 0] += 1 }
+    }
+
+    /// Counts one batched exact scan of `size` queries.
+    public func recordScanBatch(size: Int) {
+        state.withLock { state in
+            state.scanBatches += 1
+            state.scanQueries += size
+        }
+    }
+
     /// Adds labelled outcomes (accepted by the policy or not, and converted) to the counts of model
     /// set `version`; counts of an older version are dropped. Returns the updated counts.
     public func recordFeedback(version: Int, outcomes: Int, accepted: Int, truePositives: Int) -> PolicyFeedback {
@@ -111,6 +129,17 @@ public final class ServingMetrics: Sendable {
         for outcome in ["ok", "failed"] {
             lines.append("vane_model_reloads_total{outcome=\"\(outcome)\"} \(snapshot.reloads[outcome] ?? 0)")
         }
+        lines.append("# HELP vane_related_answers_total /v1/related answers by source: the top-targets index or an exact scan.")
+        lines.append("# TYPE vane_related_answers_total counter")
+        for source in ["index", "scan"] {
+            lines.append("vane_related_answers_total{source=\"\(source)\"} \(snapshot.relatedAnswers[source] ?? 0)")
+        }
+        lines.append("# HELP vane_related_scan_batches_total Batched exact scans run (one GEMM each).")
+        lines.append("# TYPE vane_related_scan_batches_total counter")
+        lines.append("vane_related_scan_batches_total \(snapshot.scanBatches)")
+        lines.append("# HELP vane_related_scan_queries_total Queries answered by those scans (queries / batches = mean batch size).")
+        lines.append("# TYPE vane_related_scan_queries_total counter")
+        lines.append("vane_related_scan_queries_total \(snapshot.scanQueries)")
         lines.append("# HELP vane_model_version Version of the model set serving (1 at start, +1 per successful reload).")
         lines.append("# TYPE vane_model_version gauge")
         lines.append("vane_model_version \(models.version)")
@@ -120,7 +149,7 @@ public final class ServingMetrics: Sendable {
         lines.append("# HELP vane_model_info The models serving.")
         lines.append("# TYPE vane_model_info gauge")
         lines.append("vane_model_info{related=\"\(models.related?.method ?? "")\",conversion=\"\(models.conversion?.method.rawValue ?? "")\","
-                     + "policy=\"\(models.policy?.kind.rawValue ?? "")\"} 1")
+                     + "policy=\"\(models.policy?.kind.rawValue ?? "")\",related_index=\"\(models.relatedIndex.map { "top-\($0.count)" } ?? "")\"} 1")
         if let policy = models.policy {
             let feedback = snapshot.feedback.modelVersion == models.version ? snapshot.feedback : PolicyFeedback(modelVersion: models.version)
             let (pValue, drifted) = feedback.driftCheck(of: policy)

@@ -23,14 +23,21 @@ public struct ModelPaths: Sendable, Equatable {
 /// it, so a reload never changes models under a request in flight.
 public struct ServingModels: Sendable {
     public let related: RelatedItemModel?
+    /// Precomputed top targets of `related` (its directory's `top-targets.bin`), loaded with it and
+    /// checked to belong to it; nil without a file: every request then scans.
+    public let relatedIndex: RelatedItemIndex?
     public let conversion: ConversionModel?
     public let policy: ThresholdPolicy?
     /// Increases by one with every successful load.
     public let version: Int
     public let loadedAt: Date
 
-    public init(related: RelatedItemModel?, conversion: ConversionModel?, policy: ThresholdPolicy?, version: Int, loadedAt: Date = Date()) {
+    public init(related: RelatedItemModel?, relatedIndex: RelatedItemIndex? = nil, conversion: ConversionModel?, policy: ThresholdPolicy?,
+                version: Int, loadedAt: Date = Date()) {
+        precondition(relatedIndex == nil || (related != nil && relatedIndex!.itemCount == related!.itemCount),
+                     "ServingModels: an index needs the model it was built for")
         self.related = related
+        self.relatedIndex = relatedIndex
         self.conversion = conversion
         self.policy = policy
         self.version = version
@@ -48,9 +55,11 @@ public struct ServingModels: Sendable {
         }
         do {
             let related = try paths.related.map { try RelatedItemModel.load(from: $0) }
+            // Read together with its model, so a reload swaps both or neither; a stale index fails the load.
+            let index = try related.flatMap { model throws(RelatedError) in try RelatedItemIndex.loadIfPresent(modelDirectory: paths.related!, for: model) }
             let conversion = try paths.conversions.map { try ConversionModel.load(from: $0) }
             let policy = try paths.policy.map { try ThresholdPolicy.load(path: $0) }
-            return ServingModels(related: related, conversion: conversion, policy: policy, version: version)
+            return ServingModels(related: related, relatedIndex: index, conversion: conversion, policy: policy, version: version)
         } catch {
             throw ServingError(.reloadFailed, "\(error)")
         }

@@ -10,7 +10,9 @@ import VaneTabular
 
 /// The HTTP routes of `vane serve`, built over a model store; the executable only binds and runs them.
 ///
-/// - `GET /v1/related/{item}?k=10&exclude=a,b`: the k best targets for an item.
+/// - `GET /v1/related/{item}?k=10&exclude=a,b`: the k best targets for an item, from the model's
+///   top-targets index when it holds the exact answer, else by an exact scan batched with concurrent
+///   ones (`RelatedScanBatcher`).
 /// - `POST /v1/decide`: score, uncertainty and policy decision per candidate row.
 /// - `POST /v1/feedback`: labelled outcomes of earlier decisions; answers the serving policy's precision
 ///   on them and the drift check, also exposed in `/metrics`.
@@ -43,8 +45,18 @@ public enum ServingRoutes {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText(models: store.models))))
         }
+        let scans = RelatedScanBatcher(maximumBatch: configuration.maximumScanBatch, onBatch: { metrics.recordScanBatch(size: $0) })
         router.get("v1/related/:item") { request, context -> Response in
-            try json(related(uri: request.uri, item: context.parameters.get("item") ?? "", models: store.models, configuration: configuration))
+            let related = try relatedQuery(uri: request.uri, item: context.parameters.get("item") ?? "", models: store.models,
+                                           configuration: configuration)
+            if let answer = related.models.relatedIndex?.topTargets(for: related.query) {
+                metrics.recordRelatedAnswer(fromIndex: true)
+                return jsonResponse(relatedResponse(related, answer: answer).jsonBytes())
+            }
+            // Not provable from the index (or no index): an exact scan, batched with concurrent ones.
+            metrics.recordRelatedAnswer(fromIndex: false)
+            let answer = await scans.topTargets(for: related.query, model: related.model, version: related.models.version)
+            return jsonResponse(relatedResponse(related, answer: answer).jsonBytes())
         }
         router.post("v1/decide") { request, _ -> Response in
             try json(decide(body: try await collectBody(request, configuration: configuration), models: store.models, configuration: configuration))
@@ -134,25 +146,36 @@ public enum ServingRoutes {
     }
 
     static func json(_ value: some Encodable) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder().encode(value))))
+        jsonResponse(try encoder().encode(value))
+    }
+
+    static func jsonResponse(_ bytes: some Sequence<UInt8>) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Answers `GET /v1/related/{item}?k=..&exclude=..` given as a request target (path and query)
     /// against a model set: the JSON response bytes, or the `ServingError` the route returns.
-    /// O(items x dimension).
+    /// O(k) from the index, else O(items x dimension).
     public static func relatedResponse(target: String, models: ServingModels, configuration: ServingConfiguration) throws(ServingError) -> Data {
         let uri = URI(target)
         let prefix = "/v1/related/"
         guard uri.path.hasPrefix(prefix) else { throw ServingError(.notFound, "not a /v1/related/{item} request") }
         let response = try related(uri: uri, item: String(uri.path.dropFirst(prefix.count)), models: models, configuration: configuration)
-        do { return try encoder().encode(response) } catch {
-            throw ServingError(.internalError, "the answer could not be encoded (\(error))")
-        }
+        return Data(response.jsonBytes())
     }
 
-    static func related(uri: URI, item rawItem: String, models: ServingModels,
-                        configuration: ServingConfiguration) throws(ServingError) -> RelatedResponse {
+    /// A validated `/v1/related` request: the model set it runs against and its exact query.
+    struct RelatedQuery {
+        let models: ServingModels
+        let model: RelatedItemModel
+        let item: String
+        let query: TopTargetsQuery
+    }
+
+    /// Checks a `/v1/related/{item}` request against the limits and the model: 404 for an unknown
+    /// item, 400 naming `k` or `exclude`, 503 without a model. O(|exclude|).
+    static func relatedQuery(uri: URI, item rawItem: String, models: ServingModels,
+                             configuration: ServingConfiguration) throws(ServingError) -> RelatedQuery {
         guard let model = models.related else { throw ServingError(.modelUnavailable, "no related-items model is loaded (start with --related DIR)") }
         let item = rawItem.removingPercentEncoding ?? rawItem
         let query = uri.queryParameters
@@ -163,18 +186,33 @@ public enum ServingRoutes {
             }
             count = value
         }
-        let excluded = query["exclude"].map { $0.split(separator: ",").map(String.init) } ?? []
-        guard excluded.count <= configuration.maximumExcluded else {
-            throw ServingError(.badRequest, "exclude lists \(excluded.count) items; at most \(configuration.maximumExcluded)")
+        let excludedNames = query["exclude"].map { $0.split(separator: ",").map(String.init) } ?? []
+        guard excludedNames.count <= configuration.maximumExcluded else {
+            throw ServingError(.badRequest, "exclude lists \(excludedNames.count) items; at most \(configuration.maximumExcluded)")
         }
         // The model names unknown items itself: the queried one is a 404, one in `exclude` a bad request.
-        do { _ = try model.itemID(item) } catch { throw ServingError(.unknownItem, error.message) }
-        do {
-            let results = try model.recommend(for: item, count: count, excluding: excluded)
-            return RelatedResponse(item: item, modelVersion: models.version, results: results.map { .init(item: $0.item, score: $0.score) })
-        } catch {
-            throw ServingError(.badRequest, error.code == .unknownItem ? "exclude: \(error.message)" : error.message)
+        let source: Int32
+        do { source = try model.itemID(item) } catch { throw ServingError(.unknownItem, error.message) }
+        var excluded = Set<Int32>()
+        for name in excludedNames {
+            do { excluded.insert(try model.itemID(name)) } catch { throw ServingError(.badRequest, "exclude: \(error.message)") }
         }
+        return RelatedQuery(models: models, model: model, item: item, query: TopTargetsQuery(source: source, count: count, excluded: excluded))
+    }
+
+    /// The response body of an answer (target ids to names).
+    static func relatedResponse(_ request: RelatedQuery, answer: [(index: Int32, score: Float)]) -> RelatedResponse {
+        let names = request.model.graph.nodeNames
+        return RelatedResponse(item: request.item, modelVersion: request.models.version,
+                               results: answer.map { .init(item: names[Int($0.index)], score: $0.score) })
+    }
+
+    /// Answers from the index when it can prove the answer, else by an exact scan on this thread.
+    static func related(uri: URI, item: String, models: ServingModels,
+                        configuration: ServingConfiguration) throws(ServingError) -> RelatedResponse {
+        let request = try relatedQuery(uri: uri, item: item, models: models, configuration: configuration)
+        let answer = models.relatedIndex?.topTargets(for: request.query) ?? request.model.topTargets(for: [request.query])[0]
+        return relatedResponse(request, answer: answer)
     }
 
     /// Answers a `POST /v1/decide` body against a model set: the JSON response bytes, or the

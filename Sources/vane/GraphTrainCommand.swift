@@ -12,7 +12,9 @@ struct GraphTrainCommand: ParsableCommand {
         discussion: """
         5% of the edges are held out (seeded) to early-stop on validation MRR; the final embeddings are
         then computed over all edges. The directory gets embeddings.safetensors (source/target
-        embeddings, known edges) and model.json (item names, settings, training report).
+        embeddings, known edges), model.json (item names, settings, training report) and
+        top-targets.bin (the best --index-count targets of every item, which `vane serve` answers
+        from; see `vane graph index`).
 
         Example:
           vane graph train --edges ../shared/data/debian-packages.edges.tsv.gz --out models/debian
@@ -36,6 +38,8 @@ struct GraphTrainCommand: ParsableCommand {
 
     @OptionGroup var tuning: TuningOptions
 
+    @OptionGroup var index: IndexOptions
+
     func run() throws {
         let started = Date()
         let chosen: [RelatedMethod]
@@ -55,6 +59,7 @@ struct GraphTrainCommand: ParsableCommand {
         var details = result.details
         details["edges_file"] = edges
         try fitted.save(to: out, details: details)
+        _ = try index.writeIndex(forModelIn: out, items: fitted.itemCount)
         print("saved \(method.rawValue) model of \(fitted.itemCount) items (dimension \(fitted.dimension)) to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 }

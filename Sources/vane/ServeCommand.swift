@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve related items and conversion decisions over HTTP.",
         discussion: """
         Routes:
-          GET  /v1/related/{item}?k=10&exclude=a,b   best targets for an item (needs --related)
+          GET  /v1/related/{item}?k=10&exclude=a,b   best targets for an item (needs --related); answered from
+                            the model's top-targets.bin when it holds the exact answer, else by a scan
+                            batched with concurrent ones (--scan-batch)
           POST /v1/decide   {"rows": [{"item": "x", "features": {"device": "mobile"}}]}
                             score, uncertainty and accept/reject per row (needs --conversions; --policy to decide)
           GET  /healthz     model versions;   GET /metrics   Prometheus text;   GET /ping   constant body
@@ -56,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait in the listen backlog.")
     var maxConnections = 1_024
 
+    @Option(name: .customLong("scan-batch"), help: "Most exact related-items scans (requests the top-targets index cannot answer) computed together in one matrix product; 1 scans each alone.")
+    var scanBatch = 64
+
     @Option(help: "Log level: trace, debug, info, warning, error.")
     var logLevel = "info"
 
@@ -65,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard idleTimeout >= 0.1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 0.1 to 3600 seconds, got \(idleTimeout)") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
         guard maxK >= 1 else { throw ValidationError("--max-k must be at least 1, got \(maxK)") }
+        guard (1...4096).contains(scanBatch) else { throw ValidationError("--scan-batch must be 1...4096, got \(scanBatch)") }
         guard maxRows >= 1 else { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, warning or error") }
     }
@@ -78,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         limits.defaultCount = min(limits.defaultCount, maxK)
         limits.idleTimeoutSeconds = idleTimeout
         limits.maximumConnections = maxConnections
+        limits.maximumScanBatch = scanBatch
         do { try limits.validate() } catch { throw ValidationError(error.message) }
 
         let store: ModelStore
@@ -88,7 +95,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let models = store.models
         logger.info("models loaded", metadata: [
-            "related_items": "\(models.related?.itemCount ?? 0)", "conversion": "\(models.conversion?.method.rawValue ?? "none")",
+            "related_items": "\(models.related?.itemCount ?? 0)",
+            "related_index": "\(models.relatedIndex.map { "top \($0.count) per item" } ?? "none: every request scans (vane graph index)")", "conversion": "\(models.conversion?.method.rawValue ?? "none")",
             "policy": "\(models.policy?.kind.rawValue ?? "none")",
         ])
         let metrics = ServingMetrics()

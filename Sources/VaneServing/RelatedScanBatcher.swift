@@ -1,0 +1,77 @@
+import Synchronization
+import VaneRelated
+
+/// Gathers concurrent exact related-items scans into one batched GEMM.
+///
+/// A request that cannot be answered from the index waits here; whenever no batch is running, one
+/// task takes every waiting query (up to `maximumBatch`) and answers them with a single
+/// `RelatedItemModel.topTargets(for:)` call, which reads the target embeddings once for the whole
+/// batch. Queries that arrive meanwhile form the next batch. Nothing waits on a timer: a lone
+/// request is scanned at once (the added latency is one task hop), and under load batches grow by
+/// themselves to the number of requests that arrived during one scan. Queries of different model
+/// versions (around a reload) are answered by their own model, in separate GEMMs.
+public final class RelatedScanBatcher: Sendable {
+    public typealias Answer = [(index: Int32, score: Float)]
+
+    /// Most queries in one GEMM (bounds the score block: `maximumBatch` x items floats).
+    public let maximumBatch: Int
+    private let onBatch: @Sendable (Int) -> Void
+
+    struct Waiting {
+        let model: RelatedItemModel
+        let version: Int
+        let query: TopTargetsQuery
+        let continuation: CheckedContinuation<Answer, Never>
+    }
+
+    struct State {
+        var waiting: [Waiting] = []
+        var draining = false
+    }
+
+    private let state = Mutex(State())
+
+    /// `onBatch` is told the size of every batch (metrics).
+    public init(maximumBatch: Int = 64, onBatch: @escaping @Sendable (Int) -> Void = { _ in }) {
+        precondition(maximumBatch >= 1, "RelatedScanBatcher: maximumBatch must be at least 1")
+        self.maximumBatch = maximumBatch
+        self.onBatch = onBatch
+    }
+
+    /// The exact answer to `query` against `model` (of model set `version`), computed in a batch
+    /// with whatever other queries are waiting. The query must be valid for the model
+    /// (`topTargets(for:)`'s precondition).
+    public func topTargets(for query: TopTargetsQuery, model: RelatedItemModel, version: Int) async -> Answer {
+        await withCheckedContinuation { continuation in
+            let startsDrain = state.withLock { state in
+                state.waiting.append(Waiting(model: model, version: version, query: query, continuation: continuation))
+                guard !state.draining else { return false }
+                state.draining = true
+                return true
+            }
+            if startsDrain { Task.detached { self.drain() } }
+        }
+    }
+
+    /// Answers batches until nobody waits.
+    private func drain() {
+        while true {
+            let batch = state.withLock { state -> [Waiting] in
+                guard !state.waiting.isEmpty else {
+                    state.draining = false
+                    return []
+                }
+                let taken = Array(state.waiting.prefix(maximumBatch))
+                state.waiting.removeFirst(taken.count)
+                return taken
+            }
+            guard !batch.isEmpty else { return }
+            onBatch(batch.count)
+            for version in Set(batch.map(\.version)).sorted() {
+                let group = batch.filter { $0.version == version }
+                let answers = group[0].model.topTargets(for: group.map(\.query))
+                for (waiting, answer) in zip(group, answers) { waiting.continuation.resume(returning: answer) }
+            }
+        }
+    }
+}

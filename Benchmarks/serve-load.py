@@ -2,10 +2,12 @@
 """Load test of `vane serve`: /v1/related on the Debian-graph model against the server's own floor.
 
 Starts `vane serve` on loopback with a related-items model trained on the Debian package graph
-(trained first if out/models/debian-related is missing), drives it with wrk (Debian package `wrk`)
-for a bounded time, and writes docs/results/serving.md: throughput and p50/p99 latency of
-GET /v1/related/{item}?k=10 (item names rotated over 1,000 packages) beside GET /ping, a constant
-body through the same router and middleware, as a ratio. Medians over --runs runs of --seconds each.
+(trained first if out/models/debian-related is missing, its top-targets index built if absent),
+drives it with wrk (Debian package `wrk`) for a bounded time, and writes docs/results/serving.md:
+throughput and p50/p99 latency of GET /v1/related/{item}?k=10 (item names rotated over 1,000
+packages) answered from the index, by batched exact scans and by one scan per request, and of
+POST /v1/decide (the quick demo's conversion model and policy), beside GET /ping, a constant body
+through the same router and middleware, as ratios. Medians over --runs runs of --seconds each.
 
 Run from the repository root:  python3 Benchmarks/serve-load.py [--seconds 10] [--runs 3]
 """
@@ -17,6 +19,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,6 +32,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VANE = os.path.join(ROOT, ".build", "release", "vane")
 EDGES = os.path.join(ROOT, "..", "shared", "data", "debian-packages.edges.tsv.gz")
 MODEL = os.path.join(ROOT, "out", "models", "debian-related")
+DATA = os.path.join(ROOT, "..", "shared", "data")
+
+
+def decide_row(conversion, items, rng):
+    """One /v1/decide row: numeric features drawn around their training mean, categorical ones an item name."""
+    features = {}
+    numeric = conversion["encoder"].get("numericStatistics", {})
+    for name in conversion["encoder"]["featureColumns"]:
+        if name in numeric:
+            features[name] = numeric[name]["mean"] + numeric[name]["deviation"] * rng.gauss(0, 1)
+        else:
+            features[name] = rng.choice(items)
+    return {"features": features}
 
 
 def wait_until_up(url, seconds=60):
@@ -62,18 +78,56 @@ def run_wrk(url, seconds, threads, connections, script):
     return rps, p50, p99
 
 
+def wrk_script(lines):
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write("\n".join(lines) + "\n")
+    script.close()
+    return script.name
+
+
+def serve(arguments, port):
+    server = subprocess.Popen([VANE, "serve", *arguments, "--port", str(port), "--log-level", "error"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_up(f"http://127.0.0.1:{port}/healthz")
+    return server
+
+
+def metric(port, name):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    match = re.search("^" + re.escape(name) + r" (\S+)$", text, re.M)
+    return float(match.group(1)) if match else 0.0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--decide-rows", type=int, default=20, help="rows per /v1/decide request")
     args = parser.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "vane"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     if not os.path.exists(os.path.join(MODEL, "model.json")):
         print("training the Debian-graph model (once)...", flush=True)
         subprocess.run([VANE, "graph", "train", "--edges", EDGES, "--out", MODEL, "--epochs", "10", "--patience", "2", "--seed", "1"],
                        check=True)
+    index_seconds = None
+    if not os.path.exists(os.path.join(MODEL, "top-targets.bin")):
+        started = time.time()
+        subprocess.run([VANE, "graph", "index", "--model", MODEL], check=True)
+        index_seconds = time.time() - started
+    # The same model without its index: every request takes the exact path.
+    scan_model = os.path.join(ROOT, "out", "models", "debian-related-scan")
+    shutil.rmtree(scan_model, ignore_errors=True)
+    os.makedirs(scan_model)
+    for name in ["model.json", "embeddings.safetensors"]:
+        shutil.copy(os.path.join(MODEL, name), scan_model)
+    # A conversion model and policy for /v1/decide: the quick demo's (shared with Benchmarks/soak.py).
+    demo = os.path.join(ROOT, "out", "soak", "demo")
+    if not os.path.exists(os.path.join(demo, "policy.json")):
+        print("making the quick demo's conversion model and policy (once)...", flush=True)
+        subprocess.run([VANE, "demo", "--quick", "--data", DATA, "--out", demo], check=True, stdout=subprocess.DEVNULL)
 
     # 1,000 item names with out-edges, rotated by a wrk Lua script.
     sources = []
@@ -87,46 +141,77 @@ def main():
     unique = list(dict.fromkeys(sources))
     random.Random(1).shuffle(unique)
     items = unique[:1000]
-    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    script.write("items = {" + ",".join('"' + urllib.parse.quote(item, safe="") + '"' for item in items) + "}\n"
-                 "counter = 0\nrequest = function()\n  counter = counter + 1\n"
-                 "  return wrk.format(\"GET\", \"/v1/related/\" .. items[(counter % #items) + 1] .. \"?k=10\")\nend\n")
-    script.close()
+    related_script = wrk_script([
+        "items = {" + ",".join('"' + urllib.parse.quote(item, safe="") + '"' for item in items) + "}",
+        "counter = 0", "request = function()", "  counter = counter + 1",
+        '  return wrk.format("GET", "/v1/related/" .. items[(counter % #items) + 1] .. "?k=10")', "end"])
+    with open(os.path.join(demo, "conversion-model", "conversion.json")) as handle:
+        conversion = json.load(handle)
+    with open(os.path.join(demo, "related-model", "model.json")) as handle:
+        demo_items = json.load(handle)["items"]
+    rng = random.Random(2)
+    body = json.dumps({"rows": [decide_row(conversion, demo_items, rng) for _ in range(args.decide_rows)]})
+    decide_script = wrk_script(['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"',
+                                "wrk.body = " + json.dumps(body)])
 
-    server = subprocess.Popen([VANE, "serve", "--related", MODEL, "--port", str(args.port), "--log-level", "error"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    setups = [  # (key, label, server arguments, path, script)
+        ("ping", "GET /ping (floor)", ["--related", MODEL], "/ping", None),
+        ("index", "GET /v1/related/{item}?k=10, from the index", ["--related", MODEL], "/", related_script),
+        ("batched", "GET /v1/related/{item}?k=10, exact scan, batched (--scan-batch 64)", ["--related", scan_model], "/", related_script),
+        ("single", "GET /v1/related/{item}?k=10, exact scan, one per request (--scan-batch 1)",
+         ["--related", scan_model, "--scan-batch", "1"], "/", related_script),
+        ("decide", f"POST /v1/decide, {args.decide_rows} rows per request",
+         ["--conversions", os.path.join(demo, "conversion-model"), "--policy", os.path.join(demo, "policy.json")], "/v1/decide", decide_script),
+    ]
+    results = {key: [] for key, *_ in setups}
+    batches = {}
     try:
-        base = f"http://127.0.0.1:{args.port}"
-        wait_until_up(base + "/healthz")
-        results = {"ping": [], "related": []}
         for run in range(args.runs):
-            results["ping"].append(run_wrk(base + "/ping", args.seconds, 1, args.connections, None))
-            results["related"].append(run_wrk(base + "/", args.seconds, 1, args.connections, script.name))
-            print(f"run {run + 1}: ping {results['ping'][-1][0]:.0f} req/s, related {results['related'][-1][0]:.0f} req/s", flush=True)
+            for key, _, arguments, path, script in setups:
+                server = serve(arguments, args.port)
+                try:
+                    results[key].append(run_wrk(f"http://127.0.0.1:{args.port}{path}", args.seconds, 1, args.connections, script))
+                    if key == "batched":
+                        count = metric(args.port, "vane_related_scan_batches_total")
+                        batches.setdefault("mean", []).append(metric(args.port, "vane_related_scan_queries_total") / max(count, 1))
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+            print(f"run {run + 1}: " + ", ".join(f"{key} {results[key][-1][0]:.0f} req/s" for key, *_ in setups), flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        os.unlink(script.name)
+        os.unlink(related_script)
+        os.unlink(decide_script)
 
     median = lambda rows, k: statistics.median(row[k] for row in rows)
-    ping_rps, related_rps = median(results["ping"], 0), median(results["related"], 0)
+    ping_rps = median(results["ping"], 0)
     with open(os.path.join(MODEL, "model.json")) as handle:
         model = json.load(handle)
+    index_mb = os.path.getsize(os.path.join(MODEL, "top-targets.bin")) / 1e6
     doc = ["# Serving: load test", "",
            f"Produced by `python3 Benchmarks/serve-load.py --seconds {args.seconds} --runs {args.runs}` on {datetime.date.today()} "
-           f"({platform.machine()}, {os.cpu_count()} cores; wrk and the server share them, so both numbers are lower than on "
+           f"({platform.machine()}, {os.cpu_count()} cores; wrk and the server share them, so every number is lower than on "
            "separate machines, and equally so).", "",
            f"Server: `vane serve --related out/models/debian-related` (Debian package graph, {len(model['items']):,} items, "
-           f"dimension {model['dimension']}); load: `wrk -t1 -c{args.connections} -d{args.seconds}s --latency` on loopback. "
-           "`/v1/related/{item}?k=10` rotates over 1,000 package names (one GEMV over all items and a bounded heap per request); "
-           "`/ping` returns a constant body through the same router and middleware: the server's floor. "
+           f"dimension {model['dimension']}, method {model['method']}: embeddings plus walk features); load: "
+           f"`wrk -t1 -c{args.connections} -d{args.seconds}s --latency` on loopback, one fresh server per measurement. "
+           "`/v1/related/{item}?k=10` rotates over 1,000 package names. The model directory holds `top-targets.bin` "
+           f"(top 100 targets per item, {index_mb:.1f} MB, memory-mapped), written by `vane graph train` or `vane graph index`; "
+           "the exact-scan rows serve the same model without it (one GEMM of the queries against all target embeddings, "
+           "the walk features, and a bounded heap per query). `/ping` returns a constant body through the same router "
+           "and middleware: the server's floor. `/v1/decide` uses the conversion model and policy of `vane demo --quick`. "
            f"Medians over {args.runs} runs.", "",
-           "| route | requests/s | p50 ms | p99 ms | throughput vs floor |", "|---|---|---|---|---|",
-           f"| GET /ping (floor) | {ping_rps:,.0f} | {median(results['ping'], 1):.2f} | {median(results['ping'], 2):.2f} | 1.00 |",
-           f"| GET /v1/related/{{item}}?k=10 | {related_rps:,.0f} | {median(results['related'], 1):.2f} | "
-           f"{median(results['related'], 2):.2f} | {related_rps / ping_rps:.2f} |", "",
-           "Per run (requests/s): ping " + ", ".join(f"{r[0]:,.0f}" for r in results["ping"]) +
-           "; related " + ", ".join(f"{r[0]:,.0f}" for r in results["related"]) + ".", ""]
+           "| route | requests/s | p50 ms | p99 ms | throughput vs floor |", "|---|---|---|---|---|"]
+    for key, label, *_ in setups:
+        rps = median(results[key], 0)
+        doc.append(f"| {label} | {rps:,.0f} | {median(results[key], 1):.2f} | {median(results[key], 2):.2f} | {rps / ping_rps:.2f} |")
+    decide_rps = median(results["decide"], 0)
+    doc += ["", f"- `/v1/decide`: {decide_rps * args.decide_rows:,.0f} rows/s scored and decided ({args.decide_rows} rows per request).",
+            f"- Batched exact scans: {statistics.median(batches['mean']):.1f} queries per GEMM on average under this load; "
+            f"{median(results['batched'], 0) / median(results['single'], 0):.2f}x the throughput of one scan per request.",
+            "- Per run (requests/s): " + "; ".join(key + " " + ", ".join(f"{r[0]:,.0f}" for r in results[key]) for key, *_ in setups) + "."]
+    if index_seconds is not None:
+        doc.append(f"- Building the index (`vane graph index`, 60,513 items x 100 targets) took {index_seconds:.1f} s in this run.")
+    doc.append("")
     path = os.path.join(ROOT, "docs", "results", "serving.md")
     # Keep the section Benchmarks/soak.py owns.
     previous = open(path).read() if os.path.exists(path) else ""

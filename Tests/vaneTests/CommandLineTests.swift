@@ -48,6 +48,17 @@ struct CommandLineTests {
         #expect(try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.8", "--out", "p.json", "--risk-control", "none"]).risk.learnThenTest() == nil)
     }
 
+    @Test func indexOptionsAndCommandNameTheirFlags() throws {
+        #expect(message { _ = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--index-count", "-1"]) }.contains("--index-count"))
+        #expect(message { _ = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--index-count", "20000"]) }.contains("--index-count"))
+        #expect(try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--index-count", "0"]).index.indexCount == 0)
+        #expect(message { _ = try GraphIndexCommand.parse(["--model", "m", "--index-count", "0"]) }.contains("--index-count"))
+        let missing = try GraphIndexCommand.parse(["--model", "/nonexistent/model"])
+        let text = message { try missing.run() }
+        #expect(text.contains("--model") && text.contains("/nonexistent/model"), "\(text)")
+        #expect(message { _ = try ServeCommand.parse(["--related", "m", "--scan-batch", "0"]) }.contains("--scan-batch"))
+    }
+
     @Test func negativeNumbersAreValuesNotMissingOnes() throws {
         let command = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--epochs", "-1"])
         #expect(command.model.epochs == -1)

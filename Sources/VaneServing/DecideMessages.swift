@@ -41,7 +41,11 @@ struct DecideResponse: Encodable {
         let accept: Bool?
         /// The policy's recalibrated score (its estimate of the positive rate); absent without a policy.
         let calibratedScore: Double?
-        enum CodingKeys: String, CodingKey { case score, uncertainty, accept, calibratedScore = "calibrated_score" }
+        /// The policy's uncertainty bin of the row (0-based; its threshold decides); absent without a policy.
+        let uncertaintyBin: Int?
+        enum CodingKeys: String, CodingKey {
+            case score, uncertainty, accept, calibratedScore = "calibrated_score", uncertaintyBin = "uncertainty_bin"
+        }
     }
     let modelVersion: Int
     let method: String

@@ -51,8 +51,9 @@ public final class ServingMetrics: Sendable {
     /// The bounded route label of a request path.
     public static func routeLabel(path: String) -> String {
         if path.hasPrefix("/v1/related/") { return "/v1/related/{item}" }
+        if path.hasPrefix("/v1/recommended-by/") { return "/v1/recommended-by/{item}" }
         switch path {
-        case "/v1/decide", "/v1/feedback", "/healthz", "/ping", "/metrics", "/admin/reload": return path
+        case "/", "/v1/decide", "/v1/feedback", "/v1/items", "/v1/models", "/healthz", "/ping", "/metrics", "/admin/reload": return path
         default: return "other"
         }
     }

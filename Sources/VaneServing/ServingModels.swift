@@ -1,6 +1,7 @@
 import Foundation
 import VaneConversions
 import VaneDecisions
+import VaneGraph
 import VaneRelated
 
 /// Where the served models live on disk; `reload` reads them again from here.
@@ -11,11 +12,14 @@ public struct ModelPaths: Sendable, Equatable {
     public var conversions: String?
     /// A `vane thresholds fit` policy file.
     public var policy: String?
+    /// Node attributes (titles) of the related model's items, for search and the browser page.
+    public var nodes: String?
 
-    public init(related: String? = nil, conversions: String? = nil, policy: String? = nil) {
+    public init(related: String? = nil, conversions: String? = nil, policy: String? = nil, nodes: String? = nil) {
         self.related = related
         self.conversions = conversions
         self.policy = policy
+        self.nodes = nodes
     }
 }
 
@@ -26,18 +30,22 @@ public struct ServingModels: Sendable {
     /// Precomputed top targets of `related` (its directory's `top-targets.bin`), loaded with it and
     /// checked to belong to it; nil without a file: every request then scans.
     public let relatedIndex: RelatedItemIndex?
+    /// Search, titles, degrees and recommenders of the related model's items (`/v1/items`,
+    /// `/v1/recommended-by`, the page); nil without a related model.
+    public let catalogue: ServingCatalogue?
     public let conversion: ConversionModel?
     public let policy: ThresholdPolicy?
     /// Increases by one with every successful load.
     public let version: Int
     public let loadedAt: Date
 
-    public init(related: RelatedItemModel?, relatedIndex: RelatedItemIndex? = nil, conversion: ConversionModel?, policy: ThresholdPolicy?,
-                version: Int, loadedAt: Date = Date()) {
+    public init(related: RelatedItemModel?, relatedIndex: RelatedItemIndex? = nil, attributes: NodeAttributeTable? = nil,
+                conversion: ConversionModel?, policy: ThresholdPolicy?, version: Int, loadedAt: Date = Date()) {
         precondition(relatedIndex == nil || (related != nil && relatedIndex!.itemCount == related!.itemCount),
                      "ServingModels: an index needs the model it was built for")
         self.related = related
         self.relatedIndex = relatedIndex
+        catalogue = related.map { ServingCatalogue(model: $0, index: relatedIndex, attributes: attributes) }
         self.conversion = conversion
         self.policy = policy
         self.version = version
@@ -50,6 +58,9 @@ public struct ServingModels: Sendable {
         guard paths.related != nil || paths.conversions != nil else {
             throw ServingError(.reloadFailed, "nothing to serve: give a related-items model, a conversion model, or both")
         }
+        if paths.nodes != nil && paths.related == nil {
+            throw ServingError(.reloadFailed, "node attributes describe a related-items model's items (--related)")
+        }
         if paths.policy != nil && paths.conversions == nil {
             throw ServingError(.reloadFailed, "a decision policy needs a conversion model to score with (--conversions)")
         }
@@ -57,9 +68,11 @@ public struct ServingModels: Sendable {
             let related = try paths.related.map { try RelatedItemModel.load(from: $0) }
             // Read together with its model, so a reload swaps both or neither; a stale index fails the load.
             let index = try related.flatMap { model throws(RelatedError) in try RelatedItemIndex.loadIfPresent(modelDirectory: paths.related!, for: model) }
+            let attributes = try paths.nodes.map { try NodeAttributeTable(path: $0) }
             let conversion = try paths.conversions.map { try ConversionModel.load(from: $0) }
             let policy = try paths.policy.map { try ThresholdPolicy.load(path: $0) }
-            return ServingModels(related: related, relatedIndex: index, conversion: conversion, policy: policy, version: version)
+            return ServingModels(related: related, relatedIndex: index, attributes: attributes, conversion: conversion, policy: policy,
+                                 version: version)
         } catch {
             throw ServingError(.reloadFailed, "\(error)")
         }

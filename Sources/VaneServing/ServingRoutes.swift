@@ -65,6 +65,7 @@ public enum ServingRoutes {
             try json(feedback(body: try await collectBody(request, configuration: configuration), models: store.models,
                               metrics: metrics, configuration: configuration))
         }
+        addBrowseRoutes(to: router, store: store, configuration: configuration)
         router.post("admin/reload") { _, _ -> Response in
             do {
                 let models = try store.reload()
@@ -257,7 +258,8 @@ public enum ServingRoutes {
             let policy = models.policy
             results.append(.init(score: prediction.probability, uncertainty: prediction.uncertainty,
                                  accept: policy?.decide(score: prediction.probability, uncertainty: prediction.uncertainty),
-                                 calibratedScore: policy?.recalibratedScore(score: prediction.probability, uncertainty: prediction.uncertainty)))
+                                 calibratedScore: policy?.recalibratedScore(score: prediction.probability, uncertainty: prediction.uncertainty),
+                                 uncertaintyBin: policy?.uncertaintyBin(prediction.uncertainty)))
         }
         return DecideResponse(modelVersion: models.version, method: model.method.rawValue, policy: models.policy?.kind.rawValue, results: results)
     }

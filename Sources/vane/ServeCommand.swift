@@ -12,7 +12,14 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve related items and conversion decisions over HTTP.",
         discussion: """
+        Open http://HOST:PORT/ in a browser to search items, see what each recommends and what
+        recommends it, and (with --conversions and --policy) how the policy decides on each suggestion.
+
         Routes:
+          GET  /            the browser page (self-contained; uses only the routes below)
+          GET  /v1/items?q=TEXT&limit=20   search names and titles;  ?names=a,b   look items up
+          GET  /v1/recommended-by/{item}?k=10   items showing {item} in their top 10 (needs the index)
+          GET  /v1/models   what is serving: methods, feature columns, the policy's thresholds
           GET  /v1/related/{item}?k=10&exclude=a,b   best targets for an item (needs --related); answered from
                             the model's top-targets.bin when it holds the exact answer, else by a scan
                             batched with concurrent ones (--scan-batch)
@@ -40,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Decision policy file (vane thresholds fit --out).")
     var policy: String?
 
+    @Option(help: "Node attribute file of the related model's items (id first, then attributes; a first # line names the columns, a title column is shown): titles in search, /v1/items and the page.")
+    var nodes: String?
+
     @Option(help: "Address to bind. The admin route has no authentication: keep it on loopback or behind a proxy.")
     var host = "127.0.0.1"
 
@@ -66,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard related != nil || conversions != nil else { throw ValidationError("give --related DIR, --conversions DIR, or both") }
+        guard nodes == nil || related != nil else { throw ValidationError("--nodes describes the items of --related DIR; give both") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535, got \(port)") }
         guard idleTimeout >= 0.1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 0.1 to 3600 seconds, got \(idleTimeout)") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
@@ -89,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let store: ModelStore
         do {
-            store = try ModelStore(paths: ModelPaths(related: related, conversions: conversions, policy: policy))
+            store = try ModelStore(paths: ModelPaths(related: related, conversions: conversions, policy: policy, nodes: nodes))
         } catch {
             throw ValidationError(error.message)
         }

@@ -2,9 +2,11 @@
 SHELL := /bin/bash
 DATA ?= ../shared/data
 APT_PACKAGES := libopenblas-dev zlib1g-dev
+# For the browser test of the served page (Tests/Browser); it skips, saying why, where they are absent.
+BROWSER_APT_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test bench fuzz soak results-related results-risk-control results-conversions results-decisions results
+.PHONY: deps build demo test screenshot bench fuzz soak results-related results-risk-control results-conversions results-decisions results
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -13,6 +15,14 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@missing=""; for p in $(BROWSER_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing (browser test):$$missing"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing ) >/dev/null 2>&1 \
+	    || echo "could not install$$missing: the browser test will be skipped"; \
+	fi
+	@python3 -c "import selenium" 2>/dev/null || pip install -q selenium >/dev/null 2>&1 \
+	  || pip install -q --break-system-packages selenium >/dev/null 2>&1 || echo "could not install selenium: the browser test will be skipped"
 
 build: deps
 	swift build -c release --product vane
@@ -24,6 +34,13 @@ demo: build
 ## Every test (unit tests and the real-data checks, which skip when $(DATA) is absent).
 test: deps
 	swift test
+	swift build --product vane
+	VANE=.build/debug/vane python3 Tests/Browser/page_test.py
+
+## A screenshot of the served page on the Amazon graph (docs/page.png), from the demo's models (made first if absent).
+screenshot: build
+	@[ -f out/demo/policy.json ] || $(MAKE) demo
+	python3 Tests/Browser/screenshot.py --demo out/demo --out docs/page.png
 
 ## Benchmarks against peers in the same run (needs torch, numpy, scikit-learn); writes docs/results/performance.md.
 bench: deps

@@ -14,6 +14,7 @@ enum BrowserPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Vane: related items</title>
+<link rel="icon" href="data:,">
 <style>
   :root { --ink: #1d232b; --muted: #5d6875; --line: #d9dee4; --accent: #1f5fbf; --accept: #1d7f45; --reject: #a33a2c; --band: #e7f4ec; }
   * { box-sizing: border-box; }
@@ -37,7 +38,7 @@ enum BrowserPage {
   #item h2 { margin: 0; font-size: 20px; }
   #status { color: var(--muted); min-height: 1.4em; margin-top: 8px; }
   #status.error { color: var(--reject); }
-  .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 22px; margin-top: 14px; }
+  .columns { display: grid; grid-template-columns: 3fr 2fr; gap: 22px; margin-top: 14px; }
   @media (max-width: 980px) { .columns { grid-template-columns: 1fr; } }
   section.panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; overflow-x: auto; }
   section.panel h3 { margin: 0 0 8px; font-size: 15px; }
@@ -274,11 +275,11 @@ function renderRelated(related, byName, decisions) {
   head.replaceChildren();
   const header = document.createElement("tr");
   const columns = ["#", "item", "degree in/out", "score"];
-  if (decisions) columns.push("calibrated", "uncertainty", "bin", "decision");
+  if (decisions) columns.push("p(convert)", "uncertainty", "bin", "calibrated", "decision");
   for (const text of columns) {
     const th = document.createElement("th");
     th.textContent = text;
-    if (["#", "score", "calibrated", "uncertainty", "bin"].includes(text)) th.className = "num";
+    if (["#", "score", "p(convert)", "calibrated", "uncertainty", "bin"].includes(text)) th.className = "num";
     header.appendChild(th);
   }
   head.appendChild(header);
@@ -294,10 +295,11 @@ function renderRelated(related, byName, decisions) {
     cell(row, result.score.toFixed(3), "num");
     if (decisions) {
       const decision = decisions.results[index];
-      cell(row, decision.calibrated_score == null ? "–" : decision.calibrated_score.toFixed(3), "num");
+      cell(row, decision.score.toFixed(3), "num");
       cell(row, decision.uncertainty.toFixed(3), "num");
       cell(row, decision.uncertainty_bin == null ? "–" : String(decision.uncertainty_bin + 1), "num");
-      if (decision.accept == null) cell(row, "score " + decision.score.toFixed(3));
+      cell(row, decision.calibrated_score == null ? "–" : decision.calibrated_score.toFixed(3), "num");
+      if (decision.accept == null) cell(row, "no policy");
       else cell(row, decision.accept ? "accept" : "reject", decision.accept ? "accept" : "reject");
     }
     body.appendChild(row);
@@ -340,7 +342,8 @@ function renderDecisions(related, decisions) {
   if (!decisions || !policy) { $("decisions").hidden = true; return; }
   $("decisions").hidden = false;
   $("decisions-hint").textContent = "Policy " + policy.kind + " (target precision " + policy.target_precision +
-    "): accept when the score clears its uncertainty bin's threshold (shaded). Filled: accepted; open: rejected.";
+    "): accept when p(convert) clears the threshold of its uncertainty bin (shaded: accepted region; dashed: bin edges). " +
+    "Filled: accepted suggestion; open: rejected. Hover a point for its item.";
   const svg = $("chart");
   const ns = "http://www.w3.org/2000/svg";
   svg.replaceChildren();
@@ -364,12 +367,20 @@ function renderDecisions(related, decisions) {
     const x0 = x(edges[bin]), x1 = x(Math.min(edges[bin + 1], xmax));
     if (x1 > x0) add("rect", { class: "band", x: x0, y: y(1), width: x1 - x0, height: y(threshold) - y(1) });
   });
+  cuts.forEach((cut, index) => {
+    if (cut < xmax) {
+      add("line", { class: "axis", x1: x(cut), y1: top, x2: x(cut), y2: bottom, "stroke-dasharray": "3 3" });
+      add("text", { x: (x(edges[index]) + x(cut)) / 2, y: top + 10, "text-anchor": "middle" }, "bin " + (index + 1));
+    }
+  });
+  const lastEdge = cuts.length ? cuts[cuts.length - 1] : 0;
+  if (lastEdge < xmax) add("text", { x: (x(lastEdge) + x(xmax)) / 2, y: top + 10, "text-anchor": "middle" }, "bin " + (cuts.length + 1));
   add("line", { class: "axis", x1: left, y1: bottom, x2: right, y2: bottom });
   add("line", { class: "axis", x1: left, y1: top, x2: left, y2: bottom });
   for (const s of [0, 0.25, 0.5, 0.75, 1]) add("text", { x: left - 6, y: y(s) + 4, "text-anchor": "end" }, s.toFixed(2));
   for (const u of [0, xmax / 2, xmax]) add("text", { x: x(u), y: bottom + 16, "text-anchor": "middle" }, u.toPrecision(2));
   add("text", { x: (left + right) / 2, y: bottom + 32, "text-anchor": "middle" }, "uncertainty");
-  add("text", { x: 12, y: (top + bottom) / 2, transform: "rotate(-90 12 " + (top + bottom) / 2 + ")", "text-anchor": "middle" }, "score");
+  add("text", { x: 12, y: (top + bottom) / 2, transform: "rotate(-90 12 " + (top + bottom) / 2 + ")", "text-anchor": "middle" }, "p(convert)");
   points.forEach((point, index) => {
     const circle = add("circle", { cx: x(point.uncertainty), cy: y(point.score), r: 5, class: point.accept ? "accept" : "reject" });
     const title = document.createElementNS(ns, "title");

@@ -61,9 +61,26 @@ soak: build
 ## `python3 Benchmarks/serve-load.py`.
 results: results-related results-conversions results-risk-control results-decisions bench
 
-## docs/results/decisions.md: every estimator and policy on Adult, a rare-ID table and simulated clicks.
+## docs/results/decisions.md: every estimator and policy on Adult, a sparse-ID table and simulated clicks,
+## SEEDS seeds each (the experiments are listed in docs/results/decisions-experiments.tsv), then rendered.
+DECISION_SEEDS ?= 1,2,3
 results-decisions: build
-	python3 scripts/decisions-results.py
+	mkdir -p out/decisions/plots docs/results/decisions-plots
+	$(VANE) thresholds simulate --out out/decisions/rare-ids.csv --rows 60000 --items 20000 --seed 7 > out/decisions/rare-ids.txt
+	$(VANE) conversions simulate --out out/decisions/clicks.csv --clicks 200000 --days 60 --seed 1
+	: > out/decisions/commands.txt
+	set -f; grep -v '^#' docs/results/decisions-experiments.tsv | while IFS='	' read -r name title arguments plot; do \
+	  arguments=$$(printf '%s' "$$arguments" | sed -e 's|DATA/|$(DATA)/|' -e 's|RARE|out/decisions/rare-ids.csv|' -e 's|CLICKS|out/decisions/clicks.csv|'); \
+	  printf '%s\t%s\t%s\t%s\n' "$$name" "$$title" "vane thresholds evaluate $$arguments --seeds $(DECISION_SEEDS) --json" "$$plot" >> out/decisions/commands.txt; \
+	  echo "$$title"; \
+	  $(VANE) thresholds evaluate $$arguments --seeds $(DECISION_SEEDS) --json > out/decisions/$$name.json || exit 1; \
+	  if [ "$$plot" != "-" ]; then \
+	    $(VANE) thresholds evaluate $$arguments --seed 1 --plots out/decisions/plots/$$name > /dev/null || exit 1; \
+	    cp out/decisions/plots/$$name/premise.svg docs/results/decisions-plots/$$name-premise.svg; \
+	    cp out/decisions/plots/$$name/boundary-mist-$$plot.svg docs/results/decisions-plots/$$name-mist-$$plot.svg; \
+	  fi; \
+	done
+	python3 scripts/decisions-results.py --input out/decisions
 
 ## docs/results/related.md: every method on the two citation graphs, the baselines, the GNN and the
 ## default on the three large graphs (uniform fan-out left out there: 150 s a seed for a model that

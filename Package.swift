@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
         .testTarget(name: "VaneConversionsTests", dependencies: ["VaneConversions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
         .testTarget(name: "VanePipelineTests", dependencies: ["VanePipeline", "VaneRelated", "VaneDecisions", "VaneConversions"]),
-        .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneNeural", "VaneTensor", "VaneTabular", "VaneIO"]),
+        .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneNeural", "VaneTensor", "VaneTabular", "VaneIO", "VaneMetrics"]),
         .testTarget(name: "VaneServingTests", dependencies: [
             "VaneServing", "VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph", "VaneTensor", "VaneTabular", "VaneLinear",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -32,6 +32,33 @@ public struct DecisionSweep: Sendable {
         /// Recall difference over the seeds where both kept their promise; nil when there are none.
         public let honest: SeedSummary?
         public let curve: SeedSummary
+        /// Seeds where the 2-D policy keeps its promise with some recall and the single threshold breaks it.
+        public let seedsKeepingWhereSingleBreaks: Int
+        public let seedCount: Int
+
+        public init(honest: SeedSummary?, curve: SeedSummary, seedsKeepingWhereSingleBreaks: Int, seedCount: Int) {
+            self.honest = honest
+            self.curve = curve
+            self.seedsKeepingWhereSingleBreaks = seedsKeepingWhereSingleBreaks
+            self.seedCount = seedCount
+        }
+
+        /// Wins when, on every seed, the recalibrated score ranks better on the test PR curve by more
+        /// than `margin` recall, or the honest gain exceeds `margin` on every seed (all counted), or
+        /// it keeps a promise the single threshold breaks on at least 2 seeds (or every seed, with
+        /// fewer than 2); loses when the curve gain is below -`margin` on every seed.
+        public func verdict(margin: Double = 0.01) -> Verdict {
+            if curve.values.min()! > margin { return .wins }
+            if let honest, honest.values.count == seedCount, honest.values.min()! > margin { return .wins }
+            if seedsKeepingWhereSingleBreaks >= min(2, seedCount) { return .wins }
+            if curve.values.max()! < -margin { return .loses }
+            return .undecided
+        }
+    }
+
+    /// What a gain says, over every seed (`Gain.verdict(margin:)`).
+    public enum Verdict: String, Sendable {
+        case wins, loses, undecided
     }
 
     public let seeds: [UInt64]
@@ -68,13 +95,16 @@ public struct DecisionSweep: Sendable {
     /// The gain of the 2-D policy `kind` over the single threshold at `target`; nil for `.single`.
     public func gain(_ kind: ThresholdPolicy.Kind, target: Double) -> Gain? {
         guard kind != .single else { return nil }
-        var honest: [Double] = [], curve: [Double] = []
+        var honest: [Double] = [], curve: [Double] = [], keepsWhereSingleBreaks = 0
         for outcome in outcomes {
             guard let mine = outcome.policies[kind]?[target], let single = outcome.policies[.single]?[target],
                   let myCurve = outcome.curve[kind.rawValue]?[target], let raw = outcome.curve["raw"]?[target] else { return nil }
             if mine.keepsPromise && single.keepsPromise { honest.append(mine.recall - single.recall) }
+            if mine.keepsPromise && mine.recall > 0 && !single.keepsPromise { keepsWhereSingleBreaks += 1 }
             curve.append(myCurve - raw)
         }
-        return Gain(honest: honest.isEmpty ? nil : SeedSummary(honest), curve: SeedSummary(curve))
+        guard !curve.isEmpty else { return nil }
+        return Gain(honest: honest.isEmpty ? nil : SeedSummary(honest), curve: SeedSummary(curve),
+                    seedsKeepingWhereSingleBreaks: keepsWhereSingleBreaks, seedCount: outcomes.count)
     }
 }

@@ -1,6 +1,7 @@
 import Testing
 import VaneDecisions
 import VaneIO
+import VaneMetrics
 import VaneTabular
 import VaneTensor
 
@@ -75,6 +76,37 @@ struct DecisionExperimentTests {
         }
         #expect(sweep.gain(.single, target: 0.5) == nil)
         #expect(throws: DecisionError.self) { _ = try DecisionSweep.run(experiment, seeds: []) }
+    }
+
+    @Test func verdictsFollowTheirRule() {
+        func gain(honest: [Double]?, curve: [Double], keeps: Int = 0) -> DecisionSweep.Gain {
+            DecisionSweep.Gain(honest: honest.map { SeedSummary($0) }, curve: SeedSummary(curve), seedsKeepingWhereSingleBreaks: keeps, seedCount: 3)
+        }
+        #expect(gain(honest: nil, curve: [0.02, 0.05, 0.011]).verdict() == .wins)  // curve better on every seed
+        #expect(gain(honest: [0.02, 0.03, 0.05], curve: [0.0, -0.02, 0.01]).verdict() == .wins)  // honest, every seed counted
+        #expect(gain(honest: [0.02, 0.03], curve: [0.0, 0.0, 0.0]).verdict() == .undecided)  // one seed not counted
+        #expect(gain(honest: nil, curve: [-0.05, 0.0, 0.0], keeps: 2).verdict() == .wins)  // keeps a promise single breaks
+        #expect(gain(honest: nil, curve: [-0.02, -0.03, -0.011]).verdict() == .loses)
+        #expect(gain(honest: [0.5, 0.5, 0.5], curve: [-0.02, -0.03, -0.011]).verdict() == .wins)  // a win outranks the curve
+        #expect(gain(honest: nil, curve: [0.02, -0.02, 0.0]).verdict() == .undecided)
+    }
+
+    @Test func sparseIDTablesAreSeededAndValidated() throws {
+        var simulator = SparseIDTableSimulator()
+        simulator.rows = 2_000
+        simulator.itemCount = 500
+        let first = try simulator.csv(seed: 3), again = try simulator.csv(seed: 3), other = try simulator.csv(seed: 4)
+        #expect(first.text == again.text && first.text != other.text)
+        let table = try CSVTableLoader().load(TextFile(path: "rare.csv", text: first.text))
+        #expect(table.rowCount == 2_000 && table.columnNames == ["item", "context_a", "context_b", "converted"])
+        // Zipf popularity: the most common ID takes far more than 1/500 of the rows, and many IDs are rare.
+        let items = first.text.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        let counts = Dictionary(items.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(counts["item0"]! > 100 && counts.values.filter { $0 <= 2 }.count > 100)
+        // Base rate near sigmoid(-1.2) spread by the item effects: between 15% and 40%.
+        #expect((300...800).contains(first.positives))
+        simulator.itemCount = 0
+        #expect { _ = try simulator.csv(seed: 1) } throws: { ($0 as? DecisionError)?.field == "itemCount" }
     }
 
     @Test func autoEstimatorIsChosenOnValidationAndReported() throws {

@@ -43,13 +43,13 @@ def section(folder, scenario, commands):
         return []
     seeds = len(result["seeds"])
     lines = [f"## {scenario}", "", f"`{commands.get(scenario, '')}`", ""]
-    facts = result["facts"]
-    mean = lambda key: sum(f[key] for f in facts) / len(facts)
+    facts = result["mean_facts"]
+    mean = lambda key: facts[key]
     lines += [f"The logs ({seeds} seeds, {result['rows'][0]:,} clicks each): {100 * mean('conversionRate'):.1f}% convert within 14 days; "
               f"delay median {60 * mean('medianDelayHours'):.0f} min, p90 {mean('p90DelayHours'):.1f} h; "
               f"{100 * mean('lateShare'):.0f}% of conversions arrive after the {result['window']:g} h window; "
               f"cart adds by {100 * mean('cartRateOfBuyers'):.1f}% of buyers and {100 * mean('cartRateOfOthers'):.1f}% of others; "
-              f"{mean('eventsPerClick'):.2f} engagement events per click. Replay: {sum(result['seconds']) / seeds:.0f} s a seed for all methods.", ""]
+              f"{mean('eventsPerClick'):.2f} engagement events per click. Replay: {result['mean_seconds']:.0f} s a seed for all methods.", ""]
     lines += ["| method | AUC | PR-AUC | NLL | RI-AUC | RI-NLL | AUC - best peer (seeds better) | NLL - best peer (seeds better) |",
               "|---|---|---|---|---|---|---|---|"]
     for m in result["methods"]:

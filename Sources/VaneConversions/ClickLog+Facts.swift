@@ -14,6 +14,16 @@ extension ClickLog {
         public let cartRateOfBuyers: Double
         public let cartRateOfOthers: Double
         public let eventsPerClick: Double
+
+        /// Field-by-field means over several logs (one per seed; nil for none). O(logs).
+        public static func mean(of facts: [Facts]) -> Facts? {
+            guard !facts.isEmpty else { return nil }
+            func average(_ value: (Facts) -> Double) -> Double { facts.reduce(0) { $0 + value($1) } / Double(facts.count) }
+            return Facts(clicks: facts.reduce(0) { $0 + $1.clicks } / facts.count, conversionRate: average(\.conversionRate),
+                         medianDelayHours: average(\.medianDelayHours), p90DelayHours: average(\.p90DelayHours), lateShare: average(\.lateShare),
+                         cartRateOfBuyers: average(\.cartRateOfBuyers), cartRateOfOthers: average(\.cartRateOfOthers),
+                         eventsPerClick: average(\.eventsPerClick))
+        }
     }
 
     /// The facts of this log for a waiting window and an attribution window, hours.

@@ -34,11 +34,16 @@ extension ThresholdPolicyFitter {
         public func calibrationCount(of count: Int) -> Int { Int((Double(count) * calibrationFraction).rounded()) }
 
         public func validate() throws(DecisionError) {
-            guard delta > 0, delta < 0.5 else { throw DecisionError(.invalidConfiguration, "delta must be in (0, 0.5), got \(delta)") }
-            guard calibrationFraction >= 0.1, calibrationFraction <= 0.9 else {
-                throw DecisionError(.invalidConfiguration, "calibration fraction must be in [0.1, 0.9], got \(calibrationFraction)")
+            guard delta > 0, delta < 0.5 else {
+                throw DecisionError(.invalidConfiguration, "delta must be in (0, 0.5), got \(delta)", field: "delta")
             }
-            guard pathSpan >= 0, pathSpan <= 1 else { throw DecisionError(.invalidConfiguration, "path span must be in [0, 1], got \(pathSpan)") }
+            guard calibrationFraction >= 0.1, calibrationFraction <= 0.9 else {
+                throw DecisionError(.invalidConfiguration, "calibration fraction must be in [0.1, 0.9], got \(calibrationFraction)",
+                                    field: "calibrationFraction")
+            }
+            guard pathSpan >= 0, pathSpan <= 1 else {
+                throw DecisionError(.invalidConfiguration, "path span must be in [0, 1], got \(pathSpan)", field: "pathSpan")
+            }
         }
     }
 

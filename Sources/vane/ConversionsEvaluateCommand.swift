@@ -71,15 +71,18 @@ struct ConversionsEvaluateCommand: ParsableCommand {
         if json {
             struct Output: Encodable {
                 let source: String, seeds: [UInt64], window: Double, refreshHours: Double, engagementRevisions: String
-                let rows: [Int], steps: [Int], seconds: [Double], methods: [ConversionSweep.MethodSummary], facts: [ClickLog.Facts]
+                let rows: [Int], steps: [Int], seconds: [Double], meanSeconds: Double, methods: [ConversionSweep.MethodSummary]
+                let facts: [ClickLog.Facts], meanFacts: ClickLog.Facts?
                 enum CodingKeys: String, CodingKey {
-                    case source, seeds, window, refreshHours = "refresh_hours", engagementRevisions = "engagement_revisions", rows, steps, seconds, methods, facts
+                    case source, seeds, window, refreshHours = "refresh_hours", engagementRevisions = "engagement_revisions", rows, steps, seconds
+                    case meanSeconds = "mean_seconds", methods, facts, meanFacts = "mean_facts"
                 }
             }
             try printJSON(Output(source: sweep.source, seeds: sweep.seeds, window: replayOptions.window, refreshHours: replayOptions.refreshHours,
                                  engagementRevisions: replayOptions.engagementRevisions.rawValue, rows: sweep.results.map(\.rows),
-                                 steps: sweep.results.map(\.steps), seconds: sweep.results.map(\.seconds), methods: sweep.methods,
-                                 facts: sweep.facts))
+                                 steps: sweep.results.map(\.steps), seconds: sweep.results.map(\.seconds),
+                                 meanSeconds: sweep.results.map(\.seconds).reduce(0, +) / Double(max(1, sweep.results.count)), methods: sweep.methods,
+                                 facts: sweep.facts, meanFacts: ClickLog.Facts.mean(of: sweep.facts)))
             return
         }
         print("\(sweep.source): seeds \(seedValues.map(String.init).joined(separator: ",")), window \(replayOptions.window) h; mean ± sd; paired difference against the best other method (seeds better)")

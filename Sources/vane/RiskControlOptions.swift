@@ -25,10 +25,12 @@ struct RiskControlOptions: ParsableArguments {
     func learnThenTest(confidenceGiven: Bool = false) throws -> ThresholdPolicyFitter.LearnThenTest? {
         if riskControl == .ltt && confidenceGiven { throw ValidationError("--confidence and --risk-control ltt are alternatives; give one") }
         guard (riskControl ?? (confidenceGiven ? .none : .ltt)) == .ltt else { return nil }
-        guard delta > 0, delta < 0.5 else { throw ValidationError("--delta must be in (0, 0.5), got \(delta)") }
-        guard calibrationFraction >= 0.1, calibrationFraction <= 0.9 else {
-            throw ValidationError("--calibration-fraction must be in [0.1, 0.9], got \(calibrationFraction)")
+        let settings = ThresholdPolicyFitter.LearnThenTest(delta: delta, calibrationFraction: calibrationFraction)
+        // The library checks the ranges; the field it names maps to the flag the user typed.
+        do { try settings.validate() } catch {
+            let flags = ["delta": "--delta", "calibrationFraction": "--calibration-fraction"]
+            throw ValidationError(error.field.flatMap { flags[$0] }.map { "\($0): \(error.message)" } ?? error.message)
         }
-        return .init(delta: delta, calibrationFraction: calibrationFraction)
+        return settings
     }
 }

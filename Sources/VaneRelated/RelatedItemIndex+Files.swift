@@ -125,13 +125,40 @@ extension RelatedItemIndex {
     /// and never the item itself nor a known out-neighbour, the payload checksum, scores finite and in the model's order); errors name the file and
     /// the item. O(file size): every page is read once here.
     public static func load(from path: String, for model: RelatedItemModel) throws(RelatedError) -> RelatedItemIndex {
-        func fail(_ message: String) -> RelatedError { RelatedError(.modelFile, "\(path): \(message)") }
-        guard let expected = model.fileFingerprint else {
+        guard model.fileFingerprint != nil else {
             throw RelatedError(.invalidRequest, "\(path): an index is checked against a model loaded from its directory")
         }
         let file: MappedFile
-        do { file = try MappedFile(path: path) } catch { throw fail(error.message) }
-        let bytes = file.bytes
+        do { file = try MappedFile(path: path) } catch { throw RelatedError(.modelFile, "\(path): \(error.message)") }
+        let count = try checked(file.bytes, for: model, source: path)
+        return RelatedItemIndex(storage: .mapped(file), count: count, itemCount: model.itemCount, modelFingerprint: model.fileFingerprint!)
+    }
+
+    /// An index of `model` assembled from lists computed elsewhere (the shards of a distributed
+    /// build: one list per item, best first), checked like a file. O(entries).
+    public init(lists: [[(index: Int32, score: Float)]], count: Int, for model: RelatedItemModel) throws(RelatedError) {
+        guard let fingerprint = model.fileFingerprint else {
+            throw RelatedError(.invalidRequest, "an index is built for a saved model: load the model from its directory")
+        }
+        guard (1...Self.maximumCount).contains(count) else {
+            throw RelatedError(.invalidConfiguration, "index count must be 1 to \(Self.maximumCount), got \(count)", field: "count")
+        }
+        guard lists.count == model.itemCount else {
+            throw RelatedError(.invalidRequest, "\(lists.count) lists for a model of \(model.itemCount) items")
+        }
+        let bytes = Self.encode(lists: lists, count: count, modelFingerprint: fingerprint)
+        let problem = bytes.withUnsafeBytes { raw -> RelatedError? in
+            do throws(RelatedError) { _ = try Self.checked(raw, for: model, source: "assembled index") } catch { return error }
+            return nil
+        }
+        if let problem { throw problem }
+        self.init(storage: .owned(bytes), count: count, itemCount: model.itemCount, modelFingerprint: fingerprint)
+    }
+
+    /// Checks index bytes against `model` (see `load(from:for:)`); returns the stored count.
+    static func checked(_ bytes: UnsafeRawBufferPointer, for model: RelatedItemModel, source path: String) throws(RelatedError) -> Int {
+        func fail(_ message: String) -> RelatedError { RelatedError(.modelFile, "\(path): \(message)") }
+        let expected = model.fileFingerprint!
         guard bytes.count >= Layout.headerBytes, Array(bytes[0..<8]) == magic else {
             throw fail("not a Vane top-targets index (no VNTOPK01 header); rebuild it with `vane graph index`")
         }
@@ -182,6 +209,6 @@ extension RelatedItemIndex {
                 previous = (target, score)
             }
         }
-        return RelatedItemIndex(storage: .mapped(file), count: count, itemCount: n, modelFingerprint: fingerprint)
+        return count
     }
 }

@@ -119,30 +119,40 @@ public struct RelatedItemModel: Sendable {
     /// on the caller's thread after each batch with the items done.
     public func recommendAll(count: Int, excludingKnown: Bool = true, batchSize: Int = 128,
                              progress: ((Int) -> Void)? = nil) -> [[(index: Int32, score: Float)]] {
-        var results = [[(index: Int32, score: Float)]](repeating: [], count: itemCount)
+        topTargets(ofSourcesIn: 0..<itemCount, count: count, excludingKnown: excludingKnown, batchSize: batchSize, progress: progress)
+    }
+
+    /// Top-`count` targets of the sources in `range` (a shard of the catalogue: ranks of a distributed
+    /// index build each take one), in batches of `batchSize` sources, one GEMM each, on all cores.
+    /// Returns one list per source of the range, in order; `progress` gets the sources done.
+    /// O(|range| x items x dimension / cores).
+    public func topTargets(ofSourcesIn range: Range<Int>, count: Int, excludingKnown: Bool = true, batchSize: Int = 128,
+                           progress: ((Int) -> Void)? = nil) -> [[(index: Int32, score: Float)]] {
+        precondition(range.lowerBound >= 0 && range.upperBound <= itemCount, "topTargets: the range must lie within the items")
+        var results = [[(index: Int32, score: Float)]](repeating: [], count: range.count)
         let n = itemCount, width = max(1, batchSize)
         // One score block reused for every batch: a fresh 128 x N block per batch costs page faults
         // that, measured here, took longer than the GEMM itself.
-        var block = Matrix(rows: width, columns: n)
-        var start = 0
-        while start < itemCount {
-            let sources = (start..<min(itemCount, start + width)).map { Int32($0) }
+        var block = Matrix(rows: min(width, max(1, range.count)), columns: n)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let sources = (start..<min(range.upperBound, start + width)).map { Int32($0) }
             let queries = RowGather.forward(sourceEmbeddings, indices: sources)
-            if sources.count < block.rows { block = Matrix(rows: sources.count, columns: n) }
+            if sources.count != block.rows { block = Matrix(rows: sources.count, columns: n) }
             MatrixProduct.accumulate(queries, targetEmbeddings, into: &block, transposeB: true, beta: 0)
             neighbourhood?.add(sources: sources, graph: graph, into: &block)
-            let scores = block
+            let scores = block, offset = range.lowerBound
             results.withUnsafeMutableBufferPointer { buffer in
                 let output = SharedPointer(buffer.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: sources.count) { i in
                     let row = scores.values[(i * n)..<((i + 1) * n)]
-                    output[Int(sources[i])] = topK(row: row, source: sources[i], count: count,
-                                                   excludingKnown: excludingKnown, excluded: [])
+                    output[Int(sources[i]) - offset] = topK(row: row, source: sources[i], count: count,
+                                                            excludingKnown: excludingKnown, excluded: [])
                         .map { (index: $0.index, score: $0.score) }
                 }
             }
             start += sources.count
-            progress?(start)
+            progress?(start - range.lowerBound)
         }
         return results
     }

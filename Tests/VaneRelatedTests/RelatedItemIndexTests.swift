@@ -148,6 +148,26 @@ struct RelatedItemIndexTests {
         #expect(try RelatedItemIndex.load(from: path, for: model).itemCount == model.itemCount)
     }
 
+    @Test func shardsOfTheCatalogueAssembleTheSameIndex() throws {
+        let (directory, model, built) = try savedModelWithIndex(count: 20)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Two uneven shards, as two ranks of a distributed build would compute them.
+        let cut = 77
+        let lists = model.topTargets(ofSourcesIn: 0..<cut, count: 20, batchSize: 16)
+            + model.topTargets(ofSourcesIn: cut..<model.itemCount, count: 20, batchSize: 50)
+        let assembled = try RelatedItemIndex(lists: lists, count: 20, for: model)
+        #expect(assembled.storage.withBytes { Array($0) } == built.storage.withBytes { Array($0) })
+        #expect(model.topTargets(ofSourcesIn: 5..<5, count: 3).isEmpty)
+        // Lists that break the rules are refused before an index exists.
+        var bad = lists
+        bad[0] = [(index: 0, score: 1)]  // the item itself
+        #expect { _ = try RelatedItemIndex(lists: bad, count: 20, for: model) } throws: { "\($0)".contains("the item itself") }
+        #expect { _ = try RelatedItemIndex(lists: Array(lists.dropLast()), count: 20, for: model) } throws: {
+            ($0 as? RelatedError)?.code == .invalidRequest
+        }
+        #expect { _ = try RelatedItemIndex(lists: lists, count: 20, for: self.model()) } throws: { ($0 as? RelatedError)?.code == .invalidRequest }
+    }
+
     @Test func fingerprintsFrameTheirPartsAndAreStable() {
         let ab = ContentFingerprint(of: [Array("ab".utf8), Array("c".utf8)])
         let a = ContentFingerprint(of: [Array("a".utf8), Array("bc".utf8)])

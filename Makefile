@@ -4,9 +4,11 @@ DATA ?= ../shared/data
 APT_PACKAGES := libopenblas-dev zlib1g-dev
 # For the browser test of the served page (Tests/Browser); it skips, saying why, where they are absent.
 BROWSER_APT_PACKAGES := chromium chromium-driver
+# For the Open MPI package (Distributed/); its tests are skipped, saying why, where they are absent.
+MPI_APT_PACKAGES := libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test screenshot bench fuzz soak results-related results-risk-control results-conversions results-decisions results
+.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-related results-risk-control results-conversions results-decisions results
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -14,6 +16,12 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@missing=""; for p in $(MPI_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing (distributed package):$$missing"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing ) >/dev/null 2>&1 \
+	    || echo "could not install$$missing: the distributed tests will be skipped"; \
 	fi
 	@missing=""; for p in $(BROWSER_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -36,6 +44,12 @@ test: deps
 	swift test
 	swift build --product vane
 	VANE=.build/debug/vane python3 Tests/Browser/page_test.py
+	@if pkg-config --exists ompi-c 2>/dev/null && command -v mpirun >/dev/null; then $(MAKE) --no-print-directory test-distributed; \
+	else echo "SKIPPED distributed tests: needs Open MPI (apt-get install libopenmpi-dev openmpi-bin)"; fi
+
+## The Open MPI package (Distributed/): builds vane-mpi and runs its tests, 2 ranks under mpirun on loopback.
+test-distributed:
+	cd Distributed && swift build && swift test
 
 ## A screenshot of the served page on the Amazon graph (docs/page.png), from the demo's models (made first if absent).
 screenshot: build

@@ -1,0 +1,126 @@
+import CMPI
+
+/// The ranks of one `mpirun` job (`MPI_COMM_WORLD`), with the few collectives Vane uses.
+///
+/// MPI is initialised with `MPI_THREAD_FUNNELED`: every call must come from the thread that created
+/// the communicator (the main thread of a synchronous command), never from Swift's cooperative pool,
+/// so the type is deliberately not `Sendable`. Errors return (`MPI_ERRORS_RETURN`) instead of
+/// aborting, and become `MPIError`s naming the call. Counts are MPI's `Int32`: collectives check
+/// them and refuse (`countOverflow`) rather than wrap.
+public final class Communicator {
+    public let rank: Int
+    public let size: Int
+    private var finalized = false
+
+    /// Initialises MPI (once per process) and reads this process's rank and the job's size.
+    public init() throws(MPIError) {
+        var provided: Int32 = 0
+        var argc: Int32 = 0
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
+        try Self.check(MPI_Init_thread(&argc, &argv, vane_mpi_thread_funneled(), &provided), "MPI_Init_thread")
+        guard provided >= vane_mpi_thread_funneled() else {
+            throw MPIError(.callFailed, "MPI_Init_thread: this MPI provides thread level \(provided), Vane needs MPI_THREAD_FUNNELED")
+        }
+        try Self.check(MPI_Comm_set_errhandler(vane_mpi_comm_world(), vane_mpi_errors_return()), "MPI_Comm_set_errhandler")
+        var rank: Int32 = 0, size: Int32 = 0
+        try Self.check(MPI_Comm_rank(vane_mpi_comm_world(), &rank), "MPI_Comm_rank")
+        try Self.check(MPI_Comm_size(vane_mpi_comm_world(), &size), "MPI_Comm_size")
+        self.rank = Int(rank)
+        self.size = Int(size)
+    }
+
+    deinit { finalize() }
+
+    /// Ends MPI for this process (also done when the communicator is released).
+    public func finalize() {
+        guard !finalized else { return }
+        finalized = true
+        MPI_Finalize()
+    }
+
+    static func check(_ status: Int32, _ call: String) throws(MPIError) {
+        guard status == vane_mpi_success() else {
+            var length: Int32 = 0
+            var text = [CChar](repeating: 0, count: 512)
+            MPI_Error_string(status, &text, &length)
+            throw MPIError(.callFailed, "\(call) failed: \(String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+        }
+    }
+
+    static func count(_ value: Int, _ what: String) throws(MPIError) -> Int32 {
+        guard let count = Int32(exactly: value) else {
+            throw MPIError(.countOverflow, "\(what): \(value) elements exceed MPI's 32-bit counts; use more ranks")
+        }
+        return count
+    }
+
+    public func barrier() throws(MPIError) {
+        try Self.check(MPI_Barrier(vane_mpi_comm_world()), "MPI_Barrier")
+    }
+
+    /// Element-wise sum over ranks, in place on every rank.
+    public func allreduceSum(_ values: inout [Double]) throws(MPIError) {
+        let n = try Self.count(values.count, "allreduce")
+        let status = values.withUnsafeMutableBufferPointer {
+            MPI_Allreduce(vane_mpi_in_place(), $0.baseAddress, n, vane_mpi_double(), vane_mpi_sum(), vane_mpi_comm_world())
+        }
+        try Self.check(status, "MPI_Allreduce")
+    }
+
+    /// Element-wise sum over ranks, in place on every rank.
+    public func allreduceSum(_ values: inout [Float]) throws(MPIError) {
+        let n = try Self.count(values.count, "allreduce")
+        let status = values.withUnsafeMutableBufferPointer {
+            MPI_Allreduce(vane_mpi_in_place(), $0.baseAddress, n, vane_mpi_float(), vane_mpi_sum(), vane_mpi_comm_world())
+        }
+        try Self.check(status, "MPI_Allreduce")
+    }
+
+    /// The largest value over ranks, on every rank (e.g. "did any rank fail?").
+    public func allreduceMax(_ value: Int64) throws(MPIError) -> Int64 {
+        var input = value, output: Int64 = 0
+        try Self.check(MPI_Allreduce(&input, &output, 1, vane_mpi_int64(), vane_mpi_max(), vane_mpi_comm_world()), "MPI_Allreduce")
+        return output
+    }
+
+    /// Stops every rank together when any of them failed: each rank passes whether it failed; all
+    /// return normally when none did, and every healthy rank throws `peerFailed` otherwise. Call it
+    /// before the next collective, so a rank that failed alone never leaves the others waiting.
+    public func agree(failed: Bool, what: String) throws(MPIError) {
+        let anyFailed = try allreduceMax(failed ? 1 : 0)
+        if anyFailed != 0 && !failed { throw MPIError(.peerFailed, "\(what): another rank failed; rank \(rank) stops too") }
+    }
+
+    /// Concatenates every rank's `values` in rank order on `root` (empty on the others).
+    public func gatherVariable(_ values: [Int32], root: Int = 0) throws(MPIError) -> [Int32] {
+        try gatherVariable(values, root: root, type: vane_mpi_int32())
+    }
+
+    /// Concatenates every rank's `values` in rank order on `root` (empty on the others).
+    public func gatherVariable(_ values: [Float], root: Int = 0) throws(MPIError) -> [Float] {
+        try gatherVariable(values, root: root, type: vane_mpi_float())
+    }
+
+    private func gatherVariable<Element: Numeric>(_ values: [Element], root: Int, type: MPI_Datatype) throws(MPIError) -> [Element] {
+        var mine = try Self.count(values.count, "gather")
+        var counts = [Int32](repeating: 0, count: size)
+        try Self.check(MPI_Gather(&mine, 1, vane_mpi_int32(), &counts, 1, vane_mpi_int32(), Int32(root), vane_mpi_comm_world()), "MPI_Gather")
+        var displacements = [Int32](repeating: 0, count: size)
+        var total = 0
+        if rank == root {
+            for r in 0..<size {
+                displacements[r] = try Self.count(total, "gather offset")
+                total += Int(counts[r])
+            }
+            _ = try Self.count(total, "gathered total")
+        }
+        var result = [Element](repeating: 0, count: rank == root ? total : 0)
+        let status = values.withUnsafeBufferPointer { input in
+            result.withUnsafeMutableBufferPointer { output in
+                MPI_Gatherv(input.baseAddress, mine, type, output.baseAddress, &counts, &displacements, type, Int32(root), vane_mpi_comm_world())
+            }
+        }
+        try Self.check(status, "MPI_Gatherv")
+        return result
+    }
+}

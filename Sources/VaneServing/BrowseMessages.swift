@@ -2,15 +2,18 @@
 struct ItemMessage: Encodable {
     let item: String
     let title: String?
+    /// The node file's other attributes (e.g. `group`); absent when there are none.
+    let attributes: [String: String]?
     let inDegree: Int
     let outDegree: Int
     /// How a search matched: "exact-name", "name-prefix", "word-prefix" or "substring"; absent for lookups by name.
     let match: String?
-    enum CodingKeys: String, CodingKey { case item, title, inDegree = "in_degree", outDegree = "out_degree", match }
+    enum CodingKeys: String, CodingKey { case item, title, attributes, inDegree = "in_degree", outDegree = "out_degree", match }
 
     init(_ entry: ServingCatalogue.Entry, match: ServingCatalogue.MatchKind? = nil) {
         item = entry.name
         title = entry.title
+        attributes = entry.attributes.isEmpty ? nil : entry.attributes
         inDegree = entry.inDegree
         outDegree = entry.outDegree
         self.match = match.map { ["exact-name", "name-prefix", "word-prefix", "substring"][$0.rawValue] }

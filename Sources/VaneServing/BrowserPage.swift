@@ -34,6 +34,7 @@ enum BrowserPage {
   .name { font-weight: 600; }
   .title { color: var(--muted); }
   .degree { color: var(--muted); font-size: 12px; white-space: nowrap; font-variant-numeric: tabular-nums; }
+  .attrs { color: var(--muted); font-size: 12px; }
   #item { margin: 22px 0 6px; }
   #item h2 { margin: 0; font-size: 20px; }
   #status { color: var(--muted); min-height: 1.4em; margin-top: 8px; }
@@ -124,7 +125,12 @@ function cell(row, text, className) {
   return td;
 }
 
-function itemCell(row, name, title) {
+// The node file's other attributes (group, ...) as one short line.
+function attributeText(entry) {
+  return entry && entry.attributes ? Object.entries(entry.attributes).map(([key, value]) => key + ": " + value).join(" · ") : "";
+}
+
+function itemCell(row, name, title, entry) {
   const td = document.createElement("td");
   const link = document.createElement("a");
   link.href = "#item=" + encodeURIComponent(name);
@@ -136,6 +142,13 @@ function itemCell(row, name, title) {
     span.className = "title";
     span.textContent = title;
     td.appendChild(span);
+  }
+  const extra = attributeText(entry);
+  if (extra) {
+    const line = document.createElement("div");
+    line.className = "attrs";
+    line.textContent = extra;
+    td.appendChild(line);
   }
   row.appendChild(td);
 }
@@ -257,7 +270,8 @@ async function show(name) {
     const self = byName.get(name) || { in_degree: "?", out_degree: "?" };
     $("item-name").textContent = name;
     $("item-title").textContent = self.title || "";
-    $("item-degree").textContent = "linked to by " + self.in_degree + " items · links to " + self.out_degree;
+    const extra = attributeText(self);
+    $("item-degree").textContent = "linked to by " + self.in_degree + " items · links to " + self.out_degree + (extra ? " · " + extra : "");
     $("item").hidden = false;
     $("lists").hidden = false;
     renderRelated(related, byName, decisions);
@@ -290,7 +304,7 @@ function renderRelated(related, byName, decisions) {
     row.dataset.item = result.item;
     const entry = byName.get(result.item) || {};
     cell(row, String(index + 1), "num");
-    itemCell(row, result.item, entry.title);
+    itemCell(row, result.item, entry.title, entry);
     cell(row, entry.in_degree + " / " + entry.out_degree, "degree");
     cell(row, result.score.toFixed(3), "num");
     if (decisions) {
@@ -323,7 +337,7 @@ function renderReverse(reverse, byName) {
     const row = document.createElement("tr");
     row.dataset.item = result.item;
     const entry = byName.get(result.item) || {};
-    itemCell(row, result.item, entry.title);
+    itemCell(row, result.item, entry.title, entry);
     cell(row, entry.in_degree + " / " + entry.out_degree, "degree");
     cell(row, String(result.rank), "num");
     cell(row, result.score.toFixed(3), "num");

@@ -15,6 +15,8 @@ public struct ServingCatalogue: Sendable {
         public let id: Int32
         public let name: String
         public let title: String?
+        /// Every attribute of the node file other than the title (e.g. `group`), empty without one.
+        public let attributes: [String: String]
         public let inDegree: Int
         public let outDegree: Int
     }
@@ -28,6 +30,7 @@ public struct ServingCatalogue: Sendable {
 
     let graph: DirectedGraph
     let titles: [String?]
+    let attributeTable: NodeAttributeTable?
     /// Lower-cased "name \u{1} title" of every item, most linked-to first, each followed by "\n".
     let searchText: [UInt8]
     /// Start of each key in `searchText` (one per item in search order, plus the end).
@@ -43,6 +46,7 @@ public struct ServingCatalogue: Sendable {
         let graph = model.graph
         self.graph = graph
         titles = graph.nodeNames.map { attributes?.label(of: $0) }
+        attributeTable = attributes
         let order = (0..<Int32(graph.nodeCount)).sorted { (graph.inDegree(of: $0), $1) > (graph.inDegree(of: $1), $0) }
         var text: [UInt8] = [], starts: [Int] = []
         for item in order {
@@ -67,8 +71,10 @@ public struct ServingCatalogue: Sendable {
     public var hasTitles: Bool { titles.contains { $0 != nil } }
 
     public func entry(_ id: Int32) -> Entry {
-        Entry(id: id, name: graph.nodeNames[Int(id)], title: titles[Int(id)],
-              inDegree: graph.inDegree(of: id), outDegree: graph.outDegree(of: id))
+        let name = graph.nodeNames[Int(id)], title = titles[Int(id)]
+        let attributes = (attributeTable?.attributes(of: name) ?? [:]).filter { $0.value != title }
+        return Entry(id: id, name: name, title: title, attributes: attributes,
+                     inDegree: graph.inDegree(of: id), outDegree: graph.outDegree(of: id))
     }
 
     public func id(of name: String) -> Int32? { graph.id(of: name) }

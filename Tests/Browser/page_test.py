@@ -37,7 +37,8 @@ def catalogue(directory):
     with open(os.path.join(directory, "edges.tsv"), "w") as handle:
         handle.write("\n".join(edges) + "\n")
     with open(os.path.join(directory, "nodes.tsv"), "w") as handle:
-        handle.write("# id\ttitle\n" + "".join(f"phone-{i}\tPhone model {i}\ncase-{i}\tCase for phone {i}\n" for i in range(6)))
+        handle.write("# id\ttitle\tgroup\n" + "".join(f"phone-{i}\tPhone model {i}\tPhones\ncase-{i}\tCase for phone {i}\tCases\n"
+                                                   for i in range(6)))
 
 
 def main():
@@ -90,7 +91,9 @@ def main():
                 # The walks reach cases only: they lead; phones follow at score 0.
                 check(shown == expected and len(shown) >= 3 and all(name.startswith("case-") for name in shown[:3]),
                       f"phone-3 recommends cases first, as the API says: page {shown}, API {expected}")
-                check("Case for phone" in driver.find_element(By.CSS_SELECTOR, "#related tbody tr").text, "related rows carry titles")
+                first_row = driver.find_element(By.CSS_SELECTOR, "#related tbody tr").text
+                check("Case for phone" in first_row and "group: Cases" in first_row, f"related rows carry titles and groups: {first_row!r}")
+                check("group: Phones" in driver.find_element(By.ID, "item-degree").text, "the item's group is shown")
                 check(driver.find_element(By.ID, "item-title").text == "Phone model 3", "the item's title is shown")
                 reverse = rows(driver, "reverse")
                 expected = [r["item"] for r in api(server, "/v1/recommended-by/phone-3")["results"]]

@@ -16,7 +16,7 @@ struct BrowseTests {
         let directory = ServingFixtures.temporaryDirectory()
         try ServingFixtures.relatedModel().save(to: directory + "/related")
         if index { try RelatedItemIndex.build(forModelIn: directory + "/related", count: 3) }
-        let nodes = "# id\ttitle\na\tAcoustic guitar\nb\tGuitar strings, steel\nc\tCapo\nd\tDrum sticks\ne\tElectric guitar\n"
+        let nodes = "# id\ttitle\tgroup\na\tAcoustic guitar\tInstruments\nb\tGuitar strings, steel\tParts\nc\tCapo\tParts\nd\tDrum sticks\tParts\ne\tElectric guitar\tInstruments\n"
         try Data(nodes.utf8).write(to: URL(fileURLWithPath: directory + "/nodes.tsv"))
         let models = try ServingModels.load(ModelPaths(related: directory + "/related", nodes: directory + "/nodes.tsv"), version: 1)
         let withPolicy = ServingModels(related: models.related, relatedIndex: models.relatedIndex,
@@ -85,6 +85,7 @@ struct BrowseTests {
             #expect(try names(search) == ["b", "a", "e"])
             let first = try #require((try body(search)["results"] as? [[String: Any]])?.first)
             #expect(first["title"] as? String == "Guitar strings, steel" && first["in_degree"] as? Int == 1 && first["match"] as? String == "word-prefix")
+            #expect(first["attributes"] as? [String: String] == ["group": "Parts"])
             #expect(try names(try await client.execute(uri: "/v1/items?q=guitar&limit=1", method: .get)) == ["b"])
             #expect(try names(try await client.execute(uri: "/v1/items?names=c,nope,a", method: .get)) == ["c", "a"])
             for uri in ["/v1/items", "/v1/items?q=", "/v1/items?q=a&limit=0", "/v1/items?q=a&limit=51", "/v1/items?q=a&names=b",

@@ -80,9 +80,10 @@ public struct DemoChain: Sendable {
         let model = fitted.model
         var generator = SeededGenerator(seed: c.seed)
         outcome.modelDirectory = (c.outputDirectory as NSString).appendingPathComponent("related-model")
-        try model.save(to: outcome.modelDirectory, details: fitted.details.merging(["edges_file": file]) { $1 })
+        let fingerprint = try model.save(to: outcome.modelDirectory, details: fitted.details.merging(["edges_file": file]) { $1 })
         // The top-targets index `vane serve` answers from; its lists also give the clicks below.
-        let index = try RelatedItemIndex.build(forModelIn: outcome.modelDirectory, count: 100)
+        let index = try RelatedItemIndex(model: model, count: 100, modelFingerprint: fingerprint)
+        try index.write(toModelDirectory: outcome.modelDirectory)
         // Titles of the products (the Amazon graph's node file), when present.
         let nodesPath = (c.dataDirectory as NSString).appendingPathComponent(file.replacingOccurrences(of: ".edges.", with: ".nodes."))
         let attributes = FileManager.default.fileExists(atPath: nodesPath) && nodesPath.hasSuffix(".nodes.tsv.gz") ? try NodeAttributeTable(path: nodesPath) : nil

@@ -101,15 +101,20 @@ extension RelatedItemIndex {
         try storage.withBytes { Data($0) }.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
+    /// Writes the index into its model's directory as `top-targets.bin`.
+    public func write(toModelDirectory directory: String) throws {
+        try write(to: URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName).path)
+    }
+
     /// Builds the index of the model saved in `directory` and writes it there as `top-targets.bin`
-    /// (the workflow of `vane graph train` and `vane graph index`). The model is read back from its
-    /// files, so the index carries the fingerprint of exactly what is on disk. Returns the index.
+    /// (the workflow of `vane graph index`). The model is read back from its files, so the index
+    /// carries the fingerprint of exactly what is on disk; right after `save(to:)`, build from the
+    /// model in memory with the fingerprint `save` returned instead. Returns the index.
     @discardableResult
     public static func build(forModelIn directory: String, count: Int = 100,
                              progress: ((Int) -> Void)? = nil) throws -> RelatedItemIndex {
-        let model = try RelatedItemModel.load(from: directory)
-        let index = try RelatedItemIndex(model: model, count: count, progress: progress)
-        try index.write(to: URL(fileURLWithPath: directory).appendingPathComponent(fileName).path)
+        let index = try RelatedItemIndex(model: try RelatedItemModel.load(from: directory), count: count, progress: progress)
+        try index.write(toModelDirectory: directory)
         return index
     }
 

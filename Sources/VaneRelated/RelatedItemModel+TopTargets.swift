@@ -59,7 +59,7 @@ extension RelatedItemModel {
     func topK(row: ArraySlice<Float>, source: Int32, count: Int, excludingKnown: Bool,
                       excluded: Set<Int32>) -> [(score: Float, index: Int32)] {
         var selector = TopKSelector(capacity: count)
-        let known = excludingKnown ? graph.outNeighbours(of: source) : []
+        let checksKnown = excludingKnown && graph.outDegree(of: source) > 0
         // Targets arrive in increasing index order, so a score at or below the admission score can
         // never enter: the cheap comparison runs first, the exclusion checks only for the few
         // candidates that pass it (O(n) compares + O(accepted (log k + log degree))).
@@ -70,15 +70,7 @@ extension RelatedItemModel {
                 guard score > admission else { continue }
                 let id = Int32(target)
                 if id == source || (!excluded.isEmpty && excluded.contains(id)) { continue }
-                if !known.isEmpty {
-                    // Known out-neighbours are sorted: binary search.
-                    var low = known.startIndex, high = known.endIndex
-                    while low < high {
-                        let middle = (low + high) / 2
-                        if known[middle] < id { low = middle + 1 } else { high = middle }
-                    }
-                    if low < known.endIndex && known[low] == id { continue }
-                }
+                if checksKnown && graph.hasEdge(from: source, to: id) { continue }
                 selector.offer(score: score, index: id)
                 admission = selector.admissionScore
             }

@@ -32,9 +32,9 @@ struct GraphIndexCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let items: Int
-        do { items = try RelatedItemModel.load(from: model).itemCount } catch { throw ValidationError("--model: \(error.message)") }
-        guard let built = try index.writeIndex(forModelIn: model, items: items) else { return }
+        let loaded: RelatedItemModel
+        do { loaded = try RelatedItemModel.load(from: model) } catch { throw ValidationError("--model: \(error.message)") }
+        guard let built = try index.writeIndex(of: loaded, fingerprint: nil, in: model) else { return }
         print("wrote \(model)/\(RelatedItemIndex.fileName): top \(built.count) targets of \(built.itemCount) items "
               + String(format: "(%.1f MB) in %.1f s", Double(built.byteCount) / 1e6, Date().timeIntervalSince(started)))
     }

@@ -58,8 +58,8 @@ struct GraphTrainCommand: ParsableCommand {
         let fitted = result.model
         var details = result.details
         details["edges_file"] = edges
-        try fitted.save(to: out, details: details)
-        _ = try index.writeIndex(forModelIn: out, items: fitted.itemCount)
+        let fingerprint = try fitted.save(to: out, details: details)
+        _ = try index.writeIndex(of: fitted, fingerprint: fingerprint, in: out)
         print("saved \(method.rawValue) model of \(fitted.itemCount) items (dimension \(fitted.dimension)) to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 }

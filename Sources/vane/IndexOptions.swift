@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaneIO
 import VaneRelated
 
 /// The top-targets index options shared by `vane graph train` and `vane graph index`.
@@ -15,11 +16,14 @@ struct IndexOptions: ParsableArguments {
         }
     }
 
-    /// Builds and writes the index of the model saved in `directory`, with a progress bar; nothing when the count is 0.
-    func writeIndex(forModelIn directory: String, items: Int) throws -> RelatedItemIndex? {
+    /// Builds the index of `model` and writes it into `directory`, with a progress bar; nothing when
+    /// the count is 0. `fingerprint` is the one `save(to:)` returned (nil: the model was loaded from
+    /// `directory` and carries it).
+    func writeIndex(of model: RelatedItemModel, fingerprint: ContentFingerprint?, in directory: String) throws -> RelatedItemIndex? {
         guard indexCount > 0 else { return nil }
-        let bar = ProgressBar("index", total: items)
-        let index = try RelatedItemIndex.build(forModelIn: directory, count: indexCount) { bar.advance(by: $0 - bar.completed) }
+        let bar = ProgressBar("index", total: model.itemCount)
+        let index = try RelatedItemIndex(model: model, count: indexCount, modelFingerprint: fingerprint) { bar.advance(by: $0 - bar.completed) }
+        try index.write(toModelDirectory: directory)
         bar.finish(status: String(format: "top %d targets of %d items, %.1f MB", index.count, index.itemCount, Double(index.byteCount) / 1e6))
         return index
     }

@@ -28,8 +28,7 @@ struct RiskControlOptions: ParsableArguments {
         let settings = ThresholdPolicyFitter.LearnThenTest(delta: delta, calibrationFraction: calibrationFraction)
         // The library checks the ranges; the field it names maps to the flag the user typed.
         do { try settings.validate() } catch {
-            let flags = ["delta": "--delta", "calibrationFraction": "--calibration-fraction"]
-            throw ValidationError(error.field.flatMap { flags[$0] }.map { "\($0): \(error.message)" } ?? error.message)
+            throw ValidationError(error.message, field: error.field, flags: ["delta": "--delta", "calibrationFraction": "--calibration-fraction"])
         }
         return settings
     }

@@ -40,8 +40,7 @@ struct ThresholdsSimulateCommand: ParsableCommand {
         simulator.zipfExponent = zipfExponent
         let table: (text: String, positives: Int)
         do { table = try simulator.csv(seed: seed) } catch {
-            let flags = ["rows": "--rows", "itemCount": "--items", "zipfExponent": "--zipf-exponent"]
-            throw ValidationError(error.field.flatMap { flags[$0] }.map { "\($0): \(error.message)" } ?? error.message)
+            throw ValidationError(error.message, field: error.field, flags: ["rows": "--rows", "itemCount": "--items", "zipfExponent": "--zipf-exponent"])
         }
         try OutputLocation.file(out, option: "--out")
         try Data(table.text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)

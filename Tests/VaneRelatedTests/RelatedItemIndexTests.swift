@@ -26,9 +26,12 @@ struct RelatedItemIndexTests {
     /// A saved model, its index built from the directory, and the model as loaded.
     func savedModelWithIndex(count: Int = 20) throws -> (directory: String, model: RelatedItemModel, index: RelatedItemIndex) {
         let directory = temporaryDirectory()
-        try model().save(to: directory)
+        let saved = try model().save(to: directory)
         let index = try RelatedItemIndex.build(forModelIn: directory, count: count)
-        return (directory, try RelatedItemModel.load(from: directory), index)
+        let loaded = try RelatedItemModel.load(from: directory)
+        // The fingerprint save(to:) returns is the one load finds: an index built in memory from it matches the files.
+        #expect(saved == loaded.fileFingerprint)
+        return (directory, loaded, index)
     }
 
     @Test func answersAgreeWithTheExactScanOrDeclineToAnswer() throws {

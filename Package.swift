@@ -79,6 +79,8 @@ let package = Package(
         .testTarget(name: "VaneIOTests", dependencies: ["VaneIO"]),
         .testTarget(name: "VaneGraphTests", dependencies: ["VaneGraph", "VaneTensor"]),
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
+        .testTarget(name: "VaneLinearTests", dependencies: ["VaneLinear", "VaneTensor"]),
+        .testTarget(name: "VaneChartsTests", dependencies: ["VaneCharts"]),
         .testTarget(name: "VaneConversionsTests", dependencies: ["VaneConversions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
         .testTarget(name: "VanePipelineTests", dependencies: ["VanePipeline", "VaneRelated", "VaneDecisions", "VaneConversions"]),
         .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneNeural", "VaneTensor", "VaneTabular", "VaneIO", "VaneMetrics"]),

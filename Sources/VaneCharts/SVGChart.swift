@@ -6,12 +6,15 @@ public enum SVGChart {
     /// Escapes text for XML content and attributes.
     public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 
     public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
 
-    /// Grouped bars: one group per category, one bar per series; values in [0, maximum].
+    /// Grouped bars: one group per category, one bar per series; values are clamped to [0, maximum]
+    /// and a value that is not finite draws an empty bar labelled n/a.
     public static func groupedBars(categories: [String], series: [(name: String, values: [Double])], maximum: Double, title: String) -> String {
+        let maximum = maximum > 0 && maximum.isFinite ? maximum : 1
         let width = 560.0, height = 260.0, left = 44.0, bottom = 40.0, top = 28.0
         let plotWidth = width - left - 12, plotHeight = height - top - bottom
         let groupWidth = plotWidth / Double(max(1, categories.count))
@@ -25,9 +28,11 @@ public enum SVGChart {
         for (g, category) in categories.enumerated() {
             let x0 = left + Double(g) * groupWidth + groupWidth * 0.1
             for (k, entry) in series.enumerated() {
-                let value = min(max(entry.values[g], 0), maximum)
+                let raw = entry.values[g]
+                let value = raw.isFinite ? min(max(raw, 0), maximum) : 0
                 let barHeight = plotHeight * value / maximum
-                svg += "<rect x=\"\(x0 + Double(k) * barWidth)\" y=\"\(top + plotHeight - barHeight)\" width=\"\(barWidth - 2)\" height=\"\(barHeight)\" fill=\"\(palette[k % palette.count])\"><title>\(escape(entry.name)) \(escape(category)): \(String(format: "%.3f", entry.values[g]))</title></rect>"
+                let label = raw.isFinite ? String(format: "%.3f", raw) : "n/a"
+                svg += "<rect x=\"\(x0 + Double(k) * barWidth)\" y=\"\(top + plotHeight - barHeight)\" width=\"\(barWidth - 2)\" height=\"\(barHeight)\" fill=\"\(palette[k % palette.count])\"><title>\(escape(entry.name)) \(escape(category)): \(label)</title></rect>"
             }
             svg += "<text x=\"\(x0 + groupWidth * 0.4)\" y=\"\(height - bottom + 16)\" font-size=\"11\" text-anchor=\"middle\">\(escape(category))</text>"
         }

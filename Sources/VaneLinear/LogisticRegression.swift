@@ -14,9 +14,9 @@ public struct LogisticRegression: Sendable {
         public init() {}
 
         public func validate() throws(LinearModelError) {
-            guard l2 >= 0, l2.isFinite else { throw LinearModelError("l2 must be finite and >= 0, got \(l2)") }
-            guard learningRate > 0, learningRate.isFinite else { throw LinearModelError("learningRate must be positive, got \(learningRate)") }
-            guard epochs >= 1, batchSize >= 1 else { throw LinearModelError("epochs and batchSize must be positive") }
+            guard l2 >= 0, l2.isFinite else { throw LinearModelError(.invalidConfiguration, "l2 must be finite and >= 0, got \(l2)", field: "l2") }
+            guard learningRate > 0, learningRate.isFinite else { throw LinearModelError(.invalidConfiguration, "learningRate must be positive, got \(learningRate)", field: "learningRate") }
+            guard epochs >= 1, batchSize >= 1 else { throw LinearModelError(.invalidConfiguration, "epochs and batchSize must be positive", field: epochs >= 1 ? "batchSize" : "epochs") }
         }
     }
 
@@ -31,10 +31,10 @@ public struct LogisticRegression: Sendable {
     public func fit(features: SparseRowMatrix, labels: [Bool], weights: [Float]? = nil,
                     using generator: inout SeededGenerator) throws(LinearModelError) -> FittedLogisticRegression {
         guard features.rowCount == labels.count, features.rowCount > 0 else {
-            throw LinearModelError("need one label per row and at least one row (rows \(features.rowCount), labels \(labels.count))")
+            throw LinearModelError(.invalidInput, "need one label per row and at least one row (rows \(features.rowCount), labels \(labels.count))")
         }
         if let weights, weights.count != labels.count || weights.contains(where: { !($0 >= 0) || !$0.isFinite }) {
-            throw LinearModelError("weights must be one finite, non-negative value per row")
+            throw LinearModelError(.invalidInput, "weights must be one finite, non-negative value per row")
         }
         var model = OnlineLogisticRegression(columnCount: features.columnCount, configuration: configuration)
         var order = Array(0..<features.rowCount)
@@ -48,7 +48,7 @@ public struct LogisticRegression: Sendable {
         }
         let (coefficients, bias) = (model.coefficients, model.bias)
         guard coefficients.allSatisfy(\.isFinite), bias.isFinite else {
-            throw LinearModelError("training diverged; lower the learning rate (now \(configuration.learningRate))")
+            throw LinearModelError(.diverged, "training diverged; lower the learning rate (now \(configuration.learningRate))")
         }
         return FittedLogisticRegression(coefficients: coefficients, bias: bias, l2: configuration.l2)
     }
@@ -114,11 +114,4 @@ public struct FittedLogisticRegression: Sendable, Equatable {
         }
         return variance
     }
-}
-
-/// A linear model cannot be trained as asked.
-public struct LinearModelError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

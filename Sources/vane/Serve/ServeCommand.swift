@@ -7,6 +7,8 @@ import ServiceLifecycle
 import VaneServing
 
 /// `vane serve`: related items and uncertainty-aware decisions over HTTP.
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -71,8 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("scan-batch"), help: "Most exact related-items scans (requests the top-targets index cannot answer) computed together in one matrix product; 1 scans each alone.")
     var scanBatch = 64
 
-    @Option(help: "Log level: trace, debug, info, warning, error.")
-    var logLevel = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = Logger.Level.info
 
     func validate() throws {
         guard related != nil || conversions != nil else { throw ValidationError("give --related DIR, --conversions DIR, or both") }
@@ -83,12 +85,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxK >= 1 else { throw ValidationError("--max-k must be at least 1, got \(maxK)") }
         guard (1...4096).contains(scanBatch) else { throw ValidationError("--scan-batch must be 1...4096, got \(scanBatch)") }
         guard maxRows >= 1 else { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, warning or error") }
     }
 
     func run() async throws {
         var logger = Logger(label: "vane.serve")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = logLevel
         var limits = ServingConfiguration()
         limits.maximumCount = maxK
         limits.maximumDecideRows = maxRows

@@ -5,7 +5,8 @@ import VaneTensor
 
 @Suite("Neighbour samplers")
 struct SamplerTests {
-    let graph = randomGraph(nodes: 300, seed: 3)
+    /// 300 nodes with power-law degrees (hubs and degree-1 nodes both present).
+    let graph = try! PowerLawGraphGenerator(nodes: 300, edges: 1500).generate(seed: 3)
 
     @Test func uniformSamplerRespectsFanOutAndDirection() {
         let sampler = UniformSampler(fanOut: 5)

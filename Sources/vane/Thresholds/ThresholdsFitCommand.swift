@@ -4,28 +4,6 @@ import VaneDecisions
 import VaneTabular
 import VaneTensor
 
-/// Reads (label, score, uncertainty) columns of a CSV as `ScoredExamples`.
-struct ScoreColumns: ParsableArguments {
-    @Option(name: .customLong("label-column"), help: "Column holding the 0/1 label (fit only).")
-    var labelColumn = "label"
-
-    @Option(name: .customLong("score-column"), help: "Column holding the model score.")
-    var scoreColumn = "score"
-
-    @Option(name: .customLong("uncertainty-column"), help: "Column holding the score's uncertainty (any finite monotone measure: higher means less certain).")
-    var uncertaintyColumn = "uncertainty"
-
-    func numbers(_ table: Table, _ column: String) throws -> [Double] {
-        guard case .numeric(let values) = table.columns[try table.columnIndex(named: column)] else {
-            throw ValidationError("\(table.source): column \"\(column)\" must be numeric")
-        }
-        if let bad = values.firstIndex(where: { $0.isNaN }) {
-            throw ValidationError("\(table.source):\(table.line(ofRow: bad).map(String.init) ?? "?"): column \"\(column)\" is missing a value")
-        }
-        return values
-    }
-}
-
 /// `vane thresholds fit`: fit a policy on the user's own (label, score, uncertainty) rows.
 struct ThresholdsFitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +23,7 @@ struct ThresholdsFitCommand: ParsableCommand {
     var precision: Double
 
     @Option(help: "Policy: single, ew-dpmt or mist.")
-    var policy = "mist"
+    var policy = ThresholdPolicy.Kind.mist
 
     @Option(help: "Use a Wilson lower confidence bound on precision at this level (e.g. 0.95).")
     var confidence: Double?
@@ -70,9 +48,7 @@ struct ThresholdsFitCommand: ParsableCommand {
 
     func run() throws {
         let learnThenTest = try risk.learnThenTest(confidenceGiven: confidence != nil)
-        guard let kind = ThresholdPolicy.Kind(rawValue: policy) else {
-            throw ValidationError("--policy must be one of \(ThresholdPolicy.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let kind = policy
         try OutputLocation.file(out, option: "--out")
         let table = try CSVTableLoader().load(path: scores)
         let labels = try table.binaryLabels(column: columns.labelColumn, positive: "1")
@@ -106,29 +82,3 @@ struct ThresholdsFitCommand: ParsableCommand {
     }
 }
 
-/// `vane thresholds apply`: decisions for each row of a CSV from a fitted policy.
-struct ThresholdsApplyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "apply",
-        abstract: "Apply a fitted policy to a CSV of score and uncertainty columns; prints score,uncertainty,decision rows."
-    )
-
-    @Option(help: "Policy JSON written by `vane thresholds fit`.")
-    var policy: String
-
-    @Option(help: "CSV with score and uncertainty columns.")
-    var scores: String
-
-    @OptionGroup var columns: ScoreColumns
-
-    func run() throws {
-        let fitted = try ThresholdPolicy.load(path: policy)
-        let table = try CSVTableLoader().load(path: scores)
-        let scoreValues = try columns.numbers(table, columns.scoreColumn), uncertainties = try columns.numbers(table, columns.uncertaintyColumn)
-        var output = "score,uncertainty,decision\n"
-        for (score, uncertainty) in zip(scoreValues, uncertainties) {
-            output += "\(score),\(uncertainty),\(fitted.decide(score: score, uncertainty: uncertainty) ? 1 : 0)\n"
-        }
-        print(output, terminator: "")
-    }
-}

@@ -2,17 +2,9 @@ import ArgumentParser
 import Foundation
 import VaneConversions
 
-/// `vane conversions ...`: conversion models under delayed feedback.
-struct ConversionsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "conversions",
-        abstract: "Conversion models trained under delayed feedback: simulate logs, replay them through time, train one to serve.",
-        subcommands: [ConversionsSimulateCommand.self, ConversionsEvaluateCommand.self, ConversionsTrainCommand.self]
-    )
-}
-
 extension ConversionSimulator.Scenario: ExpressibleByArgument {}
 
+/// `vane conversions simulate`: a simulated click log in the Vane CSV format.
 struct ConversionsSimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",

@@ -26,7 +26,7 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     var data: String
 
     @Option(help: "csv, or criteo (columns click_time, conversion_time, int1-8, cat1-9; e.g. --label conversion_time --positive '*' --split time:click_time).")
-    var format = "csv"
+    var format = TableFormat.csv
 
     @Option(help: "Comma-separated columns never used as features (ids; facts known only after the decision, such as cart_time).")
     var ignore = ""
@@ -38,25 +38,25 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     var positive: String
 
     @Option(help: "Uncertainty estimator: auto (the default: laplace, ensemble and posterior each trained, the one whose 2-D policies give the most recall at the targets on the later half of validation wins), ensemble (10 bootstrap logistic regressions; variance), dropout (MLP, 30 Monte Carlo dropout passes; variance), laplace (diagonal Laplace logistic regression; logit variance) or posterior (MLP with a Beta head; differential entropy).")
-    var estimator = "auto"
+    var estimator = EstimatorArgument.auto
 
     @Option(name: .customLong("posterior-uncertainty"), help: "With --estimator posterior: the Beta's entropy, variance, or evidence (1 / (alpha + beta)).")
-    var posteriorUncertainty = "entropy"
+    var posteriorUncertainty = BetaUncertainty.entropy
 
-    @Option(help: "Comma-separated precision targets.")
-    var precision = "0.5,0.6,0.7,0.8,0.9"
+    @Option(help: ArgumentHelp("Comma-separated precision targets, each in (0, 1].", valueName: "targets"))
+    var precision = PrecisionTargets([0.5, 0.6, 0.7, 0.8, 0.9])
 
     @Option(name: .customLong("downsample-negatives"), help: "Keep this fraction of negative training rows (1 keeps all).")
     var downsampleNegatives = 1.0
 
     @Option(help: "random, or time:COLUMN to train on the earliest rows and test on the latest.")
-    var split = "random"
+    var split = TableSplitArgument.random
 
     @Option(name: .customLong("uncertainty-bins"), help: "Uncertainty bins of the 2-D policies: a number, or auto to choose among 2, 4, 8 by cross-validation inside the validation split.")
-    var uncertaintyBins = "auto"
+    var uncertaintyBins = BinCountArgument.auto
 
     @Option(name: .customLong("score-bins"), help: "Score bins per uncertainty bin of EW-DPMT: a number, or auto to choose among 10, 20, 40 inside validation.")
-    var scoreBins = "auto"
+    var scoreBins = BinCountArgument.auto
 
     @Option(help: "Require a Wilson lower confidence bound on precision at this level (e.g. 0.95) instead of the point estimate.")
     var confidence: Double?
@@ -77,40 +77,23 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
 
     func run() throws {
         var settings = DecisionExperiment.Settings()
-        if estimator == "auto" {
-            settings.estimatorCandidates = EstimatorChoice.defaultCandidates
-        } else {
-            guard let chosen = UncertaintyEstimator(rawValue: estimator) else {
-                throw ValidationError("--estimator must be auto or one of \(UncertaintyEstimator.allCases.map(\.rawValue).joined(separator: ", ")), got \(estimator)")
-            }
-            settings.estimator = chosen
+        switch estimator {
+        case .auto: settings.estimatorCandidates = EstimatorChoice.defaultCandidates
+        case .fixed(let chosen): settings.estimator = chosen
         }
-        guard let beta = BetaUncertainty(rawValue: posteriorUncertainty) else {
-            throw ValidationError("--posterior-uncertainty must be one of \(BetaUncertainty.allCases.map(\.rawValue).joined(separator: ", ")), got \(posteriorUncertainty)")
-        }
-        settings.estimatorSettings.betaUncertainty = beta
-        settings.precisionTargets = try precision.split(separator: ",").map {
-            guard let value = Double($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--precision: \"\($0)\" is not a number") }
-            return value
-        }
+        settings.estimatorSettings.betaUncertainty = posteriorUncertainty
+        settings.precisionTargets = precision.values
         settings.negativeSampling = downsampleNegatives
-        settings.uncertaintyBins = try Self.binCount(uncertaintyBins, option: "--uncertainty-bins")
-        settings.scoreBins = try Self.binCount(scoreBins, option: "--score-bins")
+        settings.uncertaintyBins = uncertaintyBins.count
+        settings.scoreBins = scoreBins.count
         if let confidence { settings.bound = .wilson(confidence: confidence) }
         settings.riskControl = try risk.learnThenTest(confidenceGiven: confidence != nil)
-        if split == "random" {
-            settings.split = .random
-        } else if split.hasPrefix("time:") {
-            settings.split = .time(column: String(split.dropFirst(5)))
-        } else {
-            throw ValidationError("--split must be random or time:COLUMN, got \(split)")
-        }
+        settings.split = split.split
         settings.ignoredColumns = Set(ignore.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         let table: Table
         switch format {
-        case "csv": table = try CSVTableLoader().load(path: data)
-        case "criteo": table = try ClickLog.loadTable(path: data, format: .criteo)
-        default: throw ValidationError("--format must be csv or criteo, got \(format)")
+        case .csv: table = try CSVTableLoader().load(path: data)
+        case .criteo: table = try ClickLog.loadTable(path: data, format: .criteo)
         }
         let experiment = try DecisionExperiment(table: table, labelColumn: label, positive: positive, settings: settings)
         if let seeds { return try runSweep(experiment, seeds: seeds.values, settings: settings) }
@@ -197,145 +180,5 @@ extension ThresholdsEvaluateCommand {
             throw ValidationError("--plots \(directory): cannot write plots: \(error.localizedDescription)")
         }
         FileHandle.standardError.write(Data("wrote plots to \(directory)\n".utf8))
-    }
-
-    /// Parses a bin-count option: "auto" (nil) or a positive integer.
-    static func binCount(_ text: String, option: String) throws -> Int? {
-        if text == "auto" { return nil }
-        guard let value = Int(text), value >= 1 else { throw ValidationError("\(option) must be auto or a positive integer, got \(text)") }
-        return value
-    }
-}
-
-/// The `--json` shape of `vane thresholds evaluate` (issue 5's contract).
-struct ThresholdsEvaluationOutput: Encodable {
-    struct Result: Encodable {
-        let recall: Double, precision: Double, accepted: Int, meetsTarget: Bool, reachedOnValidation: Bool
-        /// The drift check: P(precision this low | precision still at target).
-        let belowTargetPValue: Double
-        enum CodingKeys: String, CodingKey {
-            case recall, precision, accepted, meetsTarget = "meets_target", reachedOnValidation = "reached_on_validation"
-            case belowTargetPValue = "below_target_p_value"
-        }
-    }
-    let rows: Int
-    let positives: Int
-    let testRows: Int
-    let estimator: String
-    let policies: [String: [String: Result]]
-    let curve: [String: [String: Double]]
-    /// Per 2-D policy and target: [uncertainty bins, score bins] used.
-    let bins: [String: [String: [Int]]]
-    /// With --estimator auto: each candidate's validation score.
-    let estimatorTrials: [String: Double]
-    struct RiskControl: Encodable {
-        let candidates: Int, passed: Int, learningRows: Int, calibrationRows: Int, pValue: Double?
-        enum CodingKeys: String, CodingKey {
-            case candidates, passed, learningRows = "learning_rows", calibrationRows = "calibration_rows", pValue = "p_value"
-        }
-    }
-    /// With --risk-control ltt: per policy and target, what Learn then Test did.
-    let riskControl: [String: [String: RiskControl]]
-    enum CodingKeys: String, CodingKey { case rows, positives, testRows = "test_rows", estimator, policies, curve, bins, riskControl = "risk_control", estimatorTrials = "estimator_trials" }
-
-    init(outcome: DecisionExperiment.Outcome, estimator: String, targets: [Double]) {
-        rows = outcome.rows
-        positives = outcome.positives
-        testRows = outcome.testRows
-        self.estimator = estimator
-        func key(_ target: Double) -> String { String(format: "%g", target) }
-        var policies: [String: [String: Result]] = [:]
-        for (kind, byTarget) in outcome.policies {
-            for (target, e) in byTarget {
-                let reached = outcome.fitted[kind]?[target]?.fit.reachedTarget ?? false
-                policies[kind.rawValue, default: [:]][key(target)] = Result(recall: e.recall, precision: e.precision, accepted: e.accepted,
-                                                                            meetsTarget: e.meetsTarget, reachedOnValidation: reached,
-                                                                            belowTargetPValue: e.belowTargetPValue)
-            }
-        }
-        self.policies = policies
-        bins = Dictionary(uniqueKeysWithValues: outcome.bins.map { kind, byTarget in
-            (kind.rawValue, Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), [$0.value.uncertaintyBins, $0.value.scoreBins]) }))
-        })
-        curve = outcome.curve.mapValues { byTarget in Dictionary(uniqueKeysWithValues: byTarget.map { (key($0.key), $0.value) }) }
-        estimatorTrials = Dictionary(uniqueKeysWithValues: outcome.estimatorTrials.map { ($0.estimator.rawValue, $0.score) })
-        riskControl = Dictionary(uniqueKeysWithValues: outcome.riskControl.map { kind, byTarget in
-            (kind.rawValue, Dictionary(uniqueKeysWithValues: byTarget.map { target, report in
-                (key(target), RiskControl(candidates: report.candidates, passed: report.passed, learningRows: report.learningExamples,
-                                          calibrationRows: report.calibrationExamples, pValue: report.pValue))
-            }))
-        })
-    }
-}
-
-/// The `--json` shape of `vane thresholds evaluate --seeds`: per policy and target, test recall and
-/// precision over seeds, promises kept and broken, and each 2-D policy's honest and curve gains.
-struct ThresholdsSweepOutput: Encodable {
-    struct Cell: Encodable {
-        let recall: SeedSummary, precision: SeedSummary
-        let seedsMeeting: Int, seedsViolating: Int, seedsAcceptingNothing: Int, seedsDrifted: Int
-        let honestGain: SeedSummary?, curveGain: SeedSummary?
-        /// Seeds where this 2-D policy keeps its promise with some recall and the single threshold breaks it.
-        let seedsKeepingWhereSingleBreaks: Int?
-        /// `DecisionSweep.Gain.verdict`: wins, loses or undecided against the single threshold.
-        let verdict: String?
-        enum CodingKeys: String, CodingKey {
-            case recall, precision, seedsMeeting = "seeds_meeting", seedsViolating = "seeds_violating", seedsDrifted = "seeds_drifted"
-            case seedsAcceptingNothing = "seeds_accepting_nothing", honestGain = "honest_gain_vs_single", curveGain = "curve_gain_vs_raw"
-            case seedsKeepingWhereSingleBreaks = "seeds_keeping_where_single_breaks", verdict
-        }
-    }
-    /// Over every 2-D policy and target: cells won and lost (verdicts) and the best mean curve gain.
-    struct Summary: Encodable {
-        let cells: Int, cellsWon: Int, cellsLost: Int
-        let bestCurveGain: SeedSummary?, bestCurveGainPolicy: String?, bestCurveGainTarget: String?
-        enum CodingKeys: String, CodingKey {
-            case cells, cellsWon = "cells_won", cellsLost = "cells_lost", bestCurveGain = "best_curve_gain"
-            case bestCurveGainPolicy = "best_curve_gain_policy", bestCurveGainTarget = "best_curve_gain_target"
-        }
-    }
-    let rows: Int
-    let positives: Int
-    let testRows: Int
-    let estimator: String
-    let seeds: [UInt64]
-    let riskControlDelta: Double?
-    /// Level at which the drift check flags a test window (delta with Learn then Test, else 0.05).
-    let driftLevel: Double
-    let policies: [String: [String: Cell]]
-    let summary: Summary
-    enum CodingKeys: String, CodingKey {
-        case rows, positives, testRows = "test_rows", estimator, seeds, riskControlDelta = "risk_control_delta", driftLevel = "drift_level", policies
-        case summary
-    }
-
-    init(sweep: DecisionSweep, estimator: String, targets: [Double], riskControl: ThresholdPolicyFitter.LearnThenTest?) {
-        rows = sweep.outcomes[0].rows
-        positives = sweep.outcomes[0].positives
-        testRows = sweep.outcomes[0].testRows
-        self.estimator = estimator
-        seeds = sweep.seeds
-        riskControlDelta = riskControl?.delta
-        driftLevel = sweep.driftLevel
-        var policies: [String: [String: Cell]] = [:]
-        var gains: [(kind: ThresholdPolicy.Kind, target: Double, gain: DecisionSweep.Gain)] = []
-        for kind in ThresholdPolicy.Kind.allCases {
-            for target in targets {
-                guard let cell = sweep.cell(kind, target: target) else { continue }
-                let gain = sweep.gain(kind, target: target)
-                if let gain { gains.append((kind, target, gain)) }
-                policies[kind.rawValue, default: [:]][String(format: "%g", target)] = Cell(
-                    recall: cell.recall, precision: cell.precision, seedsMeeting: cell.seedsMeeting, seedsViolating: cell.seedsViolating,
-                    seedsAcceptingNothing: cell.seedsAcceptingNothing, seedsDrifted: cell.seedsDrifted,
-                    honestGain: gain?.honest, curveGain: gain?.curve, seedsKeepingWhereSingleBreaks: gain?.seedsKeepingWhereSingleBreaks,
-                    verdict: gain?.verdict().rawValue)
-            }
-        }
-        self.policies = policies
-        let best = gains.max { $0.gain.curve.mean < $1.gain.curve.mean }
-        summary = Summary(cells: gains.count, cellsWon: gains.filter { $0.gain.verdict() == .wins }.count,
-                          cellsLost: gains.filter { $0.gain.verdict() == .loses }.count,
-                          bestCurveGain: best?.gain.curve, bestCurveGainPolicy: best?.kind.rawValue,
-                          bestCurveGainTarget: best.map { String(format: "%g", $0.target) })
     }
 }

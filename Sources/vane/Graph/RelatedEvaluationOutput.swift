@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import VaneGraph
+import VaneMetrics
+import VaneRelated
+
+/// The `--json` shape of `vane graph evaluate` (the contract of issue 3).
+struct RelatedEvaluationOutput: Encodable {
+    struct Bucket: Encodable {
+        let hit10: Double, mrr: Double, queries: Int
+        enum CodingKeys: String, CodingKey { case hit10 = "hit@10", mrr, queries }
+    }
+    struct Method: Encodable {
+        let hit5: Double, hit10: Double, hit20: Double, mrr: Double, ndcg10: Double
+        let directionAUC: Double?
+        let byDegree: [String: Bucket]
+        let trainSeconds: Double
+        let epochs: Int
+        let sampler: String
+        let fitted: [String: String]
+        enum CodingKeys: String, CodingKey {
+            case hit5 = "hit@5", hit10 = "hit@10", hit20 = "hit@20", mrr, ndcg10 = "ndcg@10"
+            case directionAUC = "direction_auc", byDegree = "by_degree", trainSeconds = "train_seconds", epochs, sampler, fitted
+        }
+    }
+    let dataset: String
+    let nodes: Int
+    let edges: Int
+    let testEdges: Int
+    let methods: [String: Method]
+    enum CodingKeys: String, CodingKey { case dataset, nodes, edges, testEdges = "test_edges", methods }
+
+    init(dataset: String, graph: DirectedGraph, results: [RelatedExperiment.Result]) {
+        self.dataset = dataset
+        nodes = graph.nodeCount
+        edges = graph.edgeCount
+        testEdges = results.first?.evaluation.queries ?? 0
+        var methods: [String: Method] = [:]
+        for result in results {
+            let e = result.evaluation
+            methods[result.method.rawValue] = Method(
+                hit5: e.hitRateAt5, hit10: e.hitRateAt10, hit20: e.hitRateAt20, mrr: e.meanReciprocalRank, ndcg10: e.ndcgAt10,
+                directionAUC: e.directionAUC,
+                byDegree: e.byDegree.mapValues { Bucket(hit10: $0.hitRateAt10, mrr: $0.meanReciprocalRank, queries: $0.queries) },
+                trainSeconds: result.trainSeconds, epochs: result.epochs, sampler: result.samplerDescription, fitted: result.details)
+        }
+        self.methods = methods
+    }
+}

@@ -73,6 +73,45 @@ struct NeighbourhoodTests {
         }
     }
 
+    @Test func walkProposalDrawsKeepThePartitionSumUnbiased() throws {
+        // Logit z = 2 [p3 reaches the item]: items P3 reaches are drawn more often than others, so only
+        // the -log(draws q) offsets make sum over draws of exp(z + offset) an unbiased estimate of the
+        // pool's sum of exp(z) (uniform-sampling offsets would overcount the P3-reached items).
+        let graph = randomGraph(nodes: 400, seed: 5)
+        var fitter = NeighbourhoodBlendFitter()
+        fitter.neighbourhoodCandidates = 25
+        fitter.uniformCandidates = 0
+        fitter.maximumQueries = 300
+        let queries = Array(graph.edges.prefix(300))
+        let design = fitter.design(base: nil, embeddingBlocks: [], graph: graph, known: graph, validation: queries, seed: 2)
+        let p3Presence = 3 + 3 * WalkFeature.allCases.firstIndex(of: .p3)!, width = design.objectiveFeatures.columns
+        var accumulator = WalkFeatureAccumulator(graph: graph, neighbourCap: fitter.neighbourCap)
+        var ratios: [Double] = []
+        for (q, query) in queries.enumerated() {
+            var reachable = Set<Int32>(), reachedByP3 = Set<Int32>()
+            for feature in WalkFeature.allCases {
+                accumulator.forEachValue(feature, source: query.source) { item, _ in
+                    reachable.insert(item)
+                    if feature == .p3 { reachedByP3.insert(item) }
+                }
+            }
+            let pool = reachable.filter { $0 != query.source && $0 != query.target && !graph.hasEdge(from: query.source, to: $0) }
+            guard pool.count > fitter.neighbourhoodCandidates else { continue }
+            let reached = Double(pool.filter { reachedByP3.contains($0) }.count)
+            let truth = reached * exp(2) + (Double(pool.count) - reached)
+            let rows = (design.queryStarts[q] + 1)..<design.queryStarts[q + 1]
+            #expect(rows.count == fitter.neighbourhoodCandidates)
+            let estimate = rows.reduce(0.0) { total, r in
+                let indicator = Double(design.objectiveFeatures.values[r * width + p3Presence] * design.scale[p3Presence])
+                return total + exp(2 * indicator.rounded() + Double(design.offsets[r]))
+            }
+            ratios.append(estimate / truth)
+        }
+        #expect(ratios.count >= 50)
+        let mean = ratios.reduce(0, +) / Double(ratios.count)
+        #expect(abs(mean - 1) < 0.05, "mean estimate / pool sum \(mean) over \(ratios.count) queries")
+    }
+
     @Test func blendedModelSurvivesSaveAndLoad() throws {
         let graph = randomGraph(nodes: 80, seed: 5)
         var generator = SeededGenerator(seed: 5)

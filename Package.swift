@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vane", targets: ["vane"]),
+        .library(name: "VaneErrors", targets: ["VaneErrors"]),
         .library(name: "VaneTensor", targets: ["VaneTensor"]),
         .library(name: "VaneMetrics", targets: ["VaneMetrics"]),
         .library(name: "VaneIO", targets: ["VaneIO"]),
@@ -38,27 +39,28 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Numeric core and shared infrastructure.
-        .target(name: "VaneTensor", dependencies: ["COpenBLAS", "CMalloc"]),
+        .target(name: "VaneErrors"),
+        .target(name: "VaneTensor", dependencies: ["COpenBLAS", "CMalloc", "VaneErrors"]),
         .target(name: "VaneMetrics"),
-        .target(name: "VaneIO", dependencies: ["CZlib"]),
+        .target(name: "VaneIO", dependencies: ["CZlib", "VaneErrors"]),
         .target(name: "VaneCharts"),
-        .target(name: "VaneGraph", dependencies: ["VaneIO", "VaneTensor"]),
+        .target(name: "VaneGraph", dependencies: ["VaneErrors", "VaneIO", "VaneTensor"]),
         .target(name: "VaneTabular", dependencies: ["VaneIO", "VaneTensor"]),
-        .target(name: "VaneLinear", dependencies: ["VaneTensor"]),
-        .target(name: "VaneNeural", dependencies: ["VaneTensor"]),
+        .target(name: "VaneLinear", dependencies: ["VaneErrors", "VaneTensor"]),
+        .target(name: "VaneNeural", dependencies: ["VaneErrors", "VaneTensor"]),
 
         // Techniques: each depends on the core modules, never on another technique.
-        .target(name: "VaneRelated", dependencies: ["VaneIO", "VaneTensor", "VaneMetrics", "VaneGraph"]),
-        .target(name: "VaneConversions", dependencies: ["VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneIO"]),
+        .target(name: "VaneRelated", dependencies: ["VaneErrors", "VaneIO", "VaneTensor", "VaneMetrics", "VaneGraph"]),
+        .target(name: "VaneConversions", dependencies: ["VaneErrors", "VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneIO"]),
         // The chain: the only library that wires the techniques together.
         .target(name: "VanePipeline", dependencies: ["VaneRelated", "VaneConversions", "VaneDecisions", "VaneGraph", "VaneCharts",
                                                     "VaneLinear", "VaneTabular", "VaneTensor", "VaneMetrics"]),
-        .target(name: "VaneDecisions", dependencies: ["VaneIO", "VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneCharts"]),
+        .target(name: "VaneDecisions", dependencies: ["VaneErrors", "VaneIO", "VaneTensor", "VaneMetrics", "VaneLinear", "VaneNeural", "VaneTabular", "VaneCharts"]),
 
         // HTTP serving: routes, model store, metrics; tested in-process. Kept apart so the library
         // tests of the techniques never wait for the server's dependencies.
         .target(name: "VaneServing", dependencies: [
-            "VaneRelated", "VaneConversions", "VaneDecisions", "VaneTabular", "VaneIO",
+            "VaneErrors", "VaneRelated", "VaneConversions", "VaneDecisions", "VaneTabular", "VaneIO",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -17,7 +17,7 @@ let package = Package(
     targets: [
         // Open MPI's C API; the shim turns its handle macros (casts of global addresses) into functions.
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
-        .target(name: "VaneMPI", dependencies: ["CMPI", .product(name: "VaneRelated", package: "Vane")]),
+        .target(name: "VaneMPI", dependencies: ["CMPI", .product(name: "VaneErrors", package: "Vane"), .product(name: "VaneRelated", package: "Vane")]),
         .executableTarget(name: "vane-mpi", dependencies: [
             "VaneMPI", .product(name: "VaneRelated", package: "Vane"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,18 +1,11 @@
-/// Errors of the neural models: bad configuration or training input.
-public struct NeuralError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        case invalidConfiguration = "invalid_configuration"
-        case invalidInput = "invalid_input"
-        case diverged
-    }
+import VaneErrors
 
-    public let code: Code
-    public let message: String
+/// Errors of the neural models: bad configuration or training input, or training that diverged.
+public typealias NeuralError = VaneError<NeuralErrorCode>
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+/// The codes of `NeuralError` (kebab-case like every module's).
+public enum NeuralErrorCode: String, VaneErrorCode {
+    case invalidConfiguration = "invalid-configuration"
+    case invalidInput = "invalid-input"
+    case diverged
 }

@@ -1,23 +1,15 @@
-/// Something about a related-items request or model is wrong; the code says what, for callers and tests.
-public struct RelatedError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        case invalidConfiguration = "invalid-configuration"
-        case unknownItem = "unknown-item"
-        case invalidRequest = "invalid-request"
-        case modelFile = "model-file"
-        case diverged
-    }
+import VaneErrors
 
-    public let code: Code
-    public let message: String
-    /// The configuration field at fault (`maximumEpochs`), when one is; a command line maps it to its flag.
-    public let field: String?
+/// Something about a related-items request or model is wrong; the code says what, for callers and
+/// tests, and `field` names the configuration field at fault (`maximumEpochs`) so a command line can
+/// map it to its flag.
+public typealias RelatedError = VaneError<RelatedErrorCode>
 
-    public init(_ code: Code, _ message: String, field: String? = nil) {
-        self.code = code
-        self.message = message
-        self.field = field
-    }
-
-    public var description: String { message }
+/// The codes of `RelatedError`.
+public enum RelatedErrorCode: String, VaneErrorCode {
+    case invalidConfiguration = "invalid-configuration"
+    case unknownItem = "unknown-item"
+    case invalidRequest = "invalid-request"
+    case modelFile = "model-file"
+    case diverged
 }

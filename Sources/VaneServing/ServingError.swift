@@ -1,29 +1,27 @@
 import Foundation
 import Hummingbird
+import VaneErrors
 
-/// A request the server refuses, or a reload that failed: an HTTP status, a stable code and a
-/// message naming the field at fault. Rendered as `{"error": {"code": ..., "message": ...}}`.
-public struct ServingError: Error, HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable, Codable {
-        case notFound = "not-found"
-        case unknownItem = "unknown-item"
-        case badRequest = "bad-request"
-        case methodNotAllowed = "method-not-allowed"
-        case payloadTooLarge = "payload-too-large"
-        /// A fault of the server, never of the request; logged with its cause.
-        case internalError = "internal-error"
-        case modelUnavailable = "model-unavailable"
-        case reloadFailed = "reload-failed"
-    }
+/// A request the server refuses, or a reload that failed: a stable code (which sets the HTTP status)
+/// and a message naming the field at fault. Rendered as `{"error": {"code": ..., "message": ...}}`.
+public typealias ServingError = VaneError<ServingErrorCode>
 
-    public let code: Code
-    public let message: String
+/// The codes of `ServingError`.
+public enum ServingErrorCode: String, VaneErrorCode, Codable {
+    case notFound = "not-found"
+    case unknownItem = "unknown-item"
+    case badRequest = "bad-request"
+    case methodNotAllowed = "method-not-allowed"
+    case payloadTooLarge = "payload-too-large"
+    /// A fault of the server, never of the request; logged with its cause.
+    case internalError = "internal-error"
+    case modelUnavailable = "model-unavailable"
+    case reloadFailed = "reload-failed"
+}
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
+// Hummingbird renders serving errors with their status (VaneError is this package's own type).
+extension VaneError: ResponseGenerator where Code == ServingErrorCode {}
+extension VaneError: HTTPResponseError where Code == ServingErrorCode {
     public var status: HTTPResponse.Status {
         switch code {
         case .notFound, .unknownItem: .notFound
@@ -37,8 +35,6 @@ public struct ServingError: Error, HTTPResponseError, Sendable, Equatable, Custo
         case .reloadFailed: .unprocessableContent
         }
     }
-
-    public var description: String { "\(code.rawValue): \(message)" }
 
     struct Body: Codable {
         struct Detail: Codable {

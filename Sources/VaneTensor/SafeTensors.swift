@@ -1,4 +1,5 @@
 import Foundation
+import VaneErrors
 
 /// Reads and writes the safetensors format (Hugging Face), so Vane models open in Python with
 /// `safetensors.numpy.load_file` or a few lines of numpy.
@@ -13,12 +14,8 @@ public enum SafeTensors {
         case int32([Int32], shape: [Int])
     }
 
-    /// What went wrong reading a file.
-    public struct FormatError: Error, Sendable, CustomStringConvertible {
-        public let file: String
-        public let message: String
-        public var description: String { "\(file): \(message)" }
-    }
+    /// What went wrong reading a file (code `malformed`, the file as `location`).
+    public typealias FormatError = VaneError<SafeTensorsErrorCode>
 
     /// Serialises tensors (sorted by name, 8-byte aligned data) and metadata.
     public static func encode(_ tensors: [String: Tensor], metadata: [String: String] = [:]) throws -> Data {
@@ -52,7 +49,7 @@ public enum SafeTensors {
 
     /// Parses a safetensors file's bytes; `file` names it in errors.
     public static func decode(_ data: Data, file: String) throws(FormatError) -> (tensors: [String: Tensor], metadata: [String: String]) {
-        func fail(_ message: String) -> FormatError { FormatError(file: file, message: message) }
+        func fail(_ message: String) -> FormatError { FormatError(.malformed, message, location: SourceLocation(file: file)) }
         guard data.count >= 8 else { throw fail("too short for a safetensors file (\(data.count) bytes)") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | (UInt64($1.element) << (8 * UInt64($1.offset))) }
         guard headerLength <= UInt64(data.count - 8) else { throw fail("header length \(headerLength) exceeds file size") }
@@ -104,4 +101,10 @@ public enum SafeTensors {
         }
         return (tensors, metadata)
     }
+}
+
+/// The codes of `SafeTensors.FormatError`.
+public enum SafeTensorsErrorCode: String, VaneErrorCode {
+    /// The bytes are not a safetensors file this reader accepts (header, offsets, shapes, dtypes).
+    case malformed
 }

@@ -50,7 +50,7 @@ struct ClickLogHardeningTests {
 
     @Test func badEngagementTimesNameTheColumnAndLine() {
         // Before its click, not a number, infinite, far outside the log's span.
-        for (cell, code) in [("0.5", InputError.Code.invalidValue), ("2;x", .invalidNumber), ("2;inf", .invalidNumber), ("2;1e9", .invalidValue)] {
+        for (cell, code) in [("0.5", InputErrorCode.invalidValue), ("2;x", .invalidNumber), ("2;inf", .invalidNumber), ("2;1e9", .invalidValue)] {
             #expect { _ = try vaneLog("click_time,conversion_time,view_times\n0,1,\n1,,\(cell)\n") }
                 throws: { ($0 as? InputError)?.code == code && ($0 as? InputError)?.line == 3 && "\($0)".contains("view_times") }
         }

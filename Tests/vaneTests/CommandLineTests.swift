@@ -34,6 +34,26 @@ struct CommandLineTests {
         #expect(try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--tune", "1"]).tuning.search().budget == 1)
     }
 
+    @Test func thresholdOptionsAreTypedAndRefusedAtParseTime() throws {
+        let required = ["--data", "d.csv", "--label", "y", "--positive", "1"]
+        let command = try ThresholdsEvaluateCommand.parse(required + ["--estimator", "laplace", "--split", "time:click_time", "--precision", "0.6, 0.7",
+                                                                      "--uncertainty-bins", "4", "--format", "criteo", "--posterior-uncertainty", "evidence"])
+        #expect(command.estimator == .fixed(.laplace))
+        #expect(command.split.split == .time(column: "click_time"))
+        #expect(command.precision.values == [0.6, 0.7])
+        #expect(command.uncertaintyBins.count == 4 && command.scoreBins.count == nil)
+        #expect(command.format == .criteo && command.posteriorUncertainty == .evidence)
+        #expect(try ThresholdsEvaluateCommand.parse(required).estimator == .auto)
+        for (flag, value) in [("--estimator", "boosted"), ("--split", "time:"), ("--split", "latest"), ("--precision", "0.5,x"), ("--precision", "1.5"),
+                              ("--uncertainty-bins", "0"), ("--score-bins", "many"), ("--format", "tsv"), ("--posterior-uncertainty", "mode")] {
+            let text = message { _ = try ThresholdsEvaluateCommand.parse(required + [flag, value]) }
+            #expect(text.contains(flag) && text.contains(value), "\(flag) \(value): \(text)")
+        }
+        #expect(try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.9", "--out", "p.json", "--policy", "ew-dpmt"]).policy == .ewDPMT)
+        #expect(message { _ = try ThresholdsFitCommand.parse(["--scores", "s.csv", "--precision", "0.9", "--out", "p.json", "--policy", "best"]) }.contains("--policy"))
+        #expect(message { _ = try ServeCommand.parse(["--related", "m", "--log-level", "loud"]) }.contains("--log-level"))
+    }
+
     @Test func riskControlOptionsNameTheirFlags() throws {
         let bad = try ThresholdsEvaluateCommand.parse(["--data", "d.csv", "--label", "y", "--positive", "1", "--risk-control", "ltt", "--delta", "0.7"])
         #expect(message { _ = try bad.risk.learnThenTest() }.contains("--delta"))

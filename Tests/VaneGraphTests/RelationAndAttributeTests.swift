@@ -29,6 +29,16 @@ struct RelationAndAttributeTests {
         }
     }
 
+    @Test func edgeFilterKeepsOneRelationAndNamesTheFilesOnes() throws {
+        let (graph, report) = try EdgeListLoader(recordsEdgeRelations: true).load(TextFile(path: "r.tsv", text: text))
+        let keep = try report.edgeFilter(relation: "also_viewed")
+        let kept = graph.edges.filter(keep).map { "\(graph.nodeNames[Int($0.source)])\(graph.nodeNames[Int($0.target)])" }
+        // b -> c appears under both relations; the first line wins (repeats are dropped).
+        #expect(Set(kept) == ["ac"])
+        #expect(throws: GraphError(.invalidConfiguration, "no kept edge has relation \"viewed\"; kept relations: also_viewed, bought_together",
+                                   field: "relation")) { _ = try report.edgeFilter(relation: "viewed") }
+    }
+
     @Test func attributeTableReadsHeaderTitlesAndRefusesRepeats() throws {
         let file = TextFile(path: "n.tsv", text: "# id\tgroup\ttitle\tsalesrank  (a comment)\nm1\tBook\tThe Book\t12\nm2\tDVD\t\t3\n")
         let table = try NodeAttributeTable(file)

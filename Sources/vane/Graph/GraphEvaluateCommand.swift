@@ -68,11 +68,7 @@ struct GraphEvaluateCommand: ParsableCommand {
         let (graph, report) = try input.load(recordingRelations: relation != nil)
         var testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)?
         if let relation {
-            guard report.relationCounts[relation] != nil else {
-                throw ValidationError("--relation: no kept edge has relation \"\(relation)\"; kept relations: \(report.relationCounts.keys.sorted().joined(separator: ", "))")
-            }
-            let relations = report.edgeRelations
-            testEdgeFilter = { relations[$0] == relation }
+            do { testEdgeFilter = try report.edgeFilter(relation: relation) } catch { throw ValidationError("--relation: \(error.message)") }
         }
         for method in methodList where !method.runs(onNodes: graph.nodeCount) {
             FileHandle.standardError.write(Data("skipping \(method.rawValue): it runs on graphs of at most \(EASEBaseline.maximumItems) nodes, this one has \(graph.nodeCount)\n".utf8))

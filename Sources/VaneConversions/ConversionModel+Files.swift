@@ -39,14 +39,13 @@ extension ConversionModel {
 
     /// Reads a directory written by `save(to:)`; errors name the file and what is wrong.
     public static func load(from directory: String) throws(ConversionError) -> ConversionModel {
-        let url = URL(fileURLWithPath: directory)
-        let metadataURL = url.appendingPathComponent(metadataFile), tensorsURL = url.appendingPathComponent(tensorsFile)
-        func fail(_ message: String) -> ConversionError { ConversionError(.modelFile, message) }
-        guard let metadataData = try? Data(contentsOf: metadataURL) else {
-            throw fail("\(metadataURL.path): cannot read (is \(directory) a model directory from `vane conversions train`?)")
-        }
-        guard let tensorData = try? Data(contentsOf: tensorsURL) else { throw fail("\(tensorsURL.path): cannot read") }
-        return try decode(metadata: metadataData, tensors: tensorData, metadataFile: metadataURL.path, tensorsFile: tensorsURL.path)
+        let files = ModelDirectory(path: directory, writtenBy: "vane conversions train")
+        let metadataData: Data, tensorData: Data
+        do {
+            metadataData = try files.read(metadataFile)
+            tensorData = try files.read(tensorsFile)
+        } catch { throw ConversionError(.modelFile, error.description) }
+        return try decode(metadata: metadataData, tensors: tensorData, metadataFile: files.filePath(metadataFile), tensorsFile: files.filePath(tensorsFile))
     }
 
     /// Builds a model from the bytes of `conversion.json` and `conversion.safetensors`, checking every
@@ -57,12 +56,8 @@ extension ConversionModel {
         func fail(_ message: String) -> ConversionError { ConversionError(.modelFile, message) }
         let metadataURL = URL(fileURLWithPath: metadataFile), tensorsURL = URL(fileURLWithPath: tensorsFile)
         let metadata: Metadata
-        do {
-            metadata = try JSONDecoder().decode(Metadata.self, from: metadataData)
-        } catch let error as DecodingError {
-            throw fail("\(metadataURL.path): not a \(format) model description: \(error.fieldMessage)")
-        } catch {
-            throw fail("\(metadataURL.path): not a \(format) model description: \(error)")
+        do { metadata = try ModelDirectory.decodeDescription(Metadata.self, from: metadataData, file: metadataURL.path, format: format) } catch {
+            throw fail(error.description)
         }
         guard metadata.format == format else { throw fail("\(metadataURL.path): format: expected \(format), got \(metadata.format)") }
         guard metadata.l2.isFinite, metadata.l2 >= 0 else { throw fail("\(metadataURL.path): l2 must be finite and >= 0, got \(metadata.l2)") }

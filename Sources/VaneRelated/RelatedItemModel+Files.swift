@@ -48,14 +48,14 @@ extension RelatedItemModel {
 
     /// Reads a model directory written by `save(to:)`; errors name the file and what is wrong.
     public static func load(from directory: String) throws(RelatedError) -> RelatedItemModel {
-        let url = URL(fileURLWithPath: directory)
-        let metadataURL = url.appendingPathComponent(metadataFile), embeddingsURL = url.appendingPathComponent(embeddingsFile)
-        func fail(_ message: String) -> RelatedError { RelatedError(.modelFile, message) }
-        guard let metadataData = try? Data(contentsOf: metadataURL) else {
-            throw fail("\(metadataURL.path): cannot read (is \(directory) a model directory from `vane graph train`?)")
-        }
-        guard let embeddingsData = try? Data(contentsOf: embeddingsURL) else { throw fail("\(embeddingsURL.path): cannot read") }
-        return try decode(metadata: metadataData, embeddings: embeddingsData, metadataFile: metadataURL.path, embeddingsFile: embeddingsURL.path)
+        let files = ModelDirectory(path: directory, writtenBy: "vane graph train")
+        let metadataData: Data, embeddingsData: Data
+        do {
+            metadataData = try files.read(metadataFile)
+            embeddingsData = try files.read(embeddingsFile)
+        } catch { throw RelatedError(.modelFile, error.description) }
+        return try decode(metadata: metadataData, embeddings: embeddingsData, metadataFile: files.filePath(metadataFile),
+                          embeddingsFile: files.filePath(embeddingsFile))
     }
 
     /// Builds a model from the bytes of `model.json` and `embeddings.safetensors`, checking every
@@ -66,12 +66,8 @@ extension RelatedItemModel {
         func fail(_ message: String) -> RelatedError { RelatedError(.modelFile, message) }
         let metadataURL = URL(fileURLWithPath: metadataFile), embeddingsURL = URL(fileURLWithPath: embeddingsFile)
         let metadata: Metadata
-        do {
-            metadata = try JSONDecoder().decode(Metadata.self, from: metadataData)
-        } catch let error as DecodingError {
-            throw fail("\(metadataURL.path): not a vane-related-v1 model description: \(error.fieldMessage)")
-        } catch {
-            throw fail("\(metadataURL.path): not a vane-related-v1 model description: \(error)")
+        do { metadata = try ModelDirectory.decodeDescription(Metadata.self, from: metadataData, file: metadataURL.path, format: "vane-related-v1") } catch {
+            throw fail(error.description)
         }
         guard metadata.format == "vane-related-v1" else { throw fail("\(metadataURL.path): format: expected vane-related-v1, got \(metadata.format)") }
         guard !metadata.items.isEmpty else { throw fail("\(metadataURL.path): items: the model lists no items") }

@@ -18,6 +18,12 @@ public struct AdamConfiguration: Sendable, Equatable {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
     }
+
+    /// The constants of update number `step` (1-based): lr / (1 - b1^t), the second-moment correction
+    /// 1 - b2^t and the decoupled decay factor 1 - lr * weightDecay.
+    func constants(step: Int) -> (stepSize: Float, correction2: Float, decay: Float) {
+        (learningRate / (1 - pow(beta1, Float(step))), 1 - pow(beta2, Float(step)), 1 - learningRate * weightDecay)
+    }
 }
 
 /// Dense Adam for one parameter matrix:
@@ -41,10 +47,7 @@ public struct Adam: Sendable {
                      "Adam: parameter/gradient size mismatch")
         step += 1
         let c = configuration
-        let correction1 = 1 - pow(c.beta1, Float(step))
-        let correction2 = 1 - pow(c.beta2, Float(step))
-        let stepSize = c.learningRate / correction1
-        let decay = 1 - c.learningRate * c.weightDecay
+        let (stepSize, correction2, decay) = c.constants(step: step)
         let n = parameters.count
         parameters.values.withUnsafeMutableBufferPointer { p in
             gradient.values.withUnsafeBufferPointer { g in
@@ -82,10 +85,7 @@ public struct SparseAdam: Sendable {
                      "SparseAdam: table shape mismatch")
         step += 1
         let c = configuration
-        let correction1 = 1 - pow(c.beta1, Float(step))
-        let correction2 = 1 - pow(c.beta2, Float(step))
-        let stepSize = c.learningRate / correction1
-        let decay = 1 - c.learningRate * c.weightDecay
+        let (stepSize, correction2, decay) = c.constants(step: step)
         let d = table.columns
         let (beta1, beta2, epsilon) = (c.beta1, c.beta2, c.epsilon)
         let inverseCorrection2 = 1 / correction2

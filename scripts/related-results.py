@@ -132,7 +132,9 @@ def main():
            "score(v->u) on one-way test edges; degree buckets use the source's total degree in the training graph. Every "
            "hyperparameter that is chosen (p3's beta, EASE's lambda, the blend weights of walks and vane, the blend's direction "
            "weight and L2 penalty, GNN and LightGCN early stopping) is chosen on the validation edges of the seed's own split, "
-           "never on test: the blend weights are the exact minimum of a convex objective (damped Newton), and its direction "
+           "never on test: the blend weights are the exact minimum of a convex objective (damped Newton; a softmax of each "
+           "validation edge's target against candidates drawn mostly in proportion to their walk values, importance-"
+           "weighted so the sampled partition sum is unbiased), and its direction "
            "weight and L2 are picked by a seeded 2-fold search over the validation edges (`--tune 8`, the default; skipped "
            "below 1,000 validation edges, i.e. on the citation graphs). Mean ± sample sd over seeds; the last column is the "
            "seed-by-seed MRR difference against the strongest other method in the table.", "",

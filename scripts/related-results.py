@@ -88,7 +88,8 @@ STAGES = [("gnn_seconds", "GNN"), ("lightgcn_seconds", "LightGCN"), ("blend_seco
 def stages(results):
     """Where the default's training time goes, from the per-seed `fitted` details of the JSON."""
     lines = ["## Where the default's training time goes", "",
-             "Mean seconds over seeds, from the `fitted` details `vane graph evaluate --json` reports per seed. Within one "
+             "Train s: the mean over seeds `vane graph evaluate --seeds` reports; the stages: seconds of each seed in turn, from "
+             "the `fitted` details the JSON carries per seed. Within one "
              "sweep the default reuses the hybrid GNN and LightGCN fits of the `hybrid` and `lightgcn` rows (same split, "
              "seed and settings, so the same networks); its train s still counts their time. Machine shared by the whole "
              "sweep: compare within a row.", "",
@@ -99,12 +100,12 @@ def stages(results):
         hybrid = result["methods"].get("hybrid")
         if not vane or not hybrid:
             continue
-        def mean_stage(key):
-            values = [float(f[key]) for f in vane.get("fitted", []) if key in f]
-            return f"{sum(values) / len(values):.1f}" if values else "-"
+        def stage(key):
+            values = [f[key] for f in vane.get("fitted", []) if key in f]
+            return " / ".join(f"{float(v):.1f}" if float(v) < 10 else f"{float(v):.0f}" for v in values) if values else "-"
         ratio = vane["train_seconds"]["mean"] / hybrid["train_seconds"]["mean"]
         lines.append(f"| {result['dataset']} | {hybrid['train_seconds']['mean']:.1f} | {vane['train_seconds']['mean']:.1f} | "
-                     f"{ratio:.2f}x | " + " | ".join(mean_stage(key) for key, _ in STAGES) + " |")
+                     f"{ratio:.2f}x | " + " | ".join(stage(key) for key, _ in STAGES) + " |")
     return lines + [""]
 
 

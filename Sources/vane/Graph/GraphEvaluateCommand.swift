@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VaneGraph
-import VaneMetrics
 import VaneRelated
 
 /// `vane graph evaluate`: the SPEC.md link-prediction protocol for several methods on one graph.

@@ -1,7 +1,4 @@
-import ArgumentParser
-import Foundation
 import VaneGraph
-import VaneMetrics
 import VaneRelated
 
 /// The `--json` shape of `vane graph evaluate` (the contract of issue 3).

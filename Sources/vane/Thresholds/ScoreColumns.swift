@@ -1,8 +1,5 @@
 import ArgumentParser
-import Foundation
-import VaneDecisions
 import VaneTabular
-import VaneTensor
 
 /// Reads (label, score, uncertainty) columns of a CSV as `ScoredExamples`.
 struct ScoreColumns: ParsableArguments {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import VaneDecisions
 import VaneTabular
-import VaneTensor
 
 /// `vane thresholds apply`: decisions for each row of a CSV from a fitted policy.
 struct ThresholdsApplyCommand: ParsableCommand {

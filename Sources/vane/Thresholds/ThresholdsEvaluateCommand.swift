@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import VaneConversions
 import VaneDecisions
-import VaneLinear
-import VaneMetrics
 import VaneTabular
 
 /// `vane thresholds evaluate`: fit single / EW-DPMT / MIST policies on a CSV and report honest test results.

@@ -1,10 +1,5 @@
-import ArgumentParser
 import Foundation
-import VaneConversions
 import VaneDecisions
-import VaneLinear
-import VaneMetrics
-import VaneTabular
 
 /// The `--json` shape of `vane thresholds evaluate` (issue 5's contract).
 struct ThresholdsEvaluationOutput: Encodable {

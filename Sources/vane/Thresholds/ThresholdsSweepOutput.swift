@@ -1,10 +1,6 @@
-import ArgumentParser
 import Foundation
-import VaneConversions
 import VaneDecisions
-import VaneLinear
 import VaneMetrics
-import VaneTabular
 
 /// The `--json` shape of `vane thresholds evaluate --seeds`: per policy and target, test recall and
 /// precision over seeds, promises kept and broken, and each 2-D policy's honest and curve gains.

@@ -37,10 +37,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // Numeric kernels in C with a portable body and an AVX2 body chosen at run time.
+        .target(name: "CVaneKernels"),
 
         // Numeric core and shared infrastructure.
         .target(name: "VaneErrors"),
-        .target(name: "VaneTensor", dependencies: ["COpenBLAS", "CMalloc", "VaneErrors"]),
+        .target(name: "VaneTensor", dependencies: ["COpenBLAS", "CMalloc", "CVaneKernels", "VaneErrors"]),
         .target(name: "VaneMetrics"),
         .target(name: "VaneIO", dependencies: ["CZlib", "VaneErrors"]),
         .target(name: "VaneCharts"),

@@ -15,6 +15,8 @@ let package = Package(
         .executableTarget(name: "TopKBenchmark",
                           dependencies: ["BenchmarkSupport", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
                                          .product(name: "VaneTensor", package: "Vane")]),
+        .executableTarget(name: "CompactScanBenchmark",
+                          dependencies: ["BenchmarkSupport", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
         .executableTarget(name: "ReplayBenchmark",
                           dependencies: ["BenchmarkSupport", .product(name: "VaneConversions", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
         .executableTarget(name: "ThresholdBenchmark",

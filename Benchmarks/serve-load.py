@@ -157,9 +157,14 @@ def main():
     setups = [  # (key, label, server arguments, path, script)
         ("ping", "GET /ping (floor)", ["--related", MODEL], "/ping", None),
         ("index", "GET /v1/related/{item}?k=10, from the index", ["--related", MODEL], "/", related_script),
-        ("batched", "GET /v1/related/{item}?k=10, exact scan, batched (--scan-batch 64)", ["--related", scan_model], "/", related_script),
-        ("single", "GET /v1/related/{item}?k=10, exact scan, one per request (--scan-batch 1)",
+        ("batched", "GET /v1/related/{item}?k=10, exact scan, batched (--scan-batch 64), int8 embeddings (the default)",
+         ["--related", scan_model], "/", related_script),
+        ("batched-float", "GET /v1/related/{item}?k=10, exact scan, batched (--scan-batch 64), float32 embeddings",
+         ["--related", scan_model, "--scan-embeddings", "float32"], "/", related_script),
+        ("single", "GET /v1/related/{item}?k=10, exact scan, one per request (--scan-batch 1), int8 embeddings",
          ["--related", scan_model, "--scan-batch", "1"], "/", related_script),
+        ("single-float", "GET /v1/related/{item}?k=10, exact scan, one per request (--scan-batch 1), float32 embeddings",
+         ["--related", scan_model, "--scan-batch", "1", "--scan-embeddings", "float32"], "/", related_script),
         ("decide", f"POST /v1/decide, {args.decide_rows} rows per request",
          ["--conversions", os.path.join(demo, "conversion-model"), "--policy", os.path.join(demo, "policy.json")], "/v1/decide", decide_script),
     ]
@@ -171,9 +176,14 @@ def main():
                 server = serve(arguments, args.port)
                 try:
                     results[key].append(run_wrk(f"http://127.0.0.1:{args.port}{path}", args.seconds, 1, args.connections, script))
-                    if key == "batched":
+                    if key in ("batched", "batched-float"):
                         count = metric(args.port, "vane_related_scan_batches_total")
-                        batches.setdefault("mean", []).append(metric(args.port, "vane_related_scan_queries_total") / max(count, 1))
+                        queries = metric(args.port, "vane_related_scan_queries_total")
+                        batches.setdefault(key, []).append(queries / max(count, 1))
+                    if key in ("batched", "single"):
+                        queries = metric(args.port, "vane_related_scan_queries_total")
+                        batches.setdefault(key + "-rescored", []).append(metric(args.port, "vane_related_scan_rescored_total") / max(queries, 1))
+                        batches.setdefault(key + "-fallbacks", []).append(metric(args.port, "vane_related_scan_fallbacks_total") / max(queries, 1))
                 finally:
                     server.terminate()
                     server.wait(timeout=30)
@@ -196,8 +206,10 @@ def main():
            f"`wrk -t1 -c{args.connections} -d{args.seconds}s --latency` on loopback, one fresh server per measurement. "
            "`/v1/related/{item}?k=10` rotates over 1,000 package names. The model directory holds `top-targets.bin` "
            f"(top 100 targets per item, {index_mb:.1f} MB, memory-mapped), written by `vane graph train` or `vane graph index`; "
-           "the exact-scan rows serve the same model without it (one GEMM of the queries against all target embeddings, "
-           "the walk features, and a bounded heap per query). `/ping` returns a constant body through the same router "
+           "the exact-scan rows serve the same model without it: with int8 embeddings (the default, `CompactTargetScan`) every "
+           "item is scored from 8-bit copies of the target embeddings with a bound on the error, and the items the bound cannot "
+           "rule out are rescored in float32, which gives the float32 scan's answers; with float32 embeddings, one GEMM of the "
+           "queries against all target embeddings; then the walk features and a bounded heap per query. `/ping` returns a constant body through the same router "
            "and middleware: the server's floor. `/v1/decide` uses the conversion model and policy of `vane demo --quick`. "
            f"Medians over {args.runs} runs.", "",
            "| route | requests/s | p50 ms | p99 ms | throughput vs floor |", "|---|---|---|---|---|"]
@@ -206,18 +218,24 @@ def main():
         doc.append(f"| {label} | {rps:,.0f} | {median(results[key], 1):.2f} | {median(results[key], 2):.2f} | {rps / ping_rps:.2f} |")
     decide_rps = median(results["decide"], 0)
     doc += ["", f"- `/v1/decide`: {decide_rps * args.decide_rows:,.0f} rows/s scored and decided ({args.decide_rows} rows per request).",
-            f"- Batched exact scans: {statistics.median(batches['mean']):.1f} queries per GEMM on average under this load; "
-            f"{median(results['batched'], 0) / median(results['single'], 0):.2f}x the throughput of one scan per request.",
+            f"- Batched exact scans: {statistics.median(batches['batched']):.1f} queries per batch on average under this load with "
+            f"int8 embeddings, {statistics.median(batches['batched-float']):.1f} with float32; int8 / float32 throughput: "
+            f"batched {median(results['batched'], 0) / median(results['batched-float'], 0):.2f}x, one per request "
+            f"{median(results['single'], 0) / median(results['single-float'], 0):.2f}x.",
+            f"- int8 scans rescored {statistics.median(batches['batched-rescored']):.1f} candidates per query in float32 (batched; "
+            f"{statistics.median(batches['single-rescored']):.1f} one per request); queries handed to the float32 scan: "
+            f"{100 * statistics.median(batches['batched-fallbacks']):.2f}% batched, {100 * statistics.median(batches['single-fallbacks']):.2f}% one per request.",
             "- Per run (requests/s): " + "; ".join(key + " " + ", ".join(f"{r[0]:,.0f}" for r in results[key]) for key, *_ in setups) + "."]
     if index_seconds is not None:
         doc.append(f"- Building the index (`vane graph index`, 60,513 items x 100 targets) took {index_seconds:.1f} s in this run.")
     doc.append("")
     path = os.path.join(ROOT, "docs", "results", "serving.md")
-    # Keep the section Benchmarks/soak.py owns.
+    # Keep the sections Benchmarks/compact-scan.py and Benchmarks/soak.py own.
     previous = open(path).read() if os.path.exists(path) else ""
-    begin, end = "<!-- soak:begin -->", "<!-- soak:end -->"
-    if begin in previous and end in previous:
-        doc += [previous[previous.index(begin): previous.index(end) + len(end)], ""]
+    for owner in ["compact-scan", "soak"]:
+        begin, end = f"<!-- {owner}:begin -->", f"<!-- {owner}:end -->"
+        if begin in previous and end in previous:
+            doc += [previous[previous.index(begin): previous.index(end) + len(end)], ""]
     with open(path, "w") as handle:
         handle.write("\n".join(doc))
     print(f"wrote {path}")

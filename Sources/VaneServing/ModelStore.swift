@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VaneRelated
 
 /// Holds the models being served and swaps them atomically on reload.
 ///
@@ -8,18 +9,22 @@ import Synchronization
 /// load never replaces the one serving. Reloads are serialised so versions stay in order.
 public final class ModelStore: Sendable {
     public let paths: ModelPaths
+    /// How exact related-items scans of every loaded set read the embeddings.
+    public let scanEncoding: TargetScanEncoding
     private let current: Mutex<ServingModels>
     private let reloading = Mutex<Void>(())
 
     /// Loads the initial models; throws if they cannot be loaded (nothing would be served).
-    public init(paths: ModelPaths) throws(ServingError) {
+    public init(paths: ModelPaths, scanEncoding: TargetScanEncoding = .int8) throws(ServingError) {
         self.paths = paths
-        current = Mutex(try ServingModels.load(paths, version: 1))
+        self.scanEncoding = scanEncoding
+        current = Mutex(try ServingModels.load(paths, version: 1, scanEncoding: scanEncoding))
     }
 
     /// Wraps models already in memory (tests, embedding).
     public init(models: ServingModels, paths: ModelPaths = .init()) {
         self.paths = paths
+        scanEncoding = models.relatedScan == nil && models.related != nil ? .float32 : .int8
         current = Mutex(models)
     }
 
@@ -30,7 +35,7 @@ public final class ModelStore: Sendable {
     @discardableResult
     public func reload() throws(ServingError) -> ServingModels {
         try reloading.withLock { _ throws(ServingError) in
-            let next = try ServingModels.load(paths, version: models.version + 1)
+            let next = try ServingModels.load(paths, version: models.version + 1, scanEncoding: scanEncoding)
             current.withLock { $0 = next }
             return next
         }

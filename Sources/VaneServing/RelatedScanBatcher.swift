@@ -5,8 +5,8 @@ import VaneRelated
 ///
 /// A request that cannot be answered from the index waits here; whenever no batch is running, one
 /// task takes every waiting query (up to `maximumBatch`) and answers them with a single
-/// `RelatedItemModel.topTargets(for:)` call, which reads the target embeddings once for the whole
-/// batch. Queries that arrive meanwhile form the next batch. Nothing waits on a timer: a lone
+/// `ServingModels.exactTopTargets(for:)` call (the 8-bit `CompactTargetScan`, or the float32 GEMM),
+/// which reads the target embeddings once for the whole batch. Queries that arrive meanwhile form the next batch. Nothing waits on a timer: a lone
 /// request is scanned at once (the added latency is one task hop), and under load batches grow by
 /// themselves to the number of requests that arrived during one scan. Queries of different model
 /// versions (around a reload) are answered by their own model, in separate GEMMs.
@@ -15,11 +15,10 @@ public final class RelatedScanBatcher: Sendable {
 
     /// Most queries in one GEMM (bounds the score block: `maximumBatch` x items floats).
     public let maximumBatch: Int
-    private let onBatch: @Sendable (Int) -> Void
+    private let onBatch: @Sendable (Int, CompactTargetScan.Statistics?) -> Void
 
     struct Waiting {
-        let model: RelatedItemModel
-        let version: Int
+        let models: ServingModels
         let query: TopTargetsQuery
         let continuation: CheckedContinuation<Answer, Never>
     }
@@ -31,20 +30,20 @@ public final class RelatedScanBatcher: Sendable {
 
     private let state = Mutex(State())
 
-    /// `onBatch` is told the size of every batch (metrics).
-    public init(maximumBatch: Int = 64, onBatch: @escaping @Sendable (Int) -> Void = { _ in }) {
+    /// `onBatch` is told the size of every batch and, for 8-bit scans, what they did (metrics).
+    public init(maximumBatch: Int = 64, onBatch: @escaping @Sendable (Int, CompactTargetScan.Statistics?) -> Void = { _, _ in }) {
         precondition(maximumBatch >= 1, "RelatedScanBatcher: maximumBatch must be at least 1")
         self.maximumBatch = maximumBatch
         self.onBatch = onBatch
     }
 
-    /// The exact answer to `query` against `model` (of model set `version`), computed in a batch
-    /// with whatever other queries are waiting. The query must be valid for the model
+    /// The exact answer to `query` against the related model of `models`, computed in a batch with
+    /// whatever other queries of the same set are waiting. The query must be valid for the model
     /// (`topTargets(for:)`'s precondition).
-    public func topTargets(for query: TopTargetsQuery, model: RelatedItemModel, version: Int) async -> Answer {
+    public func topTargets(for query: TopTargetsQuery, models: ServingModels) async -> Answer {
         await withCheckedContinuation { continuation in
             let startsDrain = state.withLock { state in
-                state.waiting.append(Waiting(model: model, version: version, query: query, continuation: continuation))
+                state.waiting.append(Waiting(models: models, query: query, continuation: continuation))
                 guard !state.draining else { return false }
                 state.draining = true
                 return true
@@ -66,10 +65,10 @@ public final class RelatedScanBatcher: Sendable {
                 return taken
             }
             guard !batch.isEmpty else { return }
-            onBatch(batch.count)
-            for version in Set(batch.map(\.version)).sorted() {
-                let group = batch.filter { $0.version == version }
-                let answers = group[0].model.topTargets(for: group.map(\.query))
+            for version in Set(batch.map(\.models.version)).sorted() {
+                let group = batch.filter { $0.models.version == version }
+                let (answers, statistics) = group[0].models.exactTopTargets(for: group.map(\.query))
+                onBatch(group.count, statistics)
                 for (waiting, answer) in zip(group, answers) { waiting.continuation.resume(returning: answer) }
             }
         }

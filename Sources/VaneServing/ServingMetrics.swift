@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import VaneDecisions
+import VaneRelated
 
 /// Request counters and latency histograms, rendered in the Prometheus text format (0.0.4).
 ///
@@ -25,6 +26,9 @@ public final class ServingMetrics: Sendable {
         /// Exact scans: batches run and queries in them.
         var scanBatches = 0
         var scanQueries = 0
+        /// 8-bit scans: items rescored in float32, and queries handed to the float32 scan.
+        var scanRescored = 0
+        var scanFallbacks = 0
         /// Labelled feedback on the serving policy, for the model set version it was given under.
         var feedback = PolicyFeedback(modelVersion: 0)
     }
@@ -78,11 +82,13 @@ public final class ServingMetrics: Sendable {
         state.withLock { $0.relatedAnswers[fromIndex ? "index" : "scan", default: 0] += 1 }
     }
 
-    /// Counts one batched exact scan of `size` queries.
-    public func recordScanBatch(size: Int) {
+    /// Counts one batched exact scan of `size` queries and, for an 8-bit scan, what it did.
+    public func recordScanBatch(size: Int, statistics: CompactTargetScan.Statistics? = nil) {
         state.withLock { state in
             state.scanBatches += 1
             state.scanQueries += size
+            state.scanRescored += statistics?.rescored ?? 0
+            state.scanFallbacks += statistics?.fallbacks ?? 0
         }
     }
 
@@ -141,6 +147,12 @@ public final class ServingMetrics: Sendable {
         lines.append("# HELP vane_related_scan_queries_total Queries answered by those scans (queries / batches = mean batch size).")
         lines.append("# TYPE vane_related_scan_queries_total counter")
         lines.append("vane_related_scan_queries_total \(snapshot.scanQueries)")
+        lines.append("# HELP vane_related_scan_rescored_total Candidates 8-bit scans rescored in float32 (over queries: candidates per query).")
+        lines.append("# TYPE vane_related_scan_rescored_total counter")
+        lines.append("vane_related_scan_rescored_total \(snapshot.scanRescored)")
+        lines.append("# HELP vane_related_scan_fallbacks_total Queries 8-bit scans could not certify and handed to the float32 scan.")
+        lines.append("# TYPE vane_related_scan_fallbacks_total counter")
+        lines.append("vane_related_scan_fallbacks_total \(snapshot.scanFallbacks)")
         lines.append("# HELP vane_model_version Version of the model set serving (1 at start, +1 per successful reload).")
         lines.append("# TYPE vane_model_version gauge")
         lines.append("vane_model_version \(models.version)")

@@ -30,6 +30,9 @@ public struct ServingModels: Sendable {
     /// Precomputed top targets of `related` (its directory's `top-targets.bin`), loaded with it and
     /// checked to belong to it; nil without a file: every request then scans.
     public let relatedIndex: RelatedItemIndex?
+    /// 8-bit copies of `related`'s target embeddings for its exact scans (`CompactTargetScan`);
+    /// nil when scans read the float32 embeddings.
+    public let relatedScan: CompactTargetScan?
     /// Search, titles, degrees and recommenders of the related model's items (`/v1/items`,
     /// `/v1/recommended-by`, the page); nil without a related model.
     public let catalogue: ServingCatalogue?
@@ -40,11 +43,13 @@ public struct ServingModels: Sendable {
     public let loadedAt: Date
 
     public init(related: RelatedItemModel?, relatedIndex: RelatedItemIndex? = nil, attributes: NodeAttributeTable? = nil,
-                conversion: ConversionModel?, policy: ThresholdPolicy?, version: Int, loadedAt: Date = Date()) {
+                conversion: ConversionModel?, policy: ThresholdPolicy?, version: Int, loadedAt: Date = Date(),
+                scanEncoding: TargetScanEncoding = .int8) {
         precondition(relatedIndex == nil || (related != nil && relatedIndex!.itemCount == related!.itemCount),
                      "ServingModels: an index needs the model it was built for")
         self.related = related
         self.relatedIndex = relatedIndex
+        relatedScan = scanEncoding == .int8 ? related.map { CompactTargetScan(model: $0) } : nil
         catalogue = related.map { ServingCatalogue(model: $0, index: relatedIndex, attributes: attributes) }
         self.conversion = conversion
         self.policy = policy
@@ -52,9 +57,19 @@ public struct ServingModels: Sendable {
         self.loadedAt = loadedAt
     }
 
+    /// Exact answers of `related` (its 8-bit scan when there is one, else the float32 scan) and, for
+    /// the 8-bit scan, what it did. Queries must be valid for the model (`topTargets(for:)`).
+    public func exactTopTargets(for queries: [TopTargetsQuery]) -> (answers: [[(index: Int32, score: Float)]], statistics: CompactTargetScan.Statistics?) {
+        if let relatedScan {
+            let (answers, statistics) = relatedScan.topTargets(for: queries)
+            return (answers, statistics)
+        }
+        return (related?.topTargets(for: queries) ?? [], nil)
+    }
+
     /// Loads every configured model; the first failure is reported with the path and the reason.
-    /// At least one model must be configured.
-    public static func load(_ paths: ModelPaths, version: Int) throws(ServingError) -> ServingModels {
+    /// At least one model must be configured. `scanEncoding` says how exact scans read the embeddings.
+    public static func load(_ paths: ModelPaths, version: Int, scanEncoding: TargetScanEncoding = .int8) throws(ServingError) -> ServingModels {
         guard paths.related != nil || paths.conversions != nil else {
             throw ServingError(.reloadFailed, "nothing to serve: give a related-items model, a conversion model, or both")
         }
@@ -72,7 +87,7 @@ public struct ServingModels: Sendable {
             let conversion = try paths.conversions.map { try ConversionModel.load(from: $0) }
             let policy = try paths.policy.map { try ThresholdPolicy.load(path: $0) }
             return ServingModels(related: related, relatedIndex: index, attributes: attributes, conversion: conversion, policy: policy,
-                                 version: version)
+                                 version: version, scanEncoding: scanEncoding)
         } catch {
             throw ServingError(.reloadFailed, "\(error)")
         }

@@ -45,7 +45,7 @@ public enum ServingRoutes {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText(models: store.models))))
         }
-        let scans = RelatedScanBatcher(maximumBatch: configuration.maximumScanBatch, onBatch: { metrics.recordScanBatch(size: $0) })
+        let scans = RelatedScanBatcher(maximumBatch: configuration.maximumScanBatch, onBatch: { metrics.recordScanBatch(size: $0, statistics: $1) })
         router.get("v1/related/:item") { request, context -> Response in
             let related = try relatedQuery(uri: request.uri, item: context.parameters.get("item") ?? "", models: store.models,
                                            configuration: configuration)
@@ -55,7 +55,7 @@ public enum ServingRoutes {
             }
             // Not provable from the index (or no index): an exact scan, batched with concurrent ones.
             metrics.recordRelatedAnswer(fromIndex: false)
-            let answer = await scans.topTargets(for: related.query, model: related.model, version: related.models.version)
+            let answer = await scans.topTargets(for: related.query, models: related.models)
             return jsonResponse(relatedResponse(related, answer: answer).jsonBytes())
         }
         router.post("v1/decide") { request, _ -> Response in
@@ -212,7 +212,7 @@ public enum ServingRoutes {
     static func related(uri: URI, item: String, models: ServingModels,
                         configuration: ServingConfiguration) throws(ServingError) -> RelatedResponse {
         let request = try relatedQuery(uri: uri, item: item, models: models, configuration: configuration)
-        let answer = models.relatedIndex?.topTargets(for: request.query) ?? request.model.topTargets(for: [request.query])[0]
+        let answer = models.relatedIndex?.topTargets(for: request.query) ?? models.exactTopTargets(for: [request.query]).answers[0]
         return relatedResponse(request, answer: answer)
     }
 

@@ -102,6 +102,34 @@ struct RelatedIndexServingTests {
         let text = metrics.prometheusText(models: store.models)
         #expect(text.contains("vane_related_scan_queries_total 120"))
         #expect(text.contains(#"vane_related_answers_total{source="scan"} 120"#))
+        // The scans read the 8-bit targets (the default) and rescored some candidates in float32.
+        #expect(store.models.relatedScan != nil)
+        #expect(!text.contains("vane_related_scan_rescored_total 0\n") && text.contains("vane_related_scan_fallbacks_total 0"))
+    }
+
+    @Test func scanEmbeddingsChooseTheScanAndBothGiveTheSameAnswers() async throws {
+        let directory = ServingFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let graph = DirectedGraph(nodeNames: (0..<500).map { "n\($0)" }, edges: (0..<499).map { .init(source: Int32($0), target: Int32(($0 * 7 + 1) % 500)) })
+        var generator = SeededGenerator(seed: 8)
+        try RelatedItemModel(method: "test", graph: graph,
+                             sourceEmbeddings: .normal(rows: 500, columns: 12, standardDeviation: 1, using: &generator),
+                             targetEmbeddings: .normal(rows: 500, columns: 12, standardDeviation: 1, using: &generator)).save(to: directory)
+        let int8 = try ModelStore(paths: ModelPaths(related: directory))
+        let float32 = try ModelStore(paths: ModelPaths(related: directory), scanEncoding: .float32)
+        #expect(int8.models.relatedScan != nil && float32.models.relatedScan == nil)
+        var answers: [[[String]]] = []
+        for store in [int8, float32] {
+            answers.append(try await ServingFixtures.application(store: store).test(.router) { client in
+                var lists: [[String]] = []
+                for source in stride(from: 0, to: 500, by: 25) { lists.append(try await get(client, "/v1/related/n\(source)?k=10").map(\.item)) }
+                // A reload keeps the store's encoding.
+                try await client.execute(uri: "/admin/reload", method: .post) { #expect($0.status == .ok) }
+                return lists
+            })
+        }
+        #expect(answers[0] == answers[1])
+        #expect(int8.models.version == 2 && int8.models.relatedScan != nil && float32.models.relatedScan == nil)
     }
 
     @Test func handWrittenJSONIsWhatTheEncoderWrites() throws {

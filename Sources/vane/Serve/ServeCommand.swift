@@ -4,10 +4,12 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import VaneRelated
 import VaneServing
 
 /// `vane serve`: related items and uncertainty-aware decisions over HTTP.
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension TargetScanEncoding: ExpressibleByArgument {}
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
           GET  /v1/models   what is serving: methods, feature columns, the policy's thresholds
           GET  /v1/related/{item}?k=10&exclude=a,b   best targets for an item (needs --related); answered from
                             the model's top-targets.bin when it holds the exact answer, else by a scan
-                            batched with concurrent ones (--scan-batch)
+                            batched with concurrent ones (--scan-batch, --scan-embeddings)
           POST /v1/decide   {"rows": [{"item": "x", "features": {"device": "mobile"}}]}
                             score, uncertainty and accept/reject per row (needs --conversions; --policy to decide)
           GET  /healthz     model versions;   GET /metrics   Prometheus text;   GET /ping   constant body
@@ -73,6 +75,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("scan-batch"), help: "Most exact related-items scans (requests the top-targets index cannot answer) computed together in one matrix product; 1 scans each alone.")
     var scanBatch = 64
 
+    @Option(name: .customLong("scan-embeddings"), help: ArgumentHelp(
+        "How exact scans read the target embeddings: int8 or float32.",
+        discussion: "int8 scores every item from 8-bit copies (a quarter of the bytes), bounds their error, and rescores in float32 the few items the bound cannot rule out: the same answers as float32 (scores equal up to float rounding), several times faster. float32 reads the embeddings themselves."))
+    var scanEmbeddings = TargetScanEncoding.int8
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = Logger.Level.info
 
@@ -101,14 +108,16 @@ struct ServeCommand: AsyncParsableCommand {
 
         let store: ModelStore
         do {
-            store = try ModelStore(paths: ModelPaths(related: related, conversions: conversions, policy: policy, nodes: nodes))
+            store = try ModelStore(paths: ModelPaths(related: related, conversions: conversions, policy: policy, nodes: nodes),
+                                   scanEncoding: scanEmbeddings)
         } catch {
             throw ValidationError(error.message)
         }
         let models = store.models
         logger.info("models loaded", metadata: [
             "related_items": "\(models.related?.itemCount ?? 0)",
-            "related_index": "\(models.relatedIndex.map { "top \($0.count) per item" } ?? "none: every request scans (vane graph index)")", "conversion": "\(models.conversion?.method.rawValue ?? "none")",
+            "related_index": "\(models.relatedIndex.map { "top \($0.count) per item" } ?? "none: every request scans (vane graph index)")",
+            "scan_embeddings": "\(models.related == nil ? "none" : scanEmbeddings.rawValue)", "conversion": "\(models.conversion?.method.rawValue ?? "none")",
             "policy": "\(models.policy?.kind.rawValue ?? "none")",
         ])
         let metrics = ServingMetrics()

@@ -39,7 +39,7 @@ def safetensors(path):
         if name == "__metadata__":
             continue
         start, end = entry["data_offsets"]
-        tensors[name] = np.frombuffer(data[start:end], dtype=np.float32).reshape(entry["shape"])
+        tensors[name] = np.frombuffer(data[start:end], dtype=np.float32).reshape(entry["shape"]).copy()
     return tensors
 
 

@@ -22,7 +22,8 @@ public enum TargetScanEncoding: String, Sendable, CaseIterable {
 /// no other item can be among the k best (k items score at least tau, it scores below), so the k
 /// best candidates by their float32 rescore are the exact answer. The bound is a worst case
 /// (`Int8PanelMatrix.errorBound`): typically a few dozen candidates are rescored. A query with more than
-/// `maximumCandidates` (loose bounds, or fewer eligible items than k) is answered by the float scan.
+/// `maximumCandidates` (loose bounds, or fewer eligible items than k), and every query of a model whose
+/// scores could come within a factor 1e6 of Float's range, is answered by the float scan.
 /// Answers equal `RelatedItemModel.topTargets(for:)`'s up to float rounding of the dot products
 /// (scores within ~1e-6 relative; items tied that closely may swap).
 /// Cost per batch of q queries: q x items x dimension integer multiply-adds, the neighbourhood
@@ -34,8 +35,14 @@ public struct CompactTargetScan: Sendable {
     public let targets: Int8PanelMatrix
     /// A query with more candidates than this is answered by the float scan.
     public let maximumCandidates: Int
-    /// rowCodeSums as floats (the per-item part of the bound).
-    private let rowCodeSums: [Float]
+    /// rowScales x rowCodeSums (the per-item part of the bound), and the largest of each part.
+    private let scaledCodeSums: [Float]
+    private let largestRowScale: Float
+    private let largestScaledCodeSum: Float
+    /// False when scores or their bounds could come near Float's range (a model whose largest possible
+    /// score is within a factor 1e6 of it): every query then goes to the float scan, since
+    /// the certificate's arithmetic could overflow.
+    private let certifiable: Bool
 
     /// Quantises the model's target embeddings (O(items x dimension)).
     public init(model: RelatedItemModel, maximumCandidates: Int = 4096) {
@@ -43,7 +50,12 @@ public struct CompactTargetScan: Sendable {
         self.model = model
         targets = Int8PanelMatrix(model.targetEmbeddings)
         self.maximumCandidates = maximumCandidates
-        rowCodeSums = targets.rowCodeSums.map(Float.init)
+        scaledCodeSums = zip(targets.rowScales, targets.rowCodeSums).map { $0 * Float($1) }
+        largestRowScale = targets.rowScales.max() ?? 0
+        largestScaledCodeSum = scaledCodeSums.max() ?? 0
+        let largestSource = model.sourceEmbeddings.values.reduce(Float(0)) { max($0, abs($1)) }
+        let largestTarget = model.targetEmbeddings.values.reduce(Float(0)) { max($0, abs($1)) }
+        certifiable = Double(model.dimension) * Double(largestSource) * Double(largestTarget) < Double(Float.greatestFiniteMagnitude) * 1e-6
     }
 
     /// What a batch of scans did.
@@ -67,8 +79,8 @@ public struct CompactTargetScan: Sendable {
         let n = model.itemCount
         let sources = queries.map(\.source)
         let queryRows = RowGather.forward(model.sourceEmbeddings, indices: sources)
-        let (products, quantized) = targets.products(with: queryRows)
-        var scores = products
+        var scores = Matrix(rows: 0, columns: 0)
+        let quantized = targets.products(with: queryRows, into: &scores)
         model.neighbourhood?.add(sources: sources, graph: model.graph, into: &scores)
         let approximate = scores
         var outcomes = [Outcome?](repeating: nil, count: queries.count)
@@ -113,6 +125,7 @@ public struct CompactTargetScan: Sendable {
     /// `maximumCandidates` candidates.
     private func answer(_ query: TopTargetsQuery, row: UnsafeBufferPointer<Float>, queryRow q: Int, queries: QuantizedQueries,
                         queryEmbeddings: Matrix) -> Outcome? {
+        guard certifiable else { return nil }
         let graph = model.graph, source = query.source
         let checksKnown = query.excludingKnown && graph.outDegree(of: source) > 0
         func eligible(_ id: Int32) -> Bool {
@@ -120,42 +133,49 @@ public struct CompactTargetScan: Sendable {
             return !(checksKnown && graph.hasEdge(from: source, to: id))
         }
         // e(u, v) = rowScale_v x (c0 + c1 x rowCodeSum_v) (`Int8PanelMatrix.errorBound`), plus 2e-6 |a(v)|
-        // for the float rounding of adding the neighbourhood term to either score.
+        // for the float rounding of adding the neighbourhood term to either score. `largest` bounds
+        // the first part over all items, so most items are settled by one comparison.
         let unit = queries.scales[q], querySum = Float(queries.codeSums[q])
         let c0 = unit * (querySum * (0.5 + 0.0127) + Float(targets.columns) * 0.25), c1 = unit * 0.5
-        let rowScales = targets.rowScales
-        @inline(__always) func bound(_ v: Int, _ a: Float) -> Float { rowScales[v] * (c0 + c1 * rowCodeSums[v]) + 2e-6 * abs(a) }
-
-        // Pass 1: tau, the k-th largest lower bound among eligible items (in increasing id order, so
-        // the cheap comparison runs first and eligibility only for the few that pass it).
-        var lower = TopKSelector(capacity: query.count)
-        var admission = lower.admissionScore
-        for v in 0..<row.count {
-            let a = row[v], low = a - bound(v, a)
-            guard low > admission, eligible(Int32(v)) else { continue }
-            lower.offer(score: low, index: Int32(v))
-            admission = lower.admissionScore
-        }
-        let tau = lower.admissionScore
-        guard tau > -.infinity else { return nil }  // fewer eligible items than k: the float scan lists them all
-        // Pass 2: every item whose upper bound reaches tau, rescored in float32.
+        let largest = c0 * largestRowScale + c1 * largestScaledCodeSum
         let d = model.dimension
         var selector = TopKSelector(capacity: query.count)
         var rescored = 0
-        queryEmbeddings.values.withUnsafeBufferPointer { queryValues in
-            model.targetEmbeddings.values.withUnsafeBufferPointer { targetValues in
-                let embedding = UnsafeBufferPointer(rebasing: queryValues[(q * d)..<((q + 1) * d)])
+        targets.rowScales.withUnsafeBufferPointer { rowScales in
+            scaledCodeSums.withUnsafeBufferPointer { scaledCodeSums in
+                @inline(__always) func bound(_ v: Int, _ a: Float) -> Float { c0 * rowScales[v] + c1 * scaledCodeSums[v] + 2e-6 * abs(a) }
+                // Pass 1: tau, the k-th largest lower bound among eligible items (in increasing id order;
+                // a(v) at or below the admission score cannot enter, since the lower bound is below a(v)).
+                var lower = TopKSelector(capacity: query.count)
+                var admission = lower.admissionScore
                 for v in 0..<row.count {
                     let a = row[v]
-                    guard a + bound(v, a) >= tau, eligible(Int32(v)) else { continue }
-                    rescored += 1
-                    if rescored > maximumCandidates { return }
-                    var dot: Float = 0
-                    let base = v * d
-                    for c in 0..<d { dot += embedding[c] * targetValues[base + c] }
-                    // The neighbourhood part of a(v) is what remains once the approximate product is taken off.
-                    let exact = (a - targets.approximateProduct(queries, query: q, row: v)) + dot
-                    selector.offer(score: exact, index: Int32(v))
+                    guard a > admission else { continue }
+                    let low = a - bound(v, a)
+                    guard low > admission, eligible(Int32(v)) else { continue }
+                    lower.offer(score: low, index: Int32(v))
+                    admission = lower.admissionScore
+                }
+                let tau = lower.admissionScore
+                // Fewer eligible items than k: the float scan lists them all.
+                guard tau > -.infinity else { rescored = maximumCandidates + 1; return }
+                // Pass 2: every item whose upper bound reaches tau, rescored in float32.
+                queryEmbeddings.values.withUnsafeBufferPointer { queryValues in
+                    model.targetEmbeddings.values.withUnsafeBufferPointer { targetValues in
+                        let embedding = UnsafeBufferPointer(rebasing: queryValues[(q * d)..<((q + 1) * d)])
+                        for v in 0..<row.count {
+                            let a = row[v]
+                            guard a + largest + 2e-6 * abs(a) >= tau, a + bound(v, a) >= tau, eligible(Int32(v)) else { continue }
+                            rescored += 1
+                            if rescored > maximumCandidates { return }
+                            var dot: Float = 0
+                            let base = v * d
+                            for c in 0..<d { dot += embedding[c] * targetValues[base + c] }
+                            // The neighbourhood part of a(v) is what remains once the approximate product is taken off.
+                            let exact = (a - targets.approximateProduct(queries, query: q, row: v)) + dot
+                            selector.offer(score: exact, index: Int32(v))
+                        }
+                    }
                 }
             }
         }

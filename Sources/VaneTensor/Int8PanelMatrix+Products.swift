@@ -51,29 +51,36 @@ extension Int8PanelMatrix {
     /// panels per call, split by panel ranges over the cores; O(n x rows x columns) integer
     /// multiply-adds (8 rows per AVX2 instruction where the CPU has it).
     public func products(with queries: Matrix) -> (products: Matrix, queries: QuantizedQueries) {
-        products(with: queries, portableBody: false)
+        var out = Matrix(rows: 0, columns: 0)
+        let quantized = products(with: queries, into: &out, portableBody: false)
+        return (out, quantized)
     }
 
-    /// `products(with:)`, on the portable C body whatever the CPU when `portableBody` (tests compare
-    /// the bodies).
-    func products(with queries: Matrix, portableBody: Bool) -> (products: Matrix, queries: QuantizedQueries) {
+    /// `products(with:)` written into `out`, which is replaced by a (queries x rows) matrix whose
+    /// every element the kernel writes (no zero-filling first: for a batch of 64 queries of a
+    /// 60,000-row matrix that alone would be 15 MB of writes). On the portable C body whatever the CPU
+    /// when `portableBody` (tests compare the bodies).
+    public func products(with queries: Matrix, into out: inout Matrix, portableBody: Bool = false) -> QuantizedQueries {
         precondition(queries.columns == columns, "Int8PanelMatrix: query width \(queries.columns) against \(columns) columns")
         precondition(queries.values.allSatisfy(\.isFinite), "Int8PanelMatrix: queries must be finite")
         // 2 x pairs x 127 x largestCode must stay below 2^31 for exact int32 sums.
         let largestCode = Int32(min(32767, Int(Int32.max) / max(1, 2 * pairCount * 127)))
         let quantized = QuantizedQueries(queries, width: 2 * pairCount, largestCode: largestCode)
-        var out = Matrix(rows: queries.rows, columns: rows)
-        guard rows > 0, queries.rows > 0 else { return (out, quantized) }
+        guard rows > 0, queries.rows > 0 else {
+            out = Matrix(rows: queries.rows, columns: rows)
+            return quantized
+        }
         let panelRows = Int(VANE_PANEL_ROWS)
         let panelCount = (rows + panelRows - 1) / panelRows
         // Enough panels per worker that a split costs less than it saves (about 2,048 rows each).
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, panelCount / 256))
         let rowCount = Int64(rows), pairs = Int64(pairCount), queryCount = Int64(queries.rows), stride = Int64(rows)
-        codes.withUnsafeBufferPointer { codes in
-            rowScales.withUnsafeBufferPointer { scales in
-                quantized.codes.withUnsafeBufferPointer { queryCodes in
-                    quantized.scales.withUnsafeBufferPointer { queryScales in
-                        out.values.withUnsafeMutableBufferPointer { output in
+        // The kernel writes every (query, row) entry: the panels cover all rows, the workers all panels.
+        out = Matrix(rows: queries.rows, columns: rows, fillingEveryElement: { output in
+            codes.withUnsafeBufferPointer { codes in
+                rowScales.withUnsafeBufferPointer { scales in
+                    quantized.codes.withUnsafeBufferPointer { queryCodes in
+                        quantized.scales.withUnsafeBufferPointer { queryScales in
                             let panelCodes = SharedPointer(codes.baseAddress!), rowScales = SharedPointer(scales.baseAddress!)
                             let queryCodes = SharedPointer(queryCodes.baseAddress!), queryScales = SharedPointer(queryScales.baseAddress!)
                             let destination = SharedPointer(output.baseAddress!)
@@ -88,8 +95,8 @@ extension Int8PanelMatrix {
                     }
                 }
             }
-        }
-        return (out, quantized)
+        })
+        return quantized
     }
 
     /// A bound on |approximate - exact| for entry (q, v) of `products(with:)`, exact meaning the real

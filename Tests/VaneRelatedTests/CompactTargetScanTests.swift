@@ -69,3 +69,16 @@ struct CompactTargetScanTests {
         #expect(all.fallbacks == 1)
     }
 }
+
+extension CompactTargetScanTests {
+    @Test func embeddingsNearFloatRangeAreLeftToTheFloatScan() {
+        let graph = randomGraph(nodes: 50, seed: 51)
+        var generator = SeededGenerator(seed: 52)
+        var sources = Matrix.normal(rows: 50, columns: 4, standardDeviation: 1, using: &generator)
+        sources.values[0] = 1e18
+        let model = RelatedItemModel(method: "test", graph: graph, sourceEmbeddings: sources,
+                                     targetEmbeddings: Matrix.normal(rows: 50, columns: 4, standardDeviation: 1e15, using: &generator))
+        let statistics = expectSameAnswers(model, (0..<5).map { TopTargetsQuery(source: Int32($0), count: 3) })
+        #expect(statistics.fallbacks == 5)
+    }
+}

@@ -29,7 +29,8 @@ struct Int8PanelMatrixTests {
         let queries = Matrix.normal(rows: shape.queries, columns: shape.columns, standardDeviation: 2, using: &generator)
         let codes = Int8PanelMatrix(matrix)
         let (fast, quantized) = codes.products(with: queries)
-        let (portable, _) = codes.products(with: queries, portableBody: true)
+        var portable = Matrix(rows: 0, columns: 0)
+        _ = codes.products(with: queries, into: &portable, portableBody: true)
         #expect(fast == portable, "the AVX2 and portable bodies sum the same integers")
         for q in 0..<shape.queries {
             for v in 0..<shape.rows {

@@ -4,11 +4,11 @@ DATA ?= ../shared/data
 APT_PACKAGES := libopenblas-dev zlib1g-dev
 # For the browser test of the served page (Tests/Browser); it skips, saying why, where they are absent.
 BROWSER_APT_PACKAGES := chromium chromium-driver
-# For the Open MPI package (Distributed/); its tests are skipped, saying why, where they are absent.
-MPI_APT_PACKAGES := libopenmpi-dev openmpi-bin
+# For the Open MPI package (Distributed/, with METIS for partitions); its tests are skipped, saying why, where they are absent.
+MPI_APT_PACKAGES := libopenmpi-dev openmpi-bin libmetis-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-related results-risk-control results-conversions results-decisions results
+.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-partition results-related results-risk-control results-conversions results-decisions results
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -44,12 +44,21 @@ test: deps
 	swift test
 	swift build --product vane
 	VANE=.build/debug/vane python3 Tests/Browser/page_test.py
-	@if pkg-config --exists ompi-c 2>/dev/null && command -v mpirun >/dev/null; then $(MAKE) --no-print-directory test-distributed; \
-	else echo "SKIPPED distributed tests: needs Open MPI (apt-get install libopenmpi-dev openmpi-bin)"; fi
+	@if pkg-config --exists ompi-c 2>/dev/null && command -v mpirun >/dev/null && [ -f /usr/include/metis.h ]; then $(MAKE) --no-print-directory test-distributed; \
+	else echo "SKIPPED distributed tests: needs Open MPI and METIS (apt-get install libopenmpi-dev openmpi-bin libmetis-dev)"; fi
 
 ## The Open MPI package (Distributed/): builds vane-mpi and runs its tests, 2 ranks under mpirun on loopback.
 test-distributed:
 	cd Distributed && swift build && swift test
+
+## docs/results/partition.md: METIS and hash partitions of every graph in $(DATA) into 2, 8 and 64 parts.
+results-partition:
+	cd Distributed && swift build -c release --product vane-mpi
+	mkdir -p out/partitions && : > out/partitions/runs.jsonl
+	for f in $(SMALL_GRAPHS) $(LARGE_GRAPHS); do for p in 2 8 64; do \
+	  Distributed/.build/release/vane-mpi partition --edges $(DATA)/$$f --parts $$p --out out/partitions/$${f%%.*}.$$p.tsv --json >> out/partitions/runs.jsonl; \
+	done; done
+	python3 scripts/partition-results.py out/partitions/runs.jsonl > docs/results/partition.md
 
 ## A screenshot of the served page on the Amazon graph (docs/page.png), from the demo's models (made first if absent).
 screenshot: build

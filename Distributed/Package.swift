@@ -8,6 +8,7 @@ let package = Package(
     name: "VaneDistributed",
     products: [
         .library(name: "VaneMPI", targets: ["VaneMPI"]),
+        .library(name: "VanePartition", targets: ["VanePartition"]),
         .executable(name: "vane-mpi", targets: ["vane-mpi"]),
     ],
     dependencies: [
@@ -17,14 +18,22 @@ let package = Package(
     targets: [
         // Open MPI's C API; the shim turns its handle macros (casts of global addresses) into functions.
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        // METIS 5 (Debian libmetis-dev; it ships no pkg-config file).
+        .systemLibrary(name: "CMETIS", providers: [.apt(["libmetis-dev"])]),
+        // Graph partitions for sharded work: METIS k-way or a seeded hash, their cost, files.
+        .target(name: "VanePartition", dependencies: ["CMETIS", .product(name: "VaneErrors", package: "Vane"),
+                                                      .product(name: "VaneGraph", package: "Vane"), .product(name: "VaneIO", package: "Vane")]),
         .target(name: "VaneMPI", dependencies: ["CMPI", .product(name: "VaneErrors", package: "Vane"), .product(name: "VaneRelated", package: "Vane")]),
         .executableTarget(name: "vane-mpi", dependencies: [
-            "VaneMPI", .product(name: "VaneRelated", package: "Vane"),
+            "VaneMPI", "VanePartition", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "VaneMPITests", dependencies: [
             "VaneMPI", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
             .product(name: "VaneTensor", package: "Vane"),
+        ]),
+        .testTarget(name: "VanePartitionTests", dependencies: [
+            "VanePartition", .product(name: "VaneGraph", package: "Vane"), .product(name: "VaneIO", package: "Vane"),
         ]),
     ],
     swiftLanguageModes: [.v6]

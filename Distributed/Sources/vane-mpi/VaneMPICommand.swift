@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import VaneGraph
 import VaneMPI
+import VanePartition
 import VaneRelated
 
 /// `vane-mpi`: Vane's work that spreads over the ranks of an Open MPI job.
@@ -13,8 +15,9 @@ struct VaneMPICommand: ParsableCommand {
         Example (2 ranks on this machine):
           mpirun -np 2 vane-mpi index --model models/debian
         Serving stays outside MPI: `vane serve` replicas load the files these commands write.
+        `vane-mpi partition` runs as one process (no mpirun) and writes a partition for later jobs.
         """,
-        subcommands: [IndexCommand.self]
+        subcommands: [IndexCommand.self, PartitionCommand.self]
     )
 }
 

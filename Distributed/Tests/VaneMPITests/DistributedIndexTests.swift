@@ -27,6 +27,11 @@ enum MPIJob {
                 .map { $0.waitUntilExit(); return $0.terminationStatus == 0 } == true
         process.executableURL = URL(fileURLWithPath: isolated ? "/usr/bin/unshare" : job[0])
         process.arguments = isolated ? ["-n", "sh", "-c", "ip link set lo up 2>/dev/null; exec \"$@\"", "sh"] + job : Array(job.dropFirst())
+        return try capture(process)
+    }
+
+    /// Runs a configured process to its end: exit status and everything it wrote to stdout and stderr.
+    static func capture(_ process: Process) throws -> (status: Int32, output: String) {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

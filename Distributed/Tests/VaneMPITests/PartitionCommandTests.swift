@@ -11,13 +11,7 @@ struct PartitionCommandTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: MPIJob.binary)
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        return try MPIJob.capture(process)
     }
 
     @Test(.enabled(if: binaryBuilt, "needs a built vane-mpi (swift build)"))

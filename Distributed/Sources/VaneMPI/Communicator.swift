@@ -11,6 +11,10 @@ public final class Communicator {
     public let rank: Int
     public let size: Int
     private var finalized = false
+    /// Bytes this rank sent to, and received from, other ranks through `exchange` (its own part
+    /// excluded): what the job moved over the network, for per-step volume reports.
+    public private(set) var bytesSent = 0
+    public private(set) var bytesReceived = 0
 
     /// Initialises MPI (once per process) and reads this process's rank and the job's size.
     public init() throws(MPIError) {
@@ -122,5 +126,61 @@ public final class Communicator {
         }
         try Self.check(status, "MPI_Gatherv")
         return result
+    }
+
+    /// Personalised all-to-all of variable-length parts: `parts[r]` goes to rank r; returns what every
+    /// rank sent to this one, indexed by sender (`MPI_Alltoall` of the counts, then `MPI_Alltoallv`).
+    /// Collective: every rank calls it with `size` parts. O(total elements).
+    public func exchange(_ parts: [[Int32]]) throws(MPIError) -> [[Int32]] {
+        try exchange(parts, width: 1, type: vane_mpi_int32(), bytesPerElement: 4)
+    }
+
+    /// `exchange` of rows of `width` floats (each part's count a multiple of `width`): the counts
+    /// MPI sees are rows, through a contiguous row datatype, so they stay far from 2^31.
+    public func exchange(_ parts: [[Float]], width: Int) throws(MPIError) -> [[Float]] {
+        precondition(width >= 1 && parts.allSatisfy { $0.count % width == 0 }, "exchange: parts must be whole rows of width")
+        var rowType: MPI_Datatype? = nil
+        try Self.check(MPI_Type_contiguous(try Self.count(width, "row width"), vane_mpi_float(), &rowType), "MPI_Type_contiguous")
+        try Self.check(MPI_Type_commit(&rowType), "MPI_Type_commit")
+        defer { MPI_Type_free(&rowType) }
+        return try exchange(parts, width: width, type: rowType!, bytesPerElement: 4)
+    }
+
+    private func exchange<Element: Numeric>(_ parts: [[Element]], width: Int, type: MPI_Datatype,
+                                            bytesPerElement: Int) throws(MPIError) -> [[Element]] {
+        precondition(parts.count == size, "exchange: one part per rank")
+        var sendCounts = [Int32](repeating: 0, count: size), sendOffsets = [Int32](repeating: 0, count: size)
+        var sendTotal = 0
+        for r in 0..<size {
+            sendCounts[r] = try Self.count(parts[r].count / width, "exchange count")
+            sendOffsets[r] = try Self.count(sendTotal, "exchange offset")
+            sendTotal += parts[r].count / width
+        }
+        var receiveCounts = [Int32](repeating: 0, count: size)
+        try Self.check(MPI_Alltoall(&sendCounts, 1, vane_mpi_int32(), &receiveCounts, 1, vane_mpi_int32(), vane_mpi_comm_world()), "MPI_Alltoall")
+        var receiveOffsets = [Int32](repeating: 0, count: size)
+        var receiveTotal = 0
+        for r in 0..<size {
+            receiveOffsets[r] = try Self.count(receiveTotal, "exchange offset")
+            receiveTotal += Int(receiveCounts[r])
+        }
+        _ = try Self.count(receiveTotal, "exchange total")
+        let send = parts.flatMap { $0 }
+        var receive = [Element](repeating: 0, count: receiveTotal * width)
+        let status = send.withUnsafeBufferPointer { input in
+            receive.withUnsafeMutableBufferPointer { output in
+                MPI_Alltoallv(input.baseAddress, &sendCounts, &sendOffsets, type, output.baseAddress, &receiveCounts, &receiveOffsets, type,
+                              vane_mpi_comm_world())
+            }
+        }
+        try Self.check(status, "MPI_Alltoallv")
+        for r in 0..<size where r != rank {
+            bytesSent += Int(sendCounts[r]) * width * bytesPerElement
+            bytesReceived += Int(receiveCounts[r]) * width * bytesPerElement
+        }
+        return (0..<size).map { r in
+            let start = Int(receiveOffsets[r]) * width
+            return Array(receive[start..<(start + Int(receiveCounts[r]) * width)])
+        }
     }
 }

@@ -88,3 +88,50 @@ struct DistributedIndexTests {
         #expect(job.output.contains("/nonexistent/model"), "\(job.output)")
     }
 }
+
+@Suite("Sharded embedding exchange")
+struct ShardedExchangeTests {
+    @Test(.enabled(if: MPIJob.available, "needs mpirun (Debian openmpi-bin) and a built vane-mpi (swift build)"))
+    func twoRanksEndWithTheSingleProcessTable() throws {
+        var generator = SeededGenerator(seed: 21)
+        let n = 400
+        var lines: [String] = []
+        for u in 0..<n { for _ in 0..<4 { lines.append("v\(u)\tv\((u / 40) * 40 + generator.nextIndex(below: 40))") } }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vane-exchange-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let edges = directory.appendingPathComponent("edges.tsv").path
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: edges))
+        var tables: [[Float]] = []
+        for (ranks, method) in [(1, "metis"), (2, "metis"), (2, "hash")] {
+            let out = directory.appendingPathComponent("table-\(ranks)-\(method).bin").path
+            let job = try MPIJob.run(ranks: ranks, ["exchange", "--edges", edges, "--method", method, "--batch", "64", "--steps", "6",
+                                                    "--dimension", "8", "--table-out", out])
+            #expect(job.status == 0, "\(job.output)")
+            // The hash partition cuts this graph of 10 disjoint communities; METIS need not.
+            if method == "hash" { #expect(job.output.contains("MB sent") && !job.output.contains("(0.0% remote)"), "\(job.output)") }
+            let data = try Data(contentsOf: URL(fileURLWithPath: out))
+            tables.append(data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) })
+        }
+        #expect(tables.allSatisfy { $0.count == 400 * 8 })
+        // Same table whatever the ranks and partition (up to the order of float sums) ...
+        for table in tables.dropFirst() { #expect(zip(table, tables[0]).map { abs($0 - $1) }.max()! < 1e-5) }
+        // ... and the steps moved it away from its starting rows.
+        let start = (0..<400).flatMap { ShardedEmbeddingTable.initialRow(id: $0, width: 8, seed: 1, standardDeviation: 0.1) }
+        #expect(zip(tables[0], start).map { abs($0 - $1) }.max()! > 1e-3)
+    }
+
+    @Test(.enabled(if: MPIJob.available, "needs mpirun (Debian openmpi-bin) and a built vane-mpi (swift build)"))
+    func aPartitionOfTheWrongSizeStopsEveryRank() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vane-exchange-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let edges = directory.appendingPathComponent("edges.tsv").path, parts = directory.appendingPathComponent("parts.tsv").path
+        try Data((0..<30).map { "a\($0)\ta\(($0 + 1) % 30)" }.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: edges))
+        try Data(("# vane-partition-v1 parts=3 method=hash nodes=30\n" + (0..<30).map { "a\($0)\t\($0 % 3)" }.joined(separator: "\n")).utf8)
+            .write(to: URL(fileURLWithPath: parts))
+        let job = try MPIJob.run(ranks: 2, ["exchange", "--edges", edges, "--partition", parts, "--steps", "1"])
+        #expect(job.status != 0)
+        #expect(job.output.contains("3 parts for 2 ranks"), "\(job.output)")
+    }
+}

@@ -8,7 +8,7 @@ BROWSER_APT_PACKAGES := chromium chromium-driver
 MPI_APT_PACKAGES := libopenmpi-dev openmpi-bin libmetis-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-partition results-related results-risk-control results-conversions results-decisions results
+.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-partition results-exchange results-related results-risk-control results-conversions results-decisions results
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -59,6 +59,19 @@ results-partition:
 	  Distributed/.build/release/vane-mpi partition --edges $(DATA)/$$f --parts $$p --out out/partitions/$${f%%.*}.$$p.tsv --json >> out/partitions/runs.jsonl; \
 	done; done
 	python3 scripts/partition-results.py out/partitions/runs.jsonl > docs/results/partition.md
+
+## docs/results/exchange.md: the row exchanges of sharded training (vane-mpi exchange) on the large graphs,
+## 2 and 8 ranks on this machine (oversubscribed: bytes are exact, seconds are not a cluster's), METIS and hash.
+MPI_LOCAL := OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=1 \
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+results-exchange:
+	cd Distributed && swift build -c release --product vane-mpi
+	mkdir -p out/exchange && : > out/exchange/runs.jsonl
+	for f in $(LARGE_GRAPHS); do for n in 2 8; do for m in metis hash; do \
+	  $(MPI_LOCAL) mpirun --oversubscribe -np $$n Distributed/.build/release/vane-mpi exchange --edges $(DATA)/$$f --method $$m \
+	    --batch 1024 --fan-out 10,5 --dimension 64 --steps 10 --json >> out/exchange/runs.jsonl; \
+	done; done; done
+	python3 scripts/exchange-results.py out/exchange/runs.jsonl > docs/results/exchange.md
 
 ## A screenshot of the served page on the Amazon graph (docs/page.png), from the demo's models (made first if absent).
 screenshot: build

@@ -20,14 +20,14 @@ def main():
            "(edge, node) back, summed per node before sending (`ShardedEmbeddingTable`). Bytes are exact (what each rank sent to "
            f"other ranks, ids and rows, pull and push); seconds are of ranks sharing {os.cpu_count()} cores, not of a cluster. "
            f"Means over {first['steps']} steps.", "",
-           "| graph | ranks | partition | cut edges | distinct rows per rank and step | remote share | MB sent per rank and step (mean / max) | "
+           "| graph | ranks | partition | cut edges | sampled rows per rank and step (with repeats) | distinct rows | remote share | MB sent per rank and step (mean / max) | "
            "seconds per step: sampling / pull / push (rank mean) |",
-           "|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         step = run["per_step"]
         mean = statistics.mean
         out.append(f"| {os.path.basename(run['edges_file'])} | {run['ranks']} | {run['partition']} | {100 * run['cut_share']:.1f}% | "
-                   f"{mean(step['pulled_rows']):,.0f} | {100 * run['remote_share']:.1f}% | "
+                   f"{mean(step['sampled_rows']):,.0f} | {mean(step['pulled_rows']):,.0f} | {100 * run['remote_share']:.1f}% | "
                    f"{mean(step['bytes_sent']) / 1e6:.2f} / {max(step['bytes_sent']) / 1e6:.2f} | "
                    f"{mean(step['sampling_seconds']):.3f} / {mean(step['pull_seconds']):.3f} / {mean(step['push_seconds']):.3f} |")
     by_key = {(os.path.basename(r["edges_file"]), r["ranks"], r["partition"]): r for r in runs}

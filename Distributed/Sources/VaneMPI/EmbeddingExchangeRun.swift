@@ -28,6 +28,8 @@ public struct EmbeddingExchangeRun: Sendable {
     /// What one rank measured, summed over steps.
     public struct RankReport: Sendable {
         public var seedEdges = 0
+        /// Sampled rows with repeats (one per (edge, node)), before deduplication.
+        public var sampledRows = 0
         public var pulledRows = 0
         public var remoteRows = 0
         public var bytesSent = 0
@@ -78,6 +80,7 @@ public struct EmbeddingExchangeRun: Sendable {
                 }
             }
             report.samplingSeconds += Date().timeIntervalSince(sampling)
+            report.sampledRows += ids.count
             let (distinct, _) = ShardedEmbeddingTable.deduplicate(ids)
             report.pulledRows += distinct.count
             report.remoteRows += distinct.filter { !mine.contains(Int($0)) }.count

@@ -100,10 +100,10 @@ struct ExchangeCommand: ParsableCommand {
         let (report, table) = try run.run(graph: graph, partition: parts, communicator: communicator)
         let seconds = Date().timeIntervalSince(started)
         // Per-rank values, one slot per rank, summed so every slot reaches every rank.
-        let fields = 8
+        let fields = 9
         var values = [Double](repeating: 0, count: communicator.size * fields)
         let mine: [Double] = [Double(report.seedEdges), Double(report.pulledRows), Double(report.remoteRows), Double(report.bytesSent),
-                              Double(report.bytesReceived), report.samplingSeconds, report.pullSeconds, report.pushSeconds]
+                              Double(report.bytesReceived), report.samplingSeconds, report.pullSeconds, report.pushSeconds, Double(report.sampledRows)]
         for (k, value) in mine.enumerated() { values[rank * fields + k] = value }
         try communicator.allreduceSum(&values)
         let gathered = try table.gather()
@@ -133,7 +133,7 @@ struct ExchangeCommand: ParsableCommand {
                   + "\"dimension\": \(dimension), \"steps\": \(steps), \"seconds\": \(seconds), "
                   + "\"per_step\": {\"seed_edges\": \(perStep(0)), \"pulled_rows\": \(pulled), \"remote_rows\": \(remote), "
                   + "\"bytes_sent\": \(sent), \"bytes_received\": \(perStep(4)), \"sampling_seconds\": \(perStep(5)), "
-                  + "\"pull_seconds\": \(perStep(6)), \"push_seconds\": \(perStep(7))}, \"remote_share\": \(remoteShare)}")
+                  + "\"pull_seconds\": \(perStep(6)), \"push_seconds\": \(perStep(7)), \"sampled_rows\": \(perStep(8))}, \"remote_share\": \(remoteShare)}")
             return
         }
         print(String(format: "%d ranks, %@ partition (cut %.1f%% of edges), batch %d, fan-out %@, dimension %d, %d steps in %.1f s",

@@ -22,9 +22,12 @@ struct ComputationPlan: Sendable {
     let blocks: [[Block]]
 
     /// Samples the plan for distinct query nodes of each kind. `scratch` has one entry per node, all
-    /// -1, and is returned so.
+    /// -1, and is returned so. With `nodeSeed`, each node's neighbours at each level are drawn from a
+    /// generator seeded by (nodeSeed, level, kind, node) instead of the kind's stream, so a node's
+    /// sample does not depend on which other nodes are in the plan: plans of a batch split over the
+    /// ranks of a data-parallel job then sample exactly what one plan of the whole batch would.
     init(queries: [[Int32]], layers: Int, kinds: [RepresentationKind], views: GraphViews,
-         sampler: any NeighbourSampler, generator: inout SeededGenerator, scratch: inout [Int32]) {
+         sampler: any NeighbourSampler, generator: inout SeededGenerator, scratch: inout [Int32], nodeSeed: UInt64? = nil) {
         var nodes = [[[Int32]]](repeating: [], count: layers + 1)
         var blocks = [[Block]](repeating: [], count: layers)
         nodes[layers] = queries
@@ -42,7 +45,12 @@ struct ComputationPlan: Sendable {
                     var sampled: [Int32] = [], offsets = [0]
                     offsets.reserveCapacity(destinations[k].count + 1)
                     for node in destinations[k] {
-                        sampler.sample(node, direction: kind.direction, in: graph, into: &sampled, using: &kindGenerator)
+                        if let nodeSeed {
+                            var nodeGenerator = SeededGenerator(seed: nodeSeed ^ (UInt64(level) << 56) ^ (UInt64(k) << 48) ^ UInt64(UInt32(bitPattern: node)))
+                            sampler.sample(node, direction: kind.direction, in: graph, into: &sampled, using: &nodeGenerator)
+                        } else {
+                            sampler.sample(node, direction: kind.direction, in: graph, into: &sampled, using: &kindGenerator)
+                        }
                         offsets.append(sampled.count)
                     }
                     output[k] = (sampled, offsets)

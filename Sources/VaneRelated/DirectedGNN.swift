@@ -67,7 +67,13 @@ public struct DirectedGNN: Sendable {
     }
 
     func forward(_ plan: ComputationPlan) -> ForwardState {
-        var levels: [[Matrix]] = [kinds.indices.map { RowGather.forward(embeddings[$0], indices: plan.nodes[0][$0]) }]
+        forward(plan, inputs: kinds.indices.map { RowGather.forward(embeddings[$0], indices: plan.nodes[0][$0]) })
+    }
+
+    /// The forward pass from given level-0 states (one matrix per kind, the embedding rows of
+    /// `plan.nodes[0][kind]` in order): how a sharded job runs it with rows pulled from their owners.
+    func forward(_ plan: ComputationPlan, inputs: [Matrix]) -> ForwardState {
+        var levels: [[Matrix]] = [inputs]
         var inputs: [[(own: Matrix, aggregated: Matrix)]] = []
         for l in 0..<layers {
             var next: [Matrix] = [], layerInputs: [(own: Matrix, aggregated: Matrix)] = []

@@ -18,16 +18,23 @@ struct TrainingBatch: Sendable {
     let targetRows: [[Int32]]
     let plan: ComputationPlan
 
+    /// With `drawSeed`, each positive's negatives come from a generator seeded by (drawSeed, edge) and
+    /// the plan samples per node (`ComputationPlan`'s `nodeSeed`), so any split of a batch over ranks
+    /// draws exactly what the whole batch would in one process; without it, everything comes from
+    /// `generator`.
     init(positives: ArraySlice<DirectedGraph.Edge>, graph: DirectedGraph, views: GraphViews, kinds: [RepresentationKind],
          configuration c: DirectedGNNConfiguration, sampler: any NeighbourSampler,
-         generator: inout SeededGenerator, scratch: inout [Int32]) {
+         generator: inout SeededGenerator, scratch: inout [Int32], drawSeed: UInt64? = nil) {
         var sources: [Int32] = [], targets: [Int32] = [], labels: [Float] = [], weights: [Float] = []
         let negativeWeight = c.negativesPerPositive > 0 ? c.negativeWeight / Float(c.negativesPerPositive) : 0
         for edge in positives {
             sources.append(edge.source); targets.append(edge.target); labels.append(1); weights.append(c.positiveWeight)
+            var edgeGenerator = drawSeed.map {
+                SeededGenerator(seed: $0 ^ (UInt64(UInt32(bitPattern: edge.source)) << 32 | UInt64(UInt32(bitPattern: edge.target))))
+            }
             for _ in 0..<c.negativesPerPositive {
                 sources.append(edge.source)
-                targets.append(Int32(generator.nextIndex(below: graph.nodeCount)))
+                targets.append(Int32(edgeGenerator != nil ? edgeGenerator!.nextIndex(below: graph.nodeCount) : generator.nextIndex(below: graph.nodeCount)))
                 labels.append(0); weights.append(negativeWeight)
             }
             if c.reverseWeight > 0 && !graph.hasEdge(from: edge.target, to: edge.source) {
@@ -60,7 +67,8 @@ struct TrainingBatch: Sendable {
         self.sourceRows = sourceRows
         self.targetRows = targetRows
         plan = ComputationPlan(queries: queries, layers: c.layers, kinds: kinds, views: views,
-                               sampler: sampler, generator: &generator, scratch: &scratch)
+                               sampler: sampler, generator: &generator, scratch: &scratch,
+                               nodeSeed: drawSeed.map { $0 ^ 0x9C0D_E5EE_D000_0001 })
     }
 }
 
@@ -85,8 +93,30 @@ struct TrainingStep: Sendable {
 
     /// Applies one batch; returns its loss (sum of weighted BCE over pairs / positives).
     mutating func step(_ model: inout DirectedGNN, on batch: TrainingBatch) -> Double {
-        let c = configuration, pairs = c.structure.scorePairs
-        let state = model.forward(batch.plan)
+        let (loss, gradients) = Self.gradients(model, on: batch, inputs: nil)
+        guard let gradients else { return loss }
+        for k in model.kinds.indices {
+            embeddingOptimisers[k].update(&model.embeddings[k], gradient: gradients.embeddings[k])
+        }
+        applyDense(gradients, to: &model)
+        return loss
+    }
+
+    /// Dense Adam on the layer weights and biases.
+    mutating func applyDense(_ gradients: DirectedGNN.Gradients, to model: inout DirectedGNN) {
+        for l in 0..<configuration.layers {
+            for k in model.kinds.indices {
+                weightOptimisers[l][k].update(&model.weights[l][k], gradient: gradients.weights[l][k])
+                biasOptimisers[l][k].update(&model.biases[l][k], gradient: gradients.biases[l][k])
+            }
+        }
+    }
+
+    /// The loss of one batch and the gradients of every parameter (nil when the loss is not
+    /// finite), from the model's own embeddings or from `inputs` (level-0 rows, as `forward(_:inputs:)`).
+    static func gradients(_ model: DirectedGNN, on batch: TrainingBatch, inputs: [Matrix]?) -> (loss: Double, gradients: DirectedGNN.Gradients?) {
+        let c = model.configuration, pairs = c.structure.scorePairs
+        let state = inputs.map { model.forward(batch.plan, inputs: $0) } ?? model.forward(batch.plan)
         let top = state.levels[c.layers]
         var logits = [Float](repeating: 0, count: batch.sources.count)
         var gathered: [(Matrix, Matrix)] = []
@@ -98,7 +128,7 @@ struct TrainingStep: Sendable {
         }
         let scale = Float(batch.sources.count) / Float(batch.positiveCount)
         let loss = BinaryCrossEntropy.loss(logits: logits, labels: batch.labels, weights: batch.weights) * Double(scale)
-        guard loss.isFinite else { return loss }
+        guard loss.isFinite else { return (loss, nil) }
         let logitGradient = BinaryCrossEntropy.gradient(logits: logits, labels: batch.labels, weights: batch.weights, scale: scale)
         var topGradients = model.kinds.indices.map { Matrix(rows: top[$0].rows, columns: model.kinds[$0].dimension) }
         for (pair, (a, b)) in zip(pairs, gathered) {
@@ -106,16 +136,6 @@ struct TrainingStep: Sendable {
             RowGather.accumulateBackward(outputGradient: gradientA, indices: batch.sourceRows[pair.source], into: &topGradients[pair.source])
             RowGather.accumulateBackward(outputGradient: gradientB, indices: batch.targetRows[pair.target], into: &topGradients[pair.target])
         }
-        let gradients = model.backward(batch.plan, state: state, outputGradients: topGradients)
-        for k in model.kinds.indices {
-            embeddingOptimisers[k].update(&model.embeddings[k], gradient: gradients.embeddings[k])
-        }
-        for l in 0..<c.layers {
-            for k in model.kinds.indices {
-                weightOptimisers[l][k].update(&model.weights[l][k], gradient: gradients.weights[l][k])
-                biasOptimisers[l][k].update(&model.biases[l][k], gradient: gradients.biases[l][k])
-            }
-        }
-        return loss
+        return (loss, model.backward(batch.plan, state: state, outputGradients: topGradients))
     }
 }

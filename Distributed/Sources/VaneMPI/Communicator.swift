@@ -183,4 +183,14 @@ public final class Communicator {
             return Array(receive[start..<(start + Int(receiveCounts[r]) * width)])
         }
     }
+
+    /// `root`'s `values` on every rank (the others' are replaced; their count must match). Collective.
+    public func broadcast(_ values: inout [Float], root: Int = 0) throws(MPIError) {
+        let n = try Self.count(values.count, "broadcast")
+        let status = values.withUnsafeMutableBufferPointer {
+            MPI_Bcast($0.baseAddress, n, vane_mpi_float(), Int32(root), vane_mpi_comm_world())
+        }
+        try Self.check(status, "MPI_Bcast")
+        if rank != root { bytesReceived += values.count * 4 } else { bytesSent += values.count * 4 * (size - 1) }
+    }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import VaneGraph
+import VaneIO
+import VaneRelated
+import VaneTensor
+
+/// `vane-mpi train`: 2 ranks reach the validation MRR of one process, and write a model that loads.
+@Suite("Distributed training")
+struct DistributedTrainingTests {
+    static let cora = MPIJob.packageRoot.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/cora-ml.edges.tsv").path
+    static var ready: Bool { MPIJob.available && FileManager.default.fileExists(atPath: cora) }
+
+    func validationMRR(_ output: String) throws -> Double {
+        let line = try #require(output.split(separator: "\n").last(where: { $0.hasPrefix("{") }), "\(output)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        return try #require(object["validation_mrr"] as? Double)
+    }
+
+    @Test(.enabled(if: ready, "needs mpirun, a built vane-mpi and ../shared/data/cora-ml.edges.tsv"))
+    func twoRanksReachTheSingleProcessValidationMRROnCora() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vane-mpi-train-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 6 epochs keep the debug-build test short; the full run is in docs/scale-out.md.
+        let short = ["--epochs", "6", "--patience", "6"]
+        let two = try MPIJob.run(ranks: 2, ["train", "--edges", Self.cora, "--seed", "1", "--out", directory, "--json"] + short)
+        #expect(two.status == 0, "\(two.output)")
+        let one = try MPIJob.run(ranks: 1, ["train", "--edges", Self.cora, "--seed", "1", "--json"] + short)
+        #expect(one.status == 0, "\(one.output)")
+        // The same training on 1 and 2 ranks (draws keyed by edge and node): only float sums differ.
+        let mrrTwo = try validationMRR(two.output), mrrOne = try validationMRR(one.output)
+        #expect(abs(mrrTwo - mrrOne) < 0.01, "2 ranks \(mrrTwo), 1 rank \(mrrOne)")
+        // Against the single-process trainer (`vane graph train`'s GNN) on the same split: another
+        // draw of the same training, so the same quality.
+        let graph = try EdgeListLoader().load(path: Self.cora).graph
+        var generator = SeededGenerator(seed: 1)
+        let split = try EdgeSplit(graph: graph, validationFraction: 0.05, testFraction: 0, using: &generator)
+        var configuration = DirectedGNNConfiguration()
+        configuration.maximumEpochs = 6
+        configuration.patience = 6
+        let (_, report) = try DirectedGNNTrainer(configuration: configuration)
+            .fit(graph: graph.withEdges(split.training), validation: split.validation, seed: 1)
+        let single = report.epochs[report.bestEpoch - 1].validationMRR
+        #expect(abs(mrrTwo - single) < 0.01, "2 ranks \(mrrTwo), single process \(single)")
+        // Rank 0 wrote a model over the whole graph that Vane loads and serves.
+        let model = try RelatedItemModel.load(from: directory)
+        #expect(model.itemCount == graph.nodeCount && model.method == "hybrid")
+    }
+}

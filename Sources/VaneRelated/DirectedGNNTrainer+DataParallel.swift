@@ -1,0 +1,133 @@
+import Foundation
+import VaneGraph
+import VaneMetrics
+import VaneTensor
+
+extension DirectedGNNTrainer {
+    /// `fit` on the ranks of a data-parallel job (synchronous data parallelism, as DistDGL trains
+    /// GraphSAGE): every rank shuffles the training edges alike and walks the same global batches; a
+    /// rank takes the batch's edges whose source it owns (`context.owner(of:)`), samples their plans
+    /// with its own generator, pulls the level-0 embedding rows (`context.rows`), and computes the
+    /// loss and gradients of its share. With B_r of the batch's B positives on rank r, the step's
+    /// gradient is sum_r (B_r / B) g_r: the same weighting one process gives the whole batch, so the
+    /// dense gradients are scaled and summed over ranks (`context.sum`) and every rank applies the same
+    /// dense Adam step to its copy of the layer weights, and the row gradients are scaled and sent to
+    /// the rows' owners, who sum them and take the sparse Adam step (`context.apply`). Validation after
+    /// each epoch runs on every rank over the gathered tables (`context.allRows`), and its MRR is
+    /// averaged over ranks so early stopping agrees everywhere.
+    ///
+    /// Negatives are drawn per edge and neighbourhoods per node, from generators seeded by (seed,
+    /// epoch, batch, edge or node), so whatever the number of ranks the job computes what one process
+    /// computes for the whole batch, up to the order of float sums. Differences from `fit`: that
+    /// seeding, and embeddings that start from the context's rows (N(0, 0.1^2) seeded by node id in
+    /// `ShardedEmbeddingTable`): a different draw of the same training. Returns the best epoch's
+    /// model (embeddings gathered) on every rank.
+    public func fitDataParallel(graph: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
+                                context: inout some DataParallelContext,
+                                progress: ((Event) -> Void)? = nil) throws -> (model: DirectedGNN, report: Report) {
+        guard graph.edgeCount > 0 else { throw RelatedError(.invalidRequest, "cannot train on a graph without edges") }
+        let started = Date()
+        var generator = SeededGenerator(seed: seed)
+        let (sampler, samplerDescription) = try makeSampler(for: graph)
+        // Layer weights drawn alike on every rank; embedding rows live in the context.
+        var model = DirectedGNN(configuration: configuration, nodeCount: 0, sampler: sampler, generator: &generator)
+        let c = configuration
+        var optimiser = TrainingStep(model: model, configuration: c)
+        let views = GraphViews(graph, kinds: model.kinds)
+        var edges = graph.edges
+        var scratch = [Int32](repeating: -1, count: graph.nodeCount)
+        var validationGenerator = SeededGenerator(seed: seed ^ 0x5EED)
+        var validationQueries = validation
+        validationQueries.seededSample(keeping: c.validationQueries, using: &validationGenerator)
+        let evaluator = LinkPredictionEvaluator(knownEdges: graph.withEdges(graph.edges + validation), trainingGraph: graph)
+        var rankGenerator = SeededGenerator(seed: seed ^ (UInt64(context.rank + 1) &* 0xD1B5_4A32_D192_ED03))
+
+        var report = Report()
+        report.trainingEdges = graph.edgeCount
+        report.samplerDescription = samplerDescription
+        var best: (mrr: Double, model: DirectedGNN)?
+        var epochsWithoutImprovement = 0
+        let batchSize = c.effectiveBatchSize(trainingEdges: edges.count)
+        report.batchSize = batchSize
+        let batches = (edges.count + batchSize - 1) / batchSize
+        for epoch in 1...c.maximumEpochs {
+            edges.seededShuffle(using: &generator)
+            var epochLoss = 0.0
+            for batch in 0..<batches {
+                let positives = edges[(batch * batchSize)..<min(edges.count, (batch + 1) * batchSize)]
+                let mine = positives.filter { context.owner(of: $0.source) == context.rank }
+                let share = Float(mine.count) / Float(positives.count)
+                var loss = 0.0
+                var gradients: DirectedGNN.Gradients?
+                var levelZero: [[Int32]] = model.kinds.map { _ in [] }
+                if !mine.isEmpty {
+                    let drawSeed = seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) &* 0xA076_1D64_78BD_642F)
+                    let sampled = TrainingBatch(positives: mine[...], graph: graph, views: views, kinds: model.kinds, configuration: c,
+                                                sampler: sampler, generator: &rankGenerator, scratch: &scratch, drawSeed: drawSeed)
+                    levelZero = sampled.plan.nodes[0]
+                    var inputs: [Matrix] = []
+                    for k in model.kinds.indices { inputs.append(try context.rows(kind: k, ids: levelZero[k])) }
+                    (loss, gradients) = TrainingStep.gradients(model, on: sampled, inputs: inputs)
+                } else {
+                    for k in model.kinds.indices { _ = try context.rows(kind: k, ids: []) }
+                }
+                // Dense gradients, this rank's share, summed over ranks; the loss rides along (last entry).
+                var dense: [Float] = []
+                for l in 0..<c.layers {
+                    for k in model.kinds.indices {
+                        let w = model.weights[l][k], b = model.biases[l][k]
+                        dense += gradients.map { $0.weights[l][k].values.map { $0 * share } } ?? [Float](repeating: 0, count: w.values.count)
+                        dense += gradients.map { $0.biases[l][k].values.map { $0 * share } } ?? [Float](repeating: 0, count: b.values.count)
+                    }
+                }
+                dense.append(loss.isFinite ? Float(loss) * share : .nan)
+                try context.sum(&dense)
+                let batchLoss = Double(dense.removeLast())
+                guard batchLoss.isFinite else {
+                    throw RelatedError(.diverged, "training diverged (loss \(batchLoss)) in epoch \(epoch); lower the learning rate (now \(c.learningRate))")
+                }
+                var summed = DirectedGNN.Gradients(embeddings: [], weights: [], biases: [])
+                var offset = 0
+                for l in 0..<c.layers {
+                    var layerWeights: [Matrix] = [], layerBiases: [Matrix] = []
+                    for k in model.kinds.indices {
+                        let w = model.weights[l][k], b = model.biases[l][k]
+                        layerWeights.append(Matrix(rows: w.rows, columns: w.columns, values: Array(dense[offset..<(offset + w.values.count)])))
+                        offset += w.values.count
+                        layerBiases.append(Matrix(rows: b.rows, columns: b.columns, values: Array(dense[offset..<(offset + b.values.count)])))
+                        offset += b.values.count
+                    }
+                    summed.weights.append(layerWeights)
+                    summed.biases.append(layerBiases)
+                }
+                optimiser.applyDense(summed, to: &model)
+                for k in model.kinds.indices {
+                    var rows = gradients?.embeddings[k].gradients ?? Matrix(rows: 0, columns: model.kinds[k].dimension)
+                    rows.scale(by: share)
+                    try context.apply(kind: k, gradient: SparseRowGradient(distinctIndices: gradients?.embeddings[k].rowIndices ?? [], gradients: rows))
+                }
+                epochLoss += batchLoss
+                progress?(.batch(epoch: epoch, batch: batch + 1, batches: batches, loss: batchLoss))
+            }
+            epochLoss /= Double(batches)
+            for k in model.kinds.indices { model.embeddings[k] = try context.allRows(kind: k) }
+            let fitted = model.relatedItemModel(graph: graph, method: "validation", seed: seed)
+            var agreed = [Float(RankingMetrics.meanReciprocalRank(ranks: evaluator.ranks(of: fitted, queries: validationQueries)))]
+            try context.sum(&agreed)
+            let mrr = Double(agreed[0]) / Double(context.ranks)
+            let improved = validationQueries.isEmpty || best == nil || mrr > best!.mrr
+            if improved {
+                best = (mrr, model)
+                report.bestEpoch = epoch
+                epochsWithoutImprovement = 0
+            } else {
+                epochsWithoutImprovement += 1
+            }
+            report.epochs.append((epochLoss, mrr))
+            progress?(.epoch(epoch: epoch, loss: epochLoss, validationMRR: mrr, improved: improved))
+            if epochsWithoutImprovement >= c.patience { break }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return (best?.model ?? model, report)
+    }
+}

@@ -36,17 +36,12 @@ extension DirectedGNNTrainer {
         let views = GraphViews(graph, kinds: model.kinds)
         var edges = graph.edges
         var scratch = [Int32](repeating: -1, count: graph.nodeCount)
-        var validationGenerator = SeededGenerator(seed: seed ^ 0x5EED)
-        var validationQueries = validation
-        validationQueries.seededSample(keeping: c.validationQueries, using: &validationGenerator)
-        let evaluator = LinkPredictionEvaluator(knownEdges: graph.withEdges(graph.edges + validation), trainingGraph: graph)
+        var stopping = EarlyStopping(graph: graph, validation: validation, configuration: c, seed: seed)
         var rankGenerator = SeededGenerator(seed: seed ^ (UInt64(context.rank + 1) &* 0xD1B5_4A32_D192_ED03))
 
         var report = Report()
         report.trainingEdges = graph.edgeCount
         report.samplerDescription = samplerDescription
-        var best: (mrr: Double, model: DirectedGNN)?
-        var epochsWithoutImprovement = 0
         let batchSize = c.effectiveBatchSize(trainingEdges: edges.count)
         report.batchSize = batchSize
         let batches = (edges.count + batchSize - 1) / batchSize
@@ -111,23 +106,14 @@ extension DirectedGNNTrainer {
             }
             epochLoss /= Double(batches)
             for k in model.kinds.indices { model.embeddings[k] = try context.allRows(kind: k) }
-            let fitted = model.relatedItemModel(graph: graph, method: "validation", seed: seed)
-            var agreed = [Float(RankingMetrics.meanReciprocalRank(ranks: evaluator.ranks(of: fitted, queries: validationQueries)))]
+            // Every rank validates the same gathered model; averaging the MRR over ranks keeps the
+            // stopping decision identical everywhere even if float results differed.
+            var agreed = [Float(stopping.meanReciprocalRank(of: model, graph: graph, seed: seed))]
             try context.sum(&agreed)
             let mrr = Double(agreed[0]) / Double(context.ranks)
-            let improved = validationQueries.isEmpty || best == nil || mrr > best!.mrr
-            if improved {
-                best = (mrr, model)
-                report.bestEpoch = epoch
-                epochsWithoutImprovement = 0
-            } else {
-                epochsWithoutImprovement += 1
-            }
-            report.epochs.append((epochLoss, mrr))
-            progress?(.epoch(epoch: epoch, loss: epochLoss, validationMRR: mrr, improved: improved))
-            if epochsWithoutImprovement >= c.patience { break }
+            if stopping.record(epoch: epoch, loss: epochLoss, mrr: mrr, model: model, report: &report, progress: progress) { break }
         }
         report.seconds = Date().timeIntervalSince(started)
-        return (best?.model ?? model, report)
+        return (stopping.best?.model ?? model, report)
     }
 }

@@ -71,17 +71,11 @@ public struct DirectedGNNTrainer: Sendable {
         let views = GraphViews(graph, kinds: model.kinds)
         var edges = graph.edges
         var scratch = [Int32](repeating: -1, count: graph.nodeCount)
-        // Validation: a fixed sample, filtered by everything known at training time.
-        var validationGenerator = SeededGenerator(seed: seed ^ 0x5EED)
-        var validationQueries = validation
-        validationQueries.seededSample(keeping: c.validationQueries, using: &validationGenerator)
-        let evaluator = LinkPredictionEvaluator(knownEdges: graph.withEdges(graph.edges + validation), trainingGraph: graph)
+        var stopping = EarlyStopping(graph: graph, validation: validation, configuration: c, seed: seed)
 
         var report = Report()
         report.trainingEdges = graph.edgeCount
         report.samplerDescription = samplerDescription
-        var best: (mrr: Double, model: DirectedGNN)?
-        var epochsWithoutImprovement = 0
         let batchSize = c.effectiveBatchSize(trainingEdges: edges.count)
         report.batchSize = batchSize
         let batches = (edges.count + batchSize - 1) / batchSize
@@ -100,23 +94,10 @@ public struct DirectedGNNTrainer: Sendable {
                 progress?(.batch(epoch: epoch, batch: batch + 1, batches: batches, loss: loss))
             }
             epochLoss /= Double(batches)
-            let fitted = model.relatedItemModel(graph: graph, method: "validation", seed: seed)
-            let ranks = evaluator.ranks(of: fitted, queries: validationQueries)
-            let mrr = RankingMetrics.meanReciprocalRank(ranks: ranks)
-            // Without validation edges there is nothing to stop on: keep the latest parameters.
-            let improved = validationQueries.isEmpty || best == nil || mrr > best!.mrr
-            if improved {
-                best = (mrr, model)
-                report.bestEpoch = epoch
-                epochsWithoutImprovement = 0
-            } else {
-                epochsWithoutImprovement += 1
-            }
-            report.epochs.append((epochLoss, mrr))
-            progress?(.epoch(epoch: epoch, loss: epochLoss, validationMRR: mrr, improved: improved))
-            if epochsWithoutImprovement >= c.patience { break }
+            let mrr = stopping.meanReciprocalRank(of: model, graph: graph, seed: seed)
+            if stopping.record(epoch: epoch, loss: epochLoss, mrr: mrr, model: model, report: &report, progress: progress) { break }
         }
         report.seconds = Date().timeIntervalSince(started)
-        return (best?.model ?? model, report)
+        return (stopping.best?.model ?? model, report)
     }
 }

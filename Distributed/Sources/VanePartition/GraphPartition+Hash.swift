@@ -1,6 +1,16 @@
 import VaneGraph
 
 extension GraphPartition {
+    /// A partition of `graph` into `parts` by `method` (`metis(_:parts:seed:imbalance:)` or
+    /// `hash(_:parts:seed:)`; the hash has no imbalance to set).
+    public static func make(_ graph: DirectedGraph, parts: Int, method: Method, seed: UInt64 = 1,
+                            imbalance: Double = 1.05) throws(PartitionError) -> GraphPartition {
+        switch method {
+        case .metis: try metis(graph, parts: parts, seed: seed, imbalance: imbalance)
+        case .hash: try hash(graph, parts: parts, seed: seed)
+        }
+    }
+
     /// Each node to part hash(seed, name) mod parts (FNV-1a of the name's UTF-8 bytes, mixed with the
     /// seed by splitmix64): the same part for the same name whatever the graph's id order, on every
     /// rank, with no communication and no size limit. O(total name bytes).

@@ -71,25 +71,22 @@ struct ExchangeCommand: ParsableCommand {
         defer { communicator.finalize() }
         let rank = communicator.rank
         // Every rank loads and partitions alike (METIS is deterministic for a seed); any failure stops all.
-        var setup: (DirectedGraph, GraphPartition)?
-        var failure: String?
-        do {
-            let graph = try EdgeListLoader().load(path: edges).graph
-            let parts = try partition.map { path throws(PartitionError) in try GraphPartition.load(from: path, graph: graph) }
-                ?? (method == .metis ? try GraphPartition.metis(graph, parts: communicator.size, seed: seed)
-                                     : try GraphPartition.hash(graph, parts: communicator.size, seed: seed))
-            if parts.parts != communicator.size { failure = "--partition has \(parts.parts) parts for \(communicator.size) ranks" }
-            setup = (graph, parts)
-        } catch let error as PartitionError {
-            failure = "\(partition == nil ? "--method" : "--partition"): \(error.message)"
-        } catch {
-            failure = "--edges: \(error)"
+        let (graph, parts) = try communicator.setUpOnEveryRank { () throws(ValidationError) -> (DirectedGraph, GraphPartition) in
+            let graph: DirectedGraph
+            do { graph = try EdgeListLoader().load(path: edges).graph } catch { throw ValidationError("--edges: \(error)") }
+            let parts: GraphPartition
+            do throws(PartitionError) {
+                if let partition {
+                    parts = try GraphPartition.load(from: partition, graph: graph)
+                } else {
+                    parts = try GraphPartition.make(graph, parts: communicator.size, method: method, seed: seed)
+                }
+            } catch { throw ValidationError("\(partition == nil ? "--method" : "--partition"): \(error.message)") }
+            guard parts.parts == communicator.size else {
+                throw ValidationError("--partition has \(parts.parts) parts for \(communicator.size) ranks")
+            }
+            return (graph, parts)
         }
-        do { try communicator.agree(failed: failure != nil, what: "loading the graph") } catch {
-            throw ValidationError("rank \(rank): \(error.message)")
-        }
-        if let failure { throw ValidationError("rank \(rank): \(failure)") }
-        let (graph, parts) = setup!
         var run = EmbeddingExchangeRun()
         run.batchSize = batch
         run.fanOut = hops

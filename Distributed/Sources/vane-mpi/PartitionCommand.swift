@@ -58,8 +58,7 @@ struct PartitionCommand: ParsableCommand {
         let started = Date()
         let partition: GraphPartition
         do {
-            partition = method == .metis ? try GraphPartition.metis(graph, parts: parts, seed: seed, imbalance: imbalance)
-                                         : try GraphPartition.hash(graph, parts: parts, seed: seed)
+            partition = try GraphPartition.make(graph, parts: parts, method: method, seed: seed, imbalance: imbalance)
         } catch { throw ValidationError("--parts: \(error.message)") }
         let seconds = Date().timeIntervalSince(started)
         do { try partition.write(to: out, graph: graph) } catch { throw ValidationError("--out: \(error.message)") }

@@ -69,26 +69,19 @@ struct TrainCommand: ParsableCommand {
         let communicator = try Communicator()
         defer { communicator.finalize() }
         let rank = communicator.rank
-        var loaded: (graph: DirectedGraph, training: DirectedGraph, validation: [DirectedGraph.Edge], partition: GraphPartition)?
-        var failure: String?
-        do {
-            let graph = try EdgeListLoader().load(path: edges).graph
-            var generator = SeededGenerator(seed: seed)
-            let split = try EdgeSplit(graph: graph, validationFraction: 0.05, testFraction: 0, using: &generator)
+        let (graph, training, validation, partition) = try communicator.setUpOnEveryRank {
+            () throws(ValidationError) -> (DirectedGraph, DirectedGraph, [DirectedGraph.Edge], GraphPartition) in
+            let graph: DirectedGraph, split: EdgeSplit
+            do {
+                graph = try EdgeListLoader().load(path: edges).graph
+                var generator = SeededGenerator(seed: seed)
+                split = try EdgeSplit(graph: graph, validationFraction: 0.05, testFraction: 0, using: &generator)
+            } catch { throw ValidationError("--edges: \(error)") }
             let training = graph.withEdges(split.training)
-            let partition = method == .metis ? try GraphPartition.metis(training, parts: communicator.size, seed: seed)
-                                             : try GraphPartition.hash(training, parts: communicator.size, seed: seed)
-            loaded = (graph, training, split.validation, partition)
-        } catch let error as PartitionError {
-            failure = "--method: \(error.message)"
-        } catch {
-            failure = "--edges: \(error)"
+            do throws(PartitionError) {
+                return (graph, training, split.validation, try GraphPartition.make(training, parts: communicator.size, method: method, seed: seed))
+            } catch { throw ValidationError("--method: \(error.message)") }
         }
-        do { try communicator.agree(failed: failure != nil, what: "loading the graph") } catch {
-            throw ValidationError("rank \(rank): \(error.message)")
-        }
-        if let failure { throw ValidationError("rank \(rank): \(failure)") }
-        let (graph, training, validation, partition) = loaded!
         let c = gnnConfiguration
         let trainer: DirectedGNNTrainer
         do { trainer = try DirectedGNNTrainer(configuration: c) } catch { throw ValidationError(error.message) }

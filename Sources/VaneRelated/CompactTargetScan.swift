@@ -76,6 +76,10 @@ public struct CompactTargetScan: Sendable {
         var statistics = Statistics()
         statistics.queries = queries.count
         guard !queries.isEmpty else { return ([], statistics) }
+        guard certifiable else {
+            statistics.fallbacks = queries.count
+            return (model.topTargets(for: queries), statistics)
+        }
         let n = model.itemCount
         let sources = queries.map(\.source)
         let queryRows = RowGather.forward(model.sourceEmbeddings, indices: sources)
@@ -125,7 +129,6 @@ public struct CompactTargetScan: Sendable {
     /// `maximumCandidates` candidates.
     private func answer(_ query: TopTargetsQuery, row: UnsafeBufferPointer<Float>, queryRow q: Int, queries: QuantizedQueries,
                         queryEmbeddings: Matrix) -> Outcome? {
-        guard certifiable else { return nil }
         let graph = model.graph, source = query.source
         let checksKnown = query.excludingKnown && graph.outDegree(of: source) > 0
         func eligible(_ id: Int32) -> Bool {

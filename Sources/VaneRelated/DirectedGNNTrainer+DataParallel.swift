@@ -54,14 +54,12 @@ extension DirectedGNNTrainer {
                 let share = Float(mine.count) / Float(positives.count)
                 var loss = 0.0
                 var gradients: DirectedGNN.Gradients?
-                var levelZero: [[Int32]] = model.kinds.map { _ in [] }
                 if !mine.isEmpty {
                     let drawSeed = seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) &* 0xA076_1D64_78BD_642F)
                     let sampled = TrainingBatch(positives: mine[...], graph: graph, views: views, kinds: model.kinds, configuration: c,
                                                 sampler: sampler, generator: &rankGenerator, scratch: &scratch, drawSeed: drawSeed)
-                    levelZero = sampled.plan.nodes[0]
                     var inputs: [Matrix] = []
-                    for k in model.kinds.indices { inputs.append(try context.rows(kind: k, ids: levelZero[k])) }
+                    for k in model.kinds.indices { inputs.append(try context.rows(kind: k, ids: sampled.plan.nodes[0][k])) }
                     (loss, gradients) = TrainingStep.gradients(model, on: sampled, inputs: inputs)
                 } else {
                     for k in model.kinds.indices { _ = try context.rows(kind: k, ids: []) }

@@ -23,14 +23,16 @@ let package = Package(
         // Graph partitions for sharded work: METIS k-way or a seeded hash, their cost, files.
         .target(name: "VanePartition", dependencies: ["CMETIS", .product(name: "VaneErrors", package: "Vane"),
                                                       .product(name: "VaneGraph", package: "Vane"), .product(name: "VaneIO", package: "Vane")]),
-        .target(name: "VaneMPI", dependencies: ["CMPI", "VanePartition", .product(name: "VaneErrors", package: "Vane"), .product(name: "VaneRelated", package: "Vane"),
+        .target(name: "VaneMPI", dependencies: ["CMPI", "VanePartition", .product(name: "VaneErrors", package: "Vane"), .product(name: "VaneConversions", package: "Vane"),
+                                                .product(name: "VaneLinear", package: "Vane"), .product(name: "VaneRelated", package: "Vane"),
                                                 .product(name: "VaneGraph", package: "Vane"), .product(name: "VaneTensor", package: "Vane")]),
         .executableTarget(name: "vane-mpi", dependencies: [
             "VaneMPI", "VanePartition", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
+            .product(name: "VaneConversions", package: "Vane"), .product(name: "VaneMetrics", package: "Vane"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "VaneMPITests", dependencies: [
-            "VaneMPI", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
+            "VaneMPI", .product(name: "VaneRelated", package: "Vane"), .product(name: "VaneConversions", package: "Vane"), .product(name: "VaneGraph", package: "Vane"),
             .product(name: "VaneTensor", package: "Vane"),
         ]),
         .testTarget(name: "VanePartitionTests", dependencies: [

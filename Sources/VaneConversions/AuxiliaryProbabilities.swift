@@ -67,7 +67,10 @@ struct AuxiliaryModels {
 
     /// Trains on `rows` with their outcomes as known at `now` (a conversion later than `now` is not
     /// known yet); `passes` shuffled passes. Rows must be older than the window at `now`.
-    mutating func learn(_ rows: [Int], knownAt now: Double, passes: Int, batchSize: Int, using generator: inout SeededGenerator) {
+    /// In a sharded job `rows` are this rank's and the mini-batches the job's (`StreamReplay.pass`),
+    /// so every replica of the four models takes the same steps. Collective.
+    mutating func learn<Shards: ReplayShardContext>(_ rows: [Int], knownAt now: Double, passes: Int, batchSize: Int,
+                                                    using generator: inout SeededGenerator, shards: inout Shards) throws(Shards.Failure) {
         let log = log, windowHours = windowHours, attributionHours = attributionHours
         let observed = { (i: Int) -> Bool in log.converts(i, within: windowHours) }
         let converted = { (i: Int) -> Bool in
@@ -78,23 +81,15 @@ struct AuxiliaryModels {
         let conversions = rows.filter(converted)
         let snapshots = negatives.flatMap { i in flipMoments(i, before: now).map { (row: i, time: $0) } }
         let snapshotFeatures = Self.engagementFeatures(log, snapshots: snapshots)
+        func labels(_ rows: [Int], _ rule: (Int) -> Bool) -> [Float] { rows.map { rule($0) ? 1 : 0 } }
+        let delayedLabels = labels(rows) { converted($0) && !observed($0) }, realNegativeLabels = labels(negatives) { !converted($0) }
+        let delayLabels = labels(conversions) { !observed($0) }, flipLabels = snapshots.map { converted($0.row) ? Float(1) : 0 }
+        let snapshotRows = Array(snapshots.indices)
         for _ in 0..<passes {
-            Self.pass(&delayedPositive, log.features, rows: rows, labels: rows.map { converted($0) && !observed($0) }, batchSize: batchSize, using: &generator)
-            Self.pass(&realNegative, log.features, rows: negatives, labels: negatives.map { !converted($0) }, batchSize: batchSize, using: &generator)
-            Self.pass(&delayGivenConversion, log.features, rows: conversions, labels: conversions.map { !observed($0) }, batchSize: batchSize, using: &generator)
-            Self.pass(&flip, snapshotFeatures, rows: Array(snapshots.indices), labels: snapshots.map { converted($0.row) }, batchSize: batchSize, using: &generator)
-        }
-    }
-
-    /// One shuffled pass of mini-batch updates over `rows` of `features` with hard labels.
-    static func pass(_ model: inout OnlineLogisticRegression, _ features: SparseRowMatrix, rows: [Int], labels: [Bool], batchSize: Int,
-                     using generator: inout SeededGenerator) {
-        var order = Array(rows.indices)
-        order.seededShuffle(using: &generator)
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let batch = order[start..<min(order.count, start + batchSize)]
-            model.update(features: features, rows: batch.map { rows[$0] }, labels: batch.map { labels[$0] ? 1 : 0 },
-                         weights: Array(repeating: 1, count: batch.count))
+            try StreamReplay.pass(&delayedPositive, log.features, rows: rows, labels: delayedLabels, batchSize: batchSize, using: &generator, shards: &shards)
+            try StreamReplay.pass(&realNegative, log.features, rows: negatives, labels: realNegativeLabels, batchSize: batchSize, using: &generator, shards: &shards)
+            try StreamReplay.pass(&delayGivenConversion, log.features, rows: conversions, labels: delayLabels, batchSize: batchSize, using: &generator, shards: &shards)
+            try StreamReplay.pass(&flip, snapshotFeatures, rows: snapshotRows, labels: flipLabels, batchSize: batchSize, using: &generator, shards: &shards)
         }
     }
 
@@ -168,9 +163,10 @@ extension StreamReplay {
     /// each later engagement event of an observed negative (`flipRevisions`). Clicks whose window
     /// ended before the replay keep the first models' f_dp, f_rn and g (late copies and attribution
     /// ends may still use them), no z and no revisions (their window sample was part of pretraining). Independent of the method, so computed once.
-    /// O(clicks x nnz + refreshes x matured clicks x nnz).
-    func auxiliaryTimeline(_ initial: AuxiliaryModels, streams: ReplayStreams, start: Double,
-                           using generator: inout SeededGenerator) -> AuxiliaryProbabilities {
+    /// In a sharded job: this rank's clicks, the models refreshed together on the job's schedule;
+    /// collective. O(clicks x nnz + refreshes x matured clicks x nnz).
+    func auxiliaryTimeline<Shards: ReplayShardContext>(_ initial: AuxiliaryModels, streams: ReplayStreams, start: Double,
+                                                       using generator: inout SeededGenerator, shards: inout Shards) throws(Shards.Failure) -> AuxiliaryProbabilities {
         let c = configuration, log = streams.log
         var models = initial
         let all = 0..<log.count
@@ -198,7 +194,7 @@ extension StreamReplay {
             if c.auxiliaryRefreshHours > 0, stepStart >= nextRefresh {
                 var end = maturedCursor
                 while end < byClick.count, log.clickTimes[byClick[end]] + c.attributionHours <= stepStart { end += 1 }
-                models.learn(Array(byClick[maturedCursor..<end]), knownAt: stepStart, passes: 1, batchSize: c.model.batchSize, using: &generator)
+                try models.learn(Array(byClick[maturedCursor..<end]), knownAt: stepStart, passes: 1, batchSize: c.model.batchSize, using: &generator, shards: &shards)
                 maturedCursor = end
                 while nextRefresh <= stepStart { nextRefresh += c.auxiliaryRefreshHours }
             }

@@ -48,26 +48,45 @@ public struct ConversionSweep: Sendable {
     /// Runs `methods` for each seed; `progress(seedIndex, seedCount, status)` reports each seed.
     public static func run(_ source: Source, methods: [DelayedFeedbackMethod], seeds: [UInt64], replay: StreamReplay,
                            progress: (Int, Int, String) -> Void = { _, _, _ in }) throws -> ConversionSweep {
+        var local = LocalReplayContext()
+        return try run(source, methods: methods, seeds: seeds, replay: replay, shards: &local, progress: progress)
+    }
+
+    /// `run` for one rank of a sharded job: every rank reads (or simulates) the seed's whole log,
+    /// keeps its shard (`ClickLog.shard(rank:of:)`) and replays it with the others; every rank
+    /// returns the job's sweep. Collective.
+    public static func run<Shards: ReplayShardContext>(_ source: Source, methods: [DelayedFeedbackMethod], seeds: [UInt64], replay: StreamReplay,
+                                                       shards: inout Shards,
+                                                       progress: (Int, Int, String) -> Void = { _, _, _ in }) throws -> ConversionSweep {
         guard !seeds.isEmpty else { throw ConversionError(.invalidConfiguration, "name at least one seed") }
         guard !methods.isEmpty else { throw ConversionError(.invalidConfiguration, "name at least one method") }
         var results: [StreamReplay.Result] = [], facts: [ClickLog.Facts] = []
         var name = ""
         for (index, seed) in seeds.enumerated() {
-            let log: ClickLog
-            switch source {
-            case .log(let fixed):
-                log = fixed
-                name = fixed.source
-            case .simulated(let configuration, let scenario):
-                name = "simulated \(scenario), \(configuration.clicks) clicks over \(configuration.days) days"
-                progress(index, seeds.count, "seed \(seed): simulating")
-                let path = FileManager.default.temporaryDirectory.appendingPathComponent("vane-sweep-\(getpid())-\(seed).csv").path
-                defer { try? FileManager.default.removeItem(atPath: path) }
-                _ = try ConversionSimulator(configuration: configuration).write(to: path, seed: seed)
-                log = try ClickLog.load(path: path, format: .vane)
+            var loaded: ClickLog?, failure: (any Error)?
+            do {
+                switch source {
+                case .log(let fixed):
+                    loaded = fixed
+                    name = fixed.source
+                case .simulated(let configuration, let scenario):
+                    name = "simulated \(scenario), \(configuration.clicks) clicks over \(configuration.days) days"
+                    progress(index, seeds.count, "seed \(seed): simulating")
+                    let path = FileManager.default.temporaryDirectory.appendingPathComponent("vane-sweep-\(getpid())-\(seed)-\(shards.rank).csv").path
+                    defer { try? FileManager.default.removeItem(atPath: path) }
+                    _ = try ConversionSimulator(configuration: configuration).write(to: path, seed: seed)
+                    loaded = try ClickLog.load(path: path, format: .vane)
+                }
+            } catch { failure = error }
+            // A rank that failed alone must not leave the others waiting in the replay's collectives.
+            var failed = [failure == nil ? 0.0 : 1]
+            try shards.maximum(&failed)
+            if let failure { throw failure }
+            guard let log = loaded, failed[0] == 0 else {
+                throw ConversionError(.invalidInput, "seed \(seed): another rank could not produce its log; rank \(shards.rank) stops too")
             }
             progress(index, seeds.count, "seed \(seed): replaying")
-            results.append(try replay.run(log, methods: methods, seed: seed))
+            results.append(try replay.run(log.shard(rank: shards.rank, of: shards.ranks), methods: methods, seed: seed, shards: &shards))
             facts.append(log.facts(windowHours: replay.configuration.windowHours, attributionHours: replay.configuration.attributionHours))
         }
         return ConversionSweep(seeds: seeds, source: name, methods: summaries(methods, results), results: results, facts: facts)

@@ -22,11 +22,13 @@ struct ReplayStreams: Sendable {
     /// Clicks by step of click + attribution window (when a non-conversion becomes certain).
     private(set) var attributionEnds: [[Int]]
 
-    init(log: ClickLog, start: Double, stepHours: Double, windowHours: Double, attributionHours: Double) {
+    /// Steps from `start` until `end` (default: the log's last click; a sharded replay passes the
+    /// job's, so every rank has the same steps).
+    init(log: ClickLog, start: Double, end: Double? = nil, stepHours: Double, windowHours: Double, attributionHours: Double) {
         self.log = log
         self.windowHours = windowHours
         self.attributionHours = attributionHours
-        let end = log.clickTimes.max() ?? start
+        let end = end ?? log.clickTimes.max() ?? start
         let steps = max(0, Int(((end - start) / stepHours).rounded(.up)))
         stepCount = steps
         func stepIndex(_ time: Double) -> Int? {

@@ -5,6 +5,9 @@ extension StreamReplay {
     struct Batch: Sendable, Equatable {
         var indices: [Int]
         var scale: Float
+        /// Samples of the whole job's batch (this rank's and every other rank's part); the update's
+        /// mean runs over them.
+        var jobSamples: Int
     }
 
     /// Splits a step's `count` samples into mini-batches in a seeded random order. Plain streams:
@@ -19,22 +22,62 @@ extension StreamReplay {
     /// stream with corrections takes as many optimiser steps of the same scale as one without (more
     /// steps from bookkeeping alone would act as a larger learning rate). O(count).
     static func batches(count: Int, regular: Int?, batchSize: Int, using generator: inout SeededGenerator) -> [Batch] {
+        var local = LocalReplayContext()
+        return jobBatches(count: count, regular: regular, batchSize: batchSize, using: &generator, shards: &local)
+    }
+
+    /// `batches` of a sharded job, taking the steps one process would take on the job's samples:
+    /// as many batches as one process cuts from all ranks' samples (ceil(N / batchSize)); each rank
+    /// cuts its n_r shuffled samples into runs of floor(n_r x batchSize / N), the last taking the
+    /// rest, so the job's batch b (every rank's run b) holds about batchSize samples; correction
+    /// pairs are dealt onto the runs; the factor and the mean use the job's counts. With one rank
+    /// this is exactly `batches`. Two collectives. O(count).
+    static func jobBatches<Shards: ReplayShardContext>(count: Int, regular: Int?, batchSize: Int, using generator: inout SeededGenerator,
+                                                       shards: inout Shards) throws(Shards.Failure) -> [Batch] {
         let samples = min(regular ?? count, count)
         var order = Array(0..<samples)
         order.seededShuffle(using: &generator)
-        var batches = stride(from: 0, to: samples, by: batchSize).map { Batch(indices: Array(order[$0..<min(samples, $0 + batchSize)]), scale: 1) }
-        guard samples < count else { return batches }
-        if batches.isEmpty { batches.append(Batch(indices: [], scale: 1)) }
-        var pairs = Array(stride(from: samples, to: count - 1, by: 2))
-        pairs.seededShuffle(using: &generator)
-        for (k, first) in pairs.enumerated() {
-            batches[k % batches.count].indices += [first, first + 1]
+        var job = [Double(samples), Double(count - samples)]
+        try shards.sum(&job)
+        let jobRegular = Int(job[0]), jobPairs = Int(job[1])
+        let batchCount = jobRegular > 0 ? (jobRegular + batchSize - 1) / batchSize : (jobPairs > 0 ? 1 : 0)
+        guard batchCount > 0 else { return [] }
+        let run = jobRegular > 0 ? samples * batchSize / jobRegular : 0
+        var parts = (0..<batchCount).map { b in
+            Array(order[min(samples, b * run)..<(b == batchCount - 1 ? samples : min(samples, (b + 1) * run))])
         }
-        for b in batches.indices {
-            let regularCount = batches[b].indices.lazy.filter { $0 < samples }.count
-            let normaliser = max(regularCount, (batches[b].indices.count - regularCount) / 2, 1)
-            batches[b].scale = Float(batches[b].indices.count) / Float(normaliser)
+        if samples < count {
+            var pairs = Array(stride(from: samples, to: count - 1, by: 2))
+            pairs.seededShuffle(using: &generator)
+            // Onto this rank's non-empty runs first, as one process deals them onto its batches.
+            let filled = max(1, parts.lastIndex { !$0.isEmpty }.map { $0 + 1 } ?? 1)
+            for (k, first) in pairs.enumerated() { parts[k % filled] += [first, first + 1] }
         }
-        return batches
+        // Per job batch: its samples and its regular ones (the rest are halves of correction pairs).
+        var totals = [Double](repeating: 0, count: 2 * batchCount)
+        for (b, part) in parts.enumerated() {
+            totals[2 * b] = Double(part.count)
+            totals[2 * b + 1] = Double(part.lazy.filter { $0 < samples }.count)
+        }
+        try shards.sum(&totals)
+        return (0..<batchCount).map { b in
+            let total = Int(totals[2 * b]), regularCount = Int(totals[2 * b + 1])
+            // Plain batches: total / total = 1 exactly.
+            let normaliser = max(regularCount, (total - regularCount) / 2, 1)
+            return Batch(indices: parts[b], scale: Float(total) / Float(normaliser), jobSamples: total)
+        }
+    }
+
+    /// One shuffled pass of job-wide mini-batch updates of `model` over `rows` of `features` (this
+    /// rank's part), weight 1 each. O(rows x nnz).
+    static func pass<Model: OnlineClassifier, Shards: ReplayShardContext>(
+        _ model: inout Model, _ features: SparseRowMatrix, rows: [Int], labels: [Float], batchSize: Int,
+        using generator: inout SeededGenerator, shards: inout Shards
+    ) throws(Shards.Failure) {
+        for batch in try jobBatches(count: rows.count, regular: nil, batchSize: batchSize, using: &generator, shards: &shards)
+        where batch.jobSamples > 0 {
+            try model.update(features: features, rows: batch.indices.map { rows[$0] }, labels: batch.indices.map { labels[$0] },
+                             weights: Array(repeating: 1, count: batch.indices.count), jobSamples: batch.jobSamples, shards: &shards)
+        }
     }
 }

@@ -111,12 +111,31 @@ public struct StreamReplay: Sendable {
     /// Pretrains the model and the auxiliary models and builds the streams: everything a method's
     /// replay starts from, shared by all methods. O(clicks x nnz x epochs).
     public func prepare(_ log: ClickLog, seed: UInt64) throws -> Preparation {
-        let c = configuration
-        guard log.count >= 100 else { throw ConversionError(.invalidInput, "\(log.source): need at least 100 clicks, found \(log.count)") }
-        let start = log.clickTimes.min()!, end = log.clickTimes.max()!
-        guard end - start >= 4 * c.stepHours else { throw ConversionError(.invalidInput, "\(log.source): the log spans \(end - start) hours, too short to replay") }
+        var local = LocalReplayContext()
+        return try prepare(log, seed: seed, shards: &local)
+    }
+
+    /// `prepare` for one rank of a sharded job: `shard` is this rank's clicks
+    /// (`ClickLog.shard(rank:of:)`). The clock is the job's: the replay starts and ends where the
+    /// whole log's clicks do (a minimum and a maximum over ranks), so every rank is at the same step
+    /// at the same moment and no rank trains on what another has not reached; pretraining and the
+    /// auxiliary models learn from every rank's clicks through job-wide mini-batches. Each rank draws
+    /// its shuffles from its own stream of `seed` (rank 0's is the single process's). Collective.
+    public func prepare<Shards: ReplayShardContext>(_ shard: ClickLog, seed: UInt64, shards: inout Shards) throws -> Preparation {
+        let c = configuration, log = shard
+        guard shards.ranks == 1 || c.classifier == .logistic else {
+            throw ConversionError(.invalidConfiguration, "a sharded replay trains the logistic model (its gradients are summed over ranks); the MLP replays in one process")
+        }
+        var extent = [log.clickTimes.min() ?? .infinity, -(log.clickTimes.max() ?? -.infinity)]
+        try shards.minimum(&extent)
+        var clicks = [Double(log.count)]
+        try shards.sum(&clicks)
+        let name = shards.ranks == 1 ? log.source : "the job's shards"
+        guard clicks[0] >= 100 else { throw ConversionError(.invalidInput, "\(name): need at least 100 clicks, found \(Int(clicks[0]))") }
+        let start = extent[0], end = -extent[1]
+        guard end - start >= 4 * c.stepHours else { throw ConversionError(.invalidInput, "\(name): the log spans \(end - start) hours, too short to replay") }
         let pretrainEnd = start + c.pretrainFraction * (end - start)
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededGenerator(seed: shards.rank == 0 ? seed : seed ^ (0x5851_F42D_4C95_7F2D &* UInt64(shards.rank)))
         let w = c.windowHours, attribution = c.attributionHours
 
         // Pretraining: labels as observed at the end of the pretraining period.
@@ -125,44 +144,55 @@ public struct StreamReplay: Sendable {
         case .logistic: OnlineLogisticRegression(columnCount: log.features.columnCount, configuration: c.model)
         case .mlp: try OnlineSparseMLP(columnCount: log.features.columnCount, configuration: c.network, seed: generator.next())
         }
+        let pretrainLabels = pretrainRows.map { log.conversionTimes[$0] <= pretrainEnd ? Float(1) : 0 }
         for _ in 0..<(c.classifier == .mlp ? c.network.epochs : c.model.epochs) {
-            var order = pretrainRows
-            order.seededShuffle(using: &generator)
-            for batchStart in stride(from: 0, to: order.count, by: c.batchSize) {
-                let batch = Array(order[batchStart..<min(order.count, batchStart + c.batchSize)])
-                pretrained.update(features: log.features, rows: batch, labels: batch.map { log.conversionTimes[$0] <= pretrainEnd ? 1 : 0 },
-                                  weights: batch.map { _ in 1 })
-            }
+            try Self.pass(&pretrained, log.features, rows: pretrainRows, labels: pretrainLabels, batchSize: c.batchSize,
+                          using: &generator, shards: &shards)
         }
 
         // Auxiliary models: first from history matured before the replay (outcomes as known at
         // pretrainEnd for clicks at least `maturity` old), then kept learning through it.
         let maturity = min(attribution, (pretrainEnd - start) / 2)
         let matured = pretrainRows.filter { log.clickTimes[$0] + maturity <= pretrainEnd }
-        guard !matured.isEmpty else { throw ConversionError(.invalidInput, "\(log.source): no click matured before the replay starts") }
+        var maturedCount = [Double(matured.count)]
+        try shards.sum(&maturedCount)
+        guard maturedCount[0] > 0 else { throw ConversionError(.invalidInput, "\(name): no click matured before the replay starts") }
         var models = AuxiliaryModels(log: log, windowHours: w, attributionHours: attribution, configuration: c.model)
-        models.learn(matured, knownAt: pretrainEnd, passes: c.model.epochs, batchSize: c.model.batchSize, using: &generator)
-        var streams = ReplayStreams(log: log, start: pretrainEnd, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
+        try models.learn(matured, knownAt: pretrainEnd, passes: c.model.epochs, batchSize: c.model.batchSize, using: &generator, shards: &shards)
+        var streams = ReplayStreams(log: log, start: pretrainEnd, end: end, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
         streams.revisions = c.engagementRevisions
-        let probabilities = auxiliaryTimeline(models, streams: streams, start: pretrainEnd, using: &generator)
+        let probabilities = try auxiliaryTimeline(models, streams: streams, start: pretrainEnd, using: &generator, shards: &shards)
         return Preparation(pretrained: pretrained, streams: streams, auxiliary: probabilities, replayStart: pretrainEnd,
                            shuffleSeed: generator.next())
     }
 
     /// Replays one method from the prepared start: its size-weighted metrics and its final model.
     public func replay(_ method: DelayedFeedbackMethod, _ preparation: Preparation, progress: (Int) -> Void = { _ in }) -> (MethodResult, any OnlineClassifier) {
+        var local = LocalReplayContext()
+        return replay(method, preparation, shards: &local, progress: progress)
+    }
+
+    /// `replay` for one rank of a sharded job (`preparation` from the sharded `prepare`): each step
+    /// every rank scores its clicks and trains on its stream's samples in job-wide mini-batches
+    /// (`jobBatches`); a step's metrics are computed over every rank's scored clicks, so every rank
+    /// returns the job's metrics and the same model. Collective. O(methods x clicks x nnz / ranks).
+    public func replay<Shards: ReplayShardContext>(_ method: DelayedFeedbackMethod, _ preparation: Preparation, shards: inout Shards,
+                                                   progress: (Int) -> Void = { _ in }) throws(Shards.Failure) -> (MethodResult, any OnlineClassifier) {
         let c = configuration, streams = preparation.streams, log = streams.log
         var model = preparation.pretrained
         var shuffles = SeededGenerator(seed: preparation.shuffleSeed)
         var aucSum = 0.0, prSum = 0.0, nllSum = 0.0, aucWeight = 0.0, nllWeight = 0.0
         for s in 0..<streams.stepCount {
-            let evaluation = streams.clicks[s]
-            if !evaluation.isEmpty {
-                let predictions = evaluation.map { i -> Double in
-                    Double(method.servedProbability(model.probability(log.features, row: i)))
-                }
-                let truth = evaluation.map { log.converts($0, within: c.attributionHours) }
-                let size = Double(evaluation.count)
+            let scored = streams.clicks[s]
+            // The step's predictions and eventual labels over the whole job (rank order), in one
+            // exchange: a probability (>= 0) carries its click's label in its sign bit (-0.0 included).
+            let signed = try shards.concatenate(scored.map { i -> Double in
+                let p = Double(method.servedProbability(model.probability(log.features, row: i)))
+                return log.converts(i, within: c.attributionHours) ? -p : p
+            })
+            let predictions = signed.map(\.magnitude), truth = signed.map { $0.sign == .minus }
+            if !predictions.isEmpty {
+                let size = Double(predictions.count)
                 if let auc = BinaryClassificationMetrics.rocAUC(scores: predictions, labels: truth),
                    let pr = BinaryClassificationMetrics.averagePrecision(scores: predictions, labels: truth) {
                     aucSum += auc * size; prSum += pr * size; aucWeight += size
@@ -179,11 +209,11 @@ public struct StreamReplay: Sendable {
                 // Samples only: a correction pair must keep its +1 / -1 to cancel.
                 for k in 0..<(regular ?? rows.count) where labels[k] == 1 { weights[k] *= c.positiveWeight }
             }
-            let batches = Self.batches(count: rows.count, regular: regular, batchSize: c.batchSize, using: &shuffles)
+            let batches = try Self.jobBatches(count: rows.count, regular: regular, batchSize: c.batchSize, using: &shuffles, shards: &shards)
             for _ in 0..<c.passesPerStep {
-                for batch in batches {
-                    model.update(features: log.features, rows: batch.indices.map { rows[$0] }, labels: batch.indices.map { labels[$0] },
-                                 weights: batch.indices.map { weights[$0] * batch.scale })
+                for batch in batches where batch.jobSamples > 0 {
+                    try model.update(features: log.features, rows: batch.indices.map { rows[$0] }, labels: batch.indices.map { labels[$0] },
+                                     weights: batch.indices.map { weights[$0] * batch.scale }, jobSamples: batch.jobSamples, shards: &shards)
                 }
             }
             progress(s + 1)
@@ -193,15 +223,27 @@ public struct StreamReplay: Sendable {
         return (result, model)
     }
 
+    /// Replays every method of `methods` over `log`: their size-weighted metrics and relative
+    /// improvements against vanilla and the oracle.
     public func run(_ log: ClickLog, methods: [DelayedFeedbackMethod], seed: UInt64,
                     progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        var local = LocalReplayContext()
+        return try run(log, methods: methods, seed: seed, shards: &local, progress: progress)
+    }
+
+    /// `run` for one rank of a sharded job over its `shard` of the log; every rank returns the job's
+    /// result (`rows`: the job's clicks). Collective.
+    public func run<Shards: ReplayShardContext>(_ shard: ClickLog, methods: [DelayedFeedbackMethod], seed: UInt64, shards: inout Shards,
+                                                progress: ((Int, Int) -> Void)? = nil) throws -> Result {
         let started = Date()
-        let preparation = try prepare(log, seed: seed)
+        let preparation = try prepare(shard, seed: seed, shards: &shards)
         let steps = preparation.streams.stepCount
         var results: [DelayedFeedbackMethod: MethodResult] = [:]
         for (methodIndex, method) in methods.enumerated() {
-            results[method] = replay(method, preparation) { progress?(methodIndex * steps + $0, methods.count * steps) }.0
+            results[method] = try replay(method, preparation, shards: &shards) { progress?(methodIndex * steps + $0, methods.count * steps) }.0
         }
+        var rows = [Double(shard.count)]
+        try shards.sum(&rows)
         // Relative improvement: RI-X = (X - vanilla) / (oracle - vanilla); for NLL lower is better.
         if let vanilla = results[.vanilla], let oracle = results[.oracle] {
             for (method, result) in results {
@@ -213,6 +255,6 @@ public struct StreamReplay: Sendable {
                 results[method] = updated
             }
         }
-        return Result(rows: log.count, steps: steps, methods: results, seconds: Date().timeIntervalSince(started))
+        return Result(rows: Int(rows[0]), steps: steps, methods: results, seconds: Date().timeIntervalSince(started))
     }
 }

@@ -31,24 +31,43 @@ public struct OnlineLogisticRegression: Sendable {
 
     /// One Adam step on `rows` of `features` (a row may appear more than once, e.g. as a negative and
     /// later as a positive copy); `labels[k]` (soft, 0...1) and `weights[k]` (>= 0) belong to `rows[k]`.
+    /// The same as `apply(gradient(features:rows:labels:weights:sampleCount: rows.count))`.
     public mutating func update(features: SparseRowMatrix, rows: [Int], labels: [Float], weights: [Float]) {
         precondition(rows.count == labels.count && rows.count == weights.count, "update: one label and weight per row")
         guard !rows.isEmpty else { return }
-        let c = configuration
-        var gradient: [Int32: Float] = [:]
+        apply(gradient(features: features, rows: rows, labels: labels, weights: weights, sampleCount: rows.count))
+    }
+
+    /// The gradient of a batch's weighted BCE divided by `sampleCount` (the data term only; `apply`
+    /// adds the L2 term): (1 / n) sum_k w_k (p_k - y_k) x_k, and the same without x_k for the bias.
+    /// When the batch lives on several processes, each computes its rows' part with the whole
+    /// batch's `sampleCount`; the parts' sum (`LogisticGradient(summing:)`) is the whole batch's
+    /// gradient. O(nnz of the rows).
+    public func gradient(features: SparseRowMatrix, rows: [Int], labels: [Float], weights: [Float], sampleCount: Int) -> LogisticGradient {
+        precondition(rows.count == labels.count && rows.count == weights.count, "gradient: one label and weight per row")
+        precondition(sampleCount >= 1, "gradient: the batch needs at least one sample")
+        var sums: [Int32: Float] = [:]
         var biasGradient: Float = 0
-        let scale = 1 / Float(rows.count)
+        let scale = 1 / Float(sampleCount)
         for (k, row) in rows.enumerated() {
             let residual = (probability(features, row: row) - labels[k]) * weights[k] * scale
             biasGradient += residual
             for j in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-                gradient[features.columnIndices[j], default: 0] += residual * features.values[j]
+                sums[features.columnIndices[j], default: 0] += residual * features.values[j]
             }
         }
+        return LogisticGradient(columns: Array(sums.keys), values: Array(sums.values), bias: biasGradient)
+    }
+
+    /// One lazy Adam step with a batch's data gradient (plus the L2 term of each touched coefficient;
+    /// the shrinkage a coefficient missed while untouched is applied first). Models that apply the
+    /// same gradients in the same order stay identical. O(columns of the gradient).
+    public mutating func apply(_ gradient: LogisticGradient) {
+        let c = configuration
         step += 1
         let (beta1, beta2, epsilon): (Float, Float, Float) = (0.9, 0.999, 1e-8)
         let correction1 = 1 - pow(beta1, Float(step)), correction2 = 1 - pow(beta2, Float(step))
-        for (column, g) in gradient {
+        for (column, g) in zip(gradient.columns, gradient.values) {
             let k = Int(column)
             let skipped = Float(step - lastStep[k] - 1)
             if skipped > 0 { coefficients[k] *= pow(1 - c.learningRate * c.l2, skipped) }
@@ -58,6 +77,7 @@ public struct OnlineLogisticRegression: Sendable {
             secondMoment[k] = beta2 * secondMoment[k] + (1 - beta2) * total * total
             coefficients[k] -= c.learningRate * (firstMoment[k] / correction1) / ((secondMoment[k] / correction2).squareRoot() + epsilon)
         }
+        let biasGradient = gradient.bias
         biasMoments.0 = beta1 * biasMoments.0 + (1 - beta1) * biasGradient
         biasMoments.1 = beta2 * biasMoments.1 + (1 - beta2) * biasGradient * biasGradient
         bias -= c.learningRate * (biasMoments.0 / correction1) / ((biasMoments.1 / correction2).squareRoot() + epsilon)

@@ -97,3 +97,35 @@ struct LogisticRegressionTests {
         }
     }
 }
+
+@Suite("Logistic gradients across processes")
+struct LogisticGradientTests {
+    @Test func partsAreSummedColumnByColumnInTheirOrder() {
+        let a = LogisticGradient(columns: [3, 1], values: [0.5, -1], bias: 0.25)
+        let b = LogisticGradient(columns: [1, 7], values: [2, 4], bias: -0.5)
+        let sum = LogisticGradient(summing: [a, b])
+        #expect(sum == LogisticGradient(columns: [3, 1, 7], values: [0.5, 1, 4], bias: -0.25))
+        // One part comes back unchanged, bit for bit (a -0.0 stays -0.0).
+        let single = LogisticGradient(columns: [2], values: [-0.0], bias: -0.0)
+        #expect(LogisticGradient(summing: [single]).values[0].sign == .minus)
+        #expect(LogisticGradient(summing: [single]).bias.sign == .minus)
+    }
+
+    @Test func updateIsTheAppliedGradientAndTwoHalvesMakeTheWholeBatch() {
+        let (features, labels) = toyProblem(rows: 64, seed: 4)
+        let rows = Array(0..<64), targets = labels.map { $0 ? Float(1) : 0 }
+        let weights = rows.map { Float(1 + $0 % 3) }
+        var whole = OnlineLogisticRegression(columnCount: 3), split = whole, applied = whole
+        for _ in 0..<5 {
+            whole.update(features: features, rows: rows, labels: targets, weights: weights)
+            applied.apply(applied.gradient(features: features, rows: rows, labels: targets, weights: weights, sampleCount: 64))
+            // Two processes' halves, each divided by the whole batch's size, then summed.
+            let first = split.gradient(features: features, rows: Array(rows[..<40]), labels: Array(targets[..<40]), weights: Array(weights[..<40]), sampleCount: 64)
+            let second = split.gradient(features: features, rows: Array(rows[40...]), labels: Array(targets[40...]), weights: Array(weights[40...]), sampleCount: 64)
+            split.apply(LogisticGradient(summing: [first, second]))
+        }
+        #expect(applied.coefficients == whole.coefficients && applied.bias == whole.bias)
+        for k in 0..<3 { #expect(abs(split.coefficients[k] - whole.coefficients[k]) < 1e-5) }
+        #expect(abs(split.bias - whole.bias) < 1e-5 && split.step == whole.step)
+    }
+}

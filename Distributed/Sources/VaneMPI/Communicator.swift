@@ -80,6 +80,24 @@ public final class Communicator {
         try Self.check(status, "MPI_Allreduce")
     }
 
+    /// Element-wise minimum over ranks, in place on every rank.
+    public func allreduceMinimum(_ values: inout [Double]) throws(MPIError) {
+        try allreduce(&values, vane_mpi_min())
+    }
+
+    /// Element-wise maximum over ranks, in place on every rank.
+    public func allreduceMaximum(_ values: inout [Double]) throws(MPIError) {
+        try allreduce(&values, vane_mpi_max())
+    }
+
+    private func allreduce(_ values: inout [Double], _ operation: MPI_Op) throws(MPIError) {
+        let n = try Self.count(values.count, "allreduce")
+        let status = values.withUnsafeMutableBufferPointer {
+            MPI_Allreduce(vane_mpi_in_place(), $0.baseAddress, n, vane_mpi_double(), operation, vane_mpi_comm_world())
+        }
+        try Self.check(status, "MPI_Allreduce")
+    }
+
     /// The largest value over ranks, on every rank (e.g. "did any rank fail?").
     public func allreduceMax(_ value: Int64) throws(MPIError) -> Int64 {
         var input = value, output: Int64 = 0
@@ -126,6 +144,46 @@ public final class Communicator {
         }
         try Self.check(status, "MPI_Gatherv")
         return result
+    }
+
+    /// Every rank's `values` concatenated in rank order, on every rank (`MPI_Allgather` of the
+    /// counts, then `MPI_Allgatherv`). Collective. O(total elements).
+    public func allgatherVariable(_ values: [Double]) throws(MPIError) -> [Double] {
+        try allgatherVariable(values, type: vane_mpi_double(), bytesPerElement: 8).values
+    }
+
+    /// Every rank's `values` concatenated in rank order, on every rank.
+    public func allgatherVariable(_ values: [Int32]) throws(MPIError) -> [Int32] {
+        try allgatherVariable(values, type: vane_mpi_int32(), bytesPerElement: 4).values
+    }
+
+    /// `allgatherVariable`, with each rank's length (in rank order).
+    public func allgatherVariableWithLengths(_ values: [Int32]) throws(MPIError) -> (values: [Int32], lengths: [Int]) {
+        try allgatherVariable(values, type: vane_mpi_int32(), bytesPerElement: 4)
+    }
+
+    private func allgatherVariable<Element: Numeric>(_ values: [Element], type: MPI_Datatype,
+                                                     bytesPerElement: Int) throws(MPIError) -> (values: [Element], lengths: [Int]) {
+        var mine = try Self.count(values.count, "allgather")
+        var counts = [Int32](repeating: 0, count: size)
+        try Self.check(MPI_Allgather(&mine, 1, vane_mpi_int32(), &counts, 1, vane_mpi_int32(), vane_mpi_comm_world()), "MPI_Allgather")
+        var displacements = [Int32](repeating: 0, count: size)
+        var total = 0
+        for r in 0..<size {
+            displacements[r] = try Self.count(total, "allgather offset")
+            total += Int(counts[r])
+        }
+        _ = try Self.count(total, "allgathered total")
+        var result = [Element](repeating: 0, count: total)
+        let status = values.withUnsafeBufferPointer { input in
+            result.withUnsafeMutableBufferPointer { output in
+                MPI_Allgatherv(input.baseAddress, mine, type, output.baseAddress, &counts, &displacements, type, vane_mpi_comm_world())
+            }
+        }
+        try Self.check(status, "MPI_Allgatherv")
+        bytesSent += values.count * bytesPerElement * (size - 1)
+        bytesReceived += (total - values.count) * bytesPerElement
+        return (result, counts.map { Int($0) })
     }
 
     /// Personalised all-to-all of variable-length parts: `parts[r]` goes to rank r; returns what every

@@ -8,7 +8,7 @@ BROWSER_APT_PACKAGES := chromium chromium-driver
 MPI_APT_PACKAGES := libopenmpi-dev openmpi-bin libmetis-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-partition results-exchange results-related results-risk-control results-conversions results-decisions results
+.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-partition results-exchange results-replay results-related results-risk-control results-conversions results-decisions results
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -72,6 +72,20 @@ results-exchange:
 	    --batch 1024 --fan-out 10,5 --dimension 64 --steps 10 --json >> out/exchange/runs.jsonl; \
 	done; done; done
 	python3 scripts/exchange-results.py out/exchange/runs.jsonl > docs/results/exchange.md
+
+## docs/results/replay.md: the delayed-feedback replay on 1, 2 and 4 ranks (clicks sharded), each against 1 rank.
+REPLAY_SCENARIOS = default slow
+results-replay:
+	cd Distributed && swift build -c release --product vane-mpi
+	mkdir -p out/replay && : > out/replay/runs.jsonl
+	for s in $(REPLAY_SCENARIOS); do \
+	  $(MPI_LOCAL) mpirun --oversubscribe -np 1 Distributed/.build/release/vane-mpi replay --scenario $$s --clicks 300000 --days 30 \
+	    --seeds 1,2,3 --json > out/replay/$$s.1.json && cat out/replay/$$s.1.json >> out/replay/runs.jsonl; \
+	  for n in 2 4; do \
+	    $(MPI_LOCAL) mpirun --oversubscribe -np $$n Distributed/.build/release/vane-mpi replay --scenario $$s --clicks 300000 --days 30 \
+	      --seeds 1,2,3 --reference out/replay/$$s.1.json --json >> out/replay/runs.jsonl; \
+	  done; done
+	python3 scripts/replay-results.py out/replay/runs.jsonl > docs/results/replay.md
 
 ## A screenshot of the served page on the Amazon graph (docs/page.png), from the demo's models (made first if absent).
 screenshot: build

@@ -2,8 +2,8 @@
 
 Same work as `StreamReplay.replay` for one method (ES-DFM by default): for each hourly step, score
 the step's clicks with the current model and add the step's size-weighted AUC, PR-AUC (average
-precision) and log loss; then train on the step's samples in mini-batches of 256, one Adam step per
-batch on mean_i w_i BCE(w . x_i + b, y_i) + (l2 / 2) ||w_touched||^2. The model is logistic
+precision) and log loss; then train on the step's n samples in ceil(n / 256) mini-batches of equal
+size (within one, as `StreamReplay.batches` cuts them), one Adam step per batch on mean_i w_i BCE(w . x_i + b, y_i) + (l2 / 2) ||w_touched||^2. The model is logistic
 regression over the hashed sparse features: an EmbeddingBag(mode="sum", sparse=True) with the
 feature values as per-sample weights, so gradients are sparse and SparseAdam (lazy, like Vane's)
 updates only touched coefficients. Both start from the same pretrained coefficients (exported by
@@ -98,8 +98,10 @@ def main():
                 sums["nll"] += log_loss(p, y) * len(clicks)
                 sums["nll_weight"] += len(clicks)
             begin, end = sample_offsets[step], sample_offsets[step + 1]
-            for batch_start in range(begin, end, batch_size):
-                batch = slice(batch_start, min(end, batch_start + batch_size))
+            count = end - begin
+            parts = -(-count // batch_size)
+            for b in range(parts):
+                batch = slice(begin + count * b // parts, begin + count * (b + 1) // parts)
                 ids, per_sample, offsets = bag(rows[batch])
                 logits = embedding(ids, offsets, per_sample_weights=per_sample).view(-1) + bias
                 loss = (torch.from_numpy(weights[batch]) * F.binary_cross_entropy_with_logits(

@@ -27,14 +27,15 @@ extension StreamReplay.Preparation {
             throw ConversionError(.invalidConfiguration, "\(method.rawValue)'s samples depend on the model being trained; export a model-free method")
         }
         guard method != .engagement else {
-            throw ConversionError(.invalidConfiguration, "engagement's revision pairs are batched with its samples (StreamReplay.batches), not in runs of the batch size; export another method")
+            throw ConversionError(.invalidConfiguration, "engagement's revision pairs are batched with its samples (StreamReplay.batches), not in equal parts of the step's samples; export another method")
         }
         var shuffles = SeededGenerator(seed: shuffleSeed)
         return (0..<streams.stepCount).map { s in
             let (rows, labels, weights) = streams.trainingSamples(method, step: s, auxiliary: auxiliary) { _ in
                 preconditionFailure("a model-free stream asked for a prediction")
             }
-            // The replay's own order (StreamReplay.batches), so runs of the batch size are its batches.
+            // The replay's own order (StreamReplay.batches): its n samples cut into ceil(n / batch size)
+            // parts of equal size (within one) are its batches.
             let order = StreamReplay.batches(count: rows.count, regular: nil, batchSize: max(1, rows.count), using: &shuffles).flatMap(\.indices)
             return Step(scored: streams.clicks[s], rows: order.map { rows[$0] }, labels: order.map { labels[$0] }, weights: order.map { weights[$0] })
         }

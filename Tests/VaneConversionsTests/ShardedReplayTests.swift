@@ -74,14 +74,14 @@ struct ShardedReplayTests {
         }
     }
 
-    @Test func aRanksRunsAreItsShareOfTheJobsBatches() {
-        // This rank: 100 samples; the other: 200. Job: 300 samples, batch 64 -> 5 batches; this
-        // rank's runs are floor(100 x 64 / 300) = 21, the last takes the rest (16).
+    @Test func aRanksPartsAreItsShareOfTheJobsBatches() {
+        // This rank: 100 samples; the other: 200. Job: 300 samples, batch 64 -> 5 batches, as one
+        // process would cut; this rank's parts are 100 / 5 = 20 each.
         var generator = SeededGenerator(seed: 2)
-        var shards = ScriptedShards(peerSums: [[200, 0], [43, 43, 43, 43, 43, 43, 42, 42, 29, 29]])
+        var shards = ScriptedShards(peerSums: [[200, 0], [40, 40, 40, 40, 40, 40, 40, 40, 40, 40]])
         let batches = StreamReplay.jobBatches(count: 100, regular: nil, batchSize: 64, using: &generator, shards: &shards)
-        #expect(batches.map(\.indices.count) == [21, 21, 21, 21, 16])
-        #expect(batches.map(\.jobSamples) == [64, 64, 64, 63, 45])
+        #expect(batches.map(\.indices.count) == [20, 20, 20, 20, 20])
+        #expect(batches.map(\.jobSamples) == [60, 60, 60, 60, 60])
         #expect(batches.allSatisfy { $0.scale == 1 })
         #expect(Set(batches.flatMap(\.indices)) == Set(0..<100))
         // Correction pairs: the factor counts the job's samples, not this rank's.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaneConversions
+import VaneMetrics
 import VaneMPI
 
 extension ConversionSimulator.Scenario: @retroactive ExpressibleByArgument {}
@@ -69,6 +70,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Comma-separated seeds (e.g. 1,2,3).")
     var seeds = CommaSeparated<UInt64>([1])
 
+    @Option(help: "An earlier `vane-mpi replay --json` output (e.g. on 1 rank) over the same log and seeds: report each method's paired differences against it.")
+    var reference: String?
+
     @Flag(help: "Print one JSON object (rank 0).")
     var json = false
 
@@ -76,11 +80,32 @@ struct ReplayCommand: ParsableCommand {
         guard (log == nil) != (scenario == nil) else { throw ValidationError("--log or --scenario: name exactly one source of clicks") }
     }
 
+    /// The reference run's per-seed metrics, checked against this run's seeds.
+    func referenceResults() throws -> ReplayReport.Reference? {
+        guard let reference else { return nil }
+        let decoded: ReplayReport.Reference
+        do {
+            let text = try String(contentsOfFile: reference, encoding: .utf8)
+            let line = text.split(separator: "\n").last { $0.hasPrefix("{") } ?? ""
+            decoded = try JSONDecoder().decode(ReplayReport.Reference.self, from: Data(line.utf8))
+        } catch { throw ValidationError("--reference: \(reference) is not a vane-mpi replay --json output: \(error)") }
+        guard decoded.seeds == seeds.values else {
+            throw ValidationError("--reference: its seeds \(decoded.seeds) differ from --seeds \(seeds.values)")
+        }
+        for method in methods.values where decoded.results.contains(where: { $0[method.rawValue] == nil }) {
+            throw ValidationError("--reference: it has no results for method \(method.rawValue)")
+        }
+        return decoded
+    }
+
     func run() throws {
         let communicator = try Communicator()
         defer { communicator.finalize() }
         let rank = communicator.rank
-        let (replay, source) = try communicator.setUpOnEveryRank { () throws(ValidationError) -> (StreamReplay, ConversionSweep.Source) in
+        let (replay, source, referenceRun) = try communicator.setUpOnEveryRank {
+            () throws(ValidationError) -> (StreamReplay, ConversionSweep.Source, ReplayReport.Reference?) in
+            let referenceRun: ReplayReport.Reference?
+            do { referenceRun = try referenceResults() } catch let error as ValidationError { throw error } catch { throw ValidationError("--reference: \(error)") }
             var configuration = StreamReplay.Configuration()
             configuration.windowHours = window
             configuration.auxiliaryRefreshHours = refreshHours
@@ -89,9 +114,9 @@ struct ReplayCommand: ParsableCommand {
             if let scenario {
                 let simulation = scenario.configuration(clicks: clicks, days: days)
                 do throws(ConversionError) { try simulation.validate() } catch { throw ValidationError("--clicks/--days: \(error.message)") }
-                return (replay, .simulated(simulation, scenario: scenario.rawValue))
+                return (replay, .simulated(simulation, scenario: scenario.rawValue), referenceRun)
             }
-            do { return (replay, .log(try ClickLog.load(path: log!, format: format))) } catch { throw ValidationError("--log: \(error)") }
+            do { return (replay, .log(try ClickLog.load(path: log!, format: format)), referenceRun) } catch { throw ValidationError("--log: \(error)") }
         }
         var shards = MPIReplayContext(communicator: communicator)
         let started = Date()
@@ -106,21 +131,31 @@ struct ReplayCommand: ParsableCommand {
             throw ValidationError("rank \(rank): \(error)")
         }
         let seconds = Date().timeIntervalSince(started)
-        // What each rank did: its clicks, its time in collectives, its bytes.
-        var perRank = [Double](repeating: 0, count: 3 * communicator.size)
-        perRank[3 * rank] = shards.communicationSeconds
-        perRank[3 * rank + 1] = Double(communicator.bytesSent)
-        perRank[3 * rank + 2] = Double(communicator.bytesReceived)
+        // What each rank did: its time in collectives, its bytes, its peak memory.
+        var perRank = [Double](repeating: 0, count: 4 * communicator.size)
+        perRank[4 * rank] = shards.communicationSeconds
+        perRank[4 * rank + 1] = Double(communicator.bytesSent)
+        perRank[4 * rank + 2] = Double(communicator.bytesReceived)
+        perRank[4 * rank + 3] = peakResidentMegabytes()
         try communicator.allreduceSum(&perRank)
+        func column(_ k: Int) -> [Double] { stride(from: k, to: perRank.count, by: 4).map { perRank[$0] } }
         guard rank == 0 else { return }
+        let results = sweep.results.map { result in
+            Dictionary(uniqueKeysWithValues: result.methods.map { ($0.key.rawValue, ReplayReport.Metrics(auc: $0.value.auc, prAUC: $0.value.prAUC, nll: $0.value.nll)) })
+        }
+        let against = referenceRun.map { reference in
+            Dictionary(uniqueKeysWithValues: methods.values.map { method -> (String, ReplayReport.Difference) in
+                func paired(_ metric: (ReplayReport.Metrics) -> Double) -> SeedSummary {
+                    SeedSummary(results.map { metric($0[method.rawValue]!) }).paired(minus: SeedSummary(reference.results.map { metric($0[method.rawValue]!) })).difference
+                }
+                return (method.rawValue, ReplayReport.Difference(auc: paired(\.auc), nll: paired(\.nll)))
+            })
+        }
         let report = ReplayReport(
             source: sweep.source, ranks: communicator.size, seeds: sweep.seeds, rows: sweep.results.map(\.rows), steps: sweep.results.map(\.steps),
-            seconds: seconds, communicationSeconds: stride(from: 0, to: perRank.count, by: 3).map { perRank[$0] },
-            bytesSent: stride(from: 1, to: perRank.count, by: 3).map { perRank[$0] }, optimiserSteps: shards.gradientSums,
-            methods: sweep.methods,
-            results: sweep.results.map { result in
-                Dictionary(uniqueKeysWithValues: result.methods.map { ($0.key.rawValue, ReplayReport.Metrics(auc: $0.value.auc, prAUC: $0.value.prAUC, nll: $0.value.nll)) })
-            })
+            seconds: seconds, replaySeconds: sweep.results.map(\.seconds), communicationSeconds: column(0), bytesSent: column(1), peakResidentMB: column(3),
+            optimiserSteps: shards.gradientSums,
+            methods: sweep.methods, results: results, referenceRanks: referenceRun?.ranks, againstReference: against)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -129,16 +164,17 @@ struct ReplayCommand: ParsableCommand {
         }
         print(String(format: "%@: %d ranks, %.1f s (rank 0: %.1f s in collectives), %d optimiser steps",
                      sweep.source, communicator.size, seconds, report.communicationSeconds[0], report.optimiserSteps))
-        print("method       AUC              NLL")
+        print("method       AUC              NLL" + (against == nil ? "" : "              AUC - reference   NLL - reference"))
         for m in sweep.methods {
-            print(m.method.padding(toLength: 12, withPad: " ", startingAt: 0) + " " + m.auc.formatted(digits: 4) + "  " + m.nll.formatted(digits: 4))
+            let difference = against?[m.method].map { "  " + $0.auc.formatted(digits: 5) + "  " + $0.nll.formatted(digits: 5) } ?? ""
+            print(m.method.padding(toLength: 12, withPad: " ", startingAt: 0) + " " + m.auc.formatted(digits: 4) + "  " + m.nll.formatted(digits: 4) + difference)
         }
     }
 }
 
 /// `vane-mpi replay --json`.
 struct ReplayReport: Encodable {
-    struct Metrics: Encodable {
+    struct Metrics: Codable {
         let auc: Double, prAUC: Double, nll: Double
         enum CodingKeys: String, CodingKey { case auc, prAUC = "pr_auc", nll }
     }
@@ -148,16 +184,37 @@ struct ReplayReport: Encodable {
     let rows: [Int]
     let steps: [Int]
     let seconds: Double
+    /// Per seed: seconds of the replay itself (preparation and every method), without reading or
+    /// simulating the log, which every rank does whole.
+    let replaySeconds: [Double]
     /// Per rank: seconds inside collectives.
     let communicationSeconds: [Double]
     /// Per rank: bytes sent to other ranks.
     let bytesSent: [Double]
+    /// Per rank: peak resident memory, MB.
+    let peakResidentMB: [Double]
     let optimiserSteps: Int
     let methods: [ConversionSweep.MethodSummary]
     /// Per seed: each method's metrics.
     let results: [[String: Metrics]]
+    /// The reference run's ranks and, per method, this run minus it, paired by seed.
+    let referenceRanks: Int?
+    let againstReference: [String: Difference]?
+
+    struct Difference: Encodable {
+        let auc: SeedSummary, nll: SeedSummary
+    }
+
+    /// What `--reference` reads back from an earlier report.
+    struct Reference: Decodable {
+        let ranks: Int
+        let seeds: [UInt64]
+        let results: [[String: Metrics]]
+    }
+
     enum CodingKeys: String, CodingKey {
-        case source, ranks, seeds, rows, steps, seconds, communicationSeconds = "communication_seconds", bytesSent = "bytes_sent"
-        case optimiserSteps = "optimiser_steps", methods, results
+        case source, ranks, seeds, rows, steps, seconds, replaySeconds = "replay_seconds", communicationSeconds = "communication_seconds", bytesSent = "bytes_sent"
+        case peakResidentMB = "peak_resident_mb"
+        case optimiserSteps = "optimiser_steps", methods, results, referenceRanks = "reference_ranks", againstReference = "against_reference"
     }
 }

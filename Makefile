@@ -87,6 +87,20 @@ results-replay:
 	  done; done
 	python3 scripts/replay-results.py out/replay/runs.jsonl > docs/results/replay.md
 
+## docs/results/memory.md: per-rank peak memory of sharded GNN training (2 ranks) on a 1M-node power-law graph,
+## against one process training the same GNN (`vane graph train --method hybrid`); one epoch each.
+SCALE_GRAPH = out/scale/power-1m.edges.tsv
+results-memory: build
+	cd Distributed && swift build -c release --product vane-mpi
+	cd Benchmarks && swift build -c release --product GNNEpochBenchmark
+	mkdir -p out/scale
+	Benchmarks/.build/release/GNNEpochBenchmark --synthetic 1200000:3600000 --write-edges $(SCALE_GRAPH)
+	/usr/bin/time -f '{"peak_resident_kb": %M, "seconds": %e}' -o out/scale/single.json \
+	  .build/release/vane graph train --edges $(SCALE_GRAPH) --method hybrid --epochs 1 --index-count 0 --out out/scale/model-1p
+	$(MPI_LOCAL) mpirun --oversubscribe -np 2 Distributed/.build/release/vane-mpi train --edges $(SCALE_GRAPH) --epochs 1 \
+	  --out out/scale/model-2r --json > out/scale/two.json
+	python3 scripts/memory-results.py out/scale/single.json out/scale/two.json > docs/results/memory.md
+
 ## A screenshot of the served page on the Amazon graph (docs/page.png), from the demo's models (made first if absent).
 screenshot: build
 	@[ -f out/demo/policy.json ] || $(MAKE) demo

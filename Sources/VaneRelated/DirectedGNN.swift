@@ -55,7 +55,7 @@ public struct DirectedGNN: Sendable {
     }
 
     /// One layer for one kind: act(own W_own + mean(neighbours) W_mean + b).
-    private func layer(_ layer: Int, kind k: Int, own: Matrix, neighbourStates: Matrix,
+    func layer(_ layer: Int, kind k: Int, own: Matrix, neighbourStates: Matrix,
                        neighbours: [Int32], offsets: [Int]) -> (aggregated: Matrix, output: Matrix) {
         let aggregated = NeighbourMean.forward(neighbourStates, indices: neighbours, offsets: offsets)
         let (ownWeights, aggregatedWeights) = weightHalves(layer, kind: k)
@@ -178,10 +178,7 @@ public struct DirectedGNN: Sendable {
     /// The fitted related-items model over `graph`: source = the score pairs' source kinds side by
     /// side, target = their target kinds, so s_u . t_v sums the pairs' dot products.
     public func relatedItemModel(graph: DirectedGraph, method: String, seed: UInt64) -> RelatedItemModel {
-        let states = inferStates(graph: graph, seed: seed)
-        let pairs = configuration.structure.scorePairs
-        let source = pairs.dropFirst().reduce(states[pairs[0].source]) { ColumnConcat.forward($0, states[$1.source]) }
-        let target = pairs.dropFirst().reduce(states[pairs[0].target]) { ColumnConcat.forward($0, states[$1.target]) }
+        let (source, target) = scoreSides(of: inferStates(graph: graph, seed: seed))
         return RelatedItemModel(method: method, graph: graph, sourceEmbeddings: source, targetEmbeddings: target)
     }
 }

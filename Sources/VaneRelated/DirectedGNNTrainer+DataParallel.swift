@@ -12,19 +12,27 @@ extension DirectedGNNTrainer {
     /// gradient is sum_r (B_r / B) g_r: the same weighting one process gives the whole batch, so the
     /// dense gradients are scaled and summed over ranks (`context.sum`) and every rank applies the same
     /// dense Adam step to its copy of the layer weights, and the row gradients are scaled and sent to
-    /// the rows' owners, who sum them and take the sparse Adam step (`context.apply`). Validation after
-    /// each epoch runs on every rank over the gathered tables (`context.allRows`), and its MRR is
-    /// averaged over ranks so early stopping agrees everywhere.
+    /// the rows' owners, who sum them and take the sparse Adam step (`context.apply`).
+    ///
+    /// No rank ever holds every node's rows: after each epoch the ranks infer their own nodes' final
+    /// states (`inferOwnStates`, neighbour states pulled from their owners) and rank the validation
+    /// queries with each rank counting over its own items (`ShardedValidationRanking`: the filtered
+    /// protocol of `LinkPredictionEvaluator`, the same MRR on every rank, so early stopping agrees);
+    /// the best epoch keeps each rank's own rows. At the end the best epoch's states are inferred over
+    /// `finalGraph` (default: `graph`) and gathered on rank 0, the only place a whole model exists.
     ///
     /// Negatives are drawn per edge and neighbourhoods per node, from generators seeded by (seed,
     /// epoch, batch, edge or node), so whatever the number of ranks the job computes what one process
     /// computes for the whole batch, up to the order of float sums. Differences from `fit`: that
-    /// seeding, and embeddings that start from the context's rows (N(0, 0.1^2) seeded by node id in
-    /// `ShardedEmbeddingTable`): a different draw of the same training. Returns the best epoch's
-    /// model (embeddings gathered) on every rank.
+    /// seeding (also in inference), and embeddings that start from the context's rows (N(0, 0.1^2)
+    /// seeded by node id in `ShardedEmbeddingTable`): a different draw of the same training. Returns
+    /// the best epoch's related-items model named `method` on rank 0 (nil on the other ranks).
+    /// Per-rank memory: the graph, its own rows with their Adam state and best-epoch copy, and the
+    /// pulled neighbour rows of one piece of its nodes at a time.
     public func fitDataParallel(graph: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
+                                finalGraph: DirectedGraph? = nil, method: String = "hybrid",
                                 context: inout some DataParallelContext,
-                                progress: ((Event) -> Void)? = nil) throws -> (model: DirectedGNN, report: Report) {
+                                progress: ((Event) -> Void)? = nil) throws -> (model: RelatedItemModel?, report: Report) {
         guard graph.edgeCount > 0 else { throw RelatedError(.invalidRequest, "cannot train on a graph without edges") }
         let started = Date()
         var generator = SeededGenerator(seed: seed)
@@ -36,7 +44,10 @@ extension DirectedGNNTrainer {
         let views = GraphViews(graph, kinds: model.kinds)
         var edges = graph.edges
         var scratch = [Int32](repeating: -1, count: graph.nodeCount)
-        var stopping = EarlyStopping(graph: graph, validation: validation, configuration: c, seed: seed)
+        let ranking = ShardedValidationRanking(graph: graph, validation: validation, configuration: c, seed: seed)
+        var stopping = EarlyStopping<(model: DirectedGNN, rows: [Matrix])>(patience: c.patience, hasQueries: !ranking.queries.isEmpty)
+        let kindIndices = model.kinds.indices
+        func ownRows(_ context: some DataParallelContext) -> [Matrix] { kindIndices.map { context.ownedRows(kind: $0) } }
         var rankGenerator = SeededGenerator(seed: seed ^ (UInt64(context.rank + 1) &* 0xD1B5_4A32_D192_ED03))
 
         var report = Report()
@@ -103,15 +114,26 @@ extension DirectedGNNTrainer {
                 progress?(.batch(epoch: epoch, batch: batch + 1, batches: batches, loss: batchLoss))
             }
             epochLoss /= Double(batches)
-            for k in model.kinds.indices { model.embeddings[k] = try context.allRows(kind: k) }
-            // Every rank validates the same gathered model; averaging the MRR over ranks keeps the
-            // stopping decision identical everywhere even if float results differed.
-            var agreed = [Float(stopping.meanReciprocalRank(of: model, graph: graph, seed: seed))]
-            try context.sum(&agreed)
-            let mrr = Double(agreed[0]) / Double(context.ranks)
-            if stopping.record(epoch: epoch, loss: epochLoss, mrr: mrr, model: model, report: &report, progress: progress) { break }
+            let rows = ownRows(context)
+            var mrr = 0.0
+            if !ranking.queries.isEmpty {
+                let states = try model.inferOwnStates(graph: graph, seed: seed, ownEmbeddings: rows, context: &context)
+                let (source, target) = model.scoreSides(of: states)
+                mrr = try ranking.meanReciprocalRank(source: source, target: target, context: &context)
+            }
+            if stopping.record(epoch: epoch, loss: epochLoss, mrr: mrr, snapshot: { (model, rows) }, report: &report, progress: progress) { break }
         }
+        var best: (model: DirectedGNN, rows: [Matrix]) = stopping.best?.snapshot ?? (model, ownRows(context))
+        // Only the best epoch's own rows are needed from here on: free the tables, the optimiser
+        // state and the other snapshots before rank 0 assembles the whole model.
+        stopping = EarlyStopping(patience: c.patience, hasQueries: false)
+        context.releaseTables()
+        let states = try best.model.inferOwnStates(graph: finalGraph ?? graph, seed: seed, ownEmbeddings: best.rows, context: &context)
+        best.rows = []
+        let (source, target) = best.model.scoreSides(of: states)
+        let allSources = try context.gather(source), allTargets = try context.gather(target)
         report.seconds = Date().timeIntervalSince(started)
-        return (stopping.best?.model ?? model, report)
+        guard let allSources, let allTargets else { return (nil, report) }
+        return (RelatedItemModel(method: method, graph: finalGraph ?? graph, sourceEmbeddings: allSources, targetEmbeddings: allTargets), report)
     }
 }

@@ -71,7 +71,8 @@ public struct DirectedGNNTrainer: Sendable {
         let views = GraphViews(graph, kinds: model.kinds)
         var edges = graph.edges
         var scratch = [Int32](repeating: -1, count: graph.nodeCount)
-        var stopping = EarlyStopping(graph: graph, validation: validation, configuration: c, seed: seed)
+        let ranking = ValidationRanking(graph: graph, validation: validation, configuration: c, seed: seed)
+        var stopping = EarlyStopping<DirectedGNN>(patience: c.patience, hasQueries: !ranking.queries.isEmpty)
 
         var report = Report()
         report.trainingEdges = graph.edgeCount
@@ -94,10 +95,10 @@ public struct DirectedGNNTrainer: Sendable {
                 progress?(.batch(epoch: epoch, batch: batch + 1, batches: batches, loss: loss))
             }
             epochLoss /= Double(batches)
-            let mrr = stopping.meanReciprocalRank(of: model, graph: graph, seed: seed)
-            if stopping.record(epoch: epoch, loss: epochLoss, mrr: mrr, model: model, report: &report, progress: progress) { break }
+            let mrr = ranking.meanReciprocalRank(of: model, graph: graph, seed: seed)
+            if stopping.record(epoch: epoch, loss: epochLoss, mrr: mrr, snapshot: { model }, report: &report, progress: progress) { break }
         }
         report.seconds = Date().timeIntervalSince(started)
-        return (stopping.best?.model ?? model, report)
+        return (stopping.best?.snapshot ?? model, report)
     }
 }

@@ -28,7 +28,8 @@ public struct LinkPredictionEvaluation: Sendable {
 /// u itself and u's other known out-neighbours (`knownEdges`), ties counted at half rank
 /// (rank = 1 + #higher + #tied / 2). Buckets use the source's total degree in `trainingGraph`.
 ///
-/// Cost: one (batch x d) x (d x N) GEMM per batch of distinct sources plus O(N) per query.
+/// Cost: one (batch x d) x (d x N) GEMM per batch of distinct sources plus O(N) per query; the
+/// batch shrinks on large catalogues so its scores stay within 128 MB.
 public struct LinkPredictionEvaluator: Sendable {
     /// Degree buckets of SPEC.md: label and inclusive upper bound (degree 0 counts as "1").
     public static let degreeBuckets: [(label: String, upperBound: Int)] = [("1", 1), ("2-4", 4), ("5-16", 16), ("17+", Int.max)]
@@ -48,6 +49,8 @@ public struct LinkPredictionEvaluator: Sendable {
         let sources = bySource.keys.sorted()
         var ranks = [Double](repeating: 0, count: queries.count)
         let n = model.itemCount
+        // At most 2^25 scores (128 MB) at once: 256 sources up to 131,072 items, fewer beyond.
+        let batchSize = max(1, min(batchSize, (1 << 25) / max(1, n)))
         for batchStart in stride(from: 0, to: sources.count, by: batchSize) {
             let batch = Array(sources[batchStart..<min(sources.count, batchStart + batchSize)])
             let scores = model.scores(forSources: batch)

@@ -19,31 +19,41 @@ public enum SafeTensors {
 
     /// Serialises tensors (sorted by name, 8-byte aligned data) and metadata.
     public static func encode(_ tensors: [String: Tensor], metadata: [String: String] = [:]) throws -> Data {
+        // The header first (offsets follow from the sizes), then one buffer of the final size: the
+        // body is copied once, so encoding a model needs its size in memory, not two or three times it.
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
-        var body = Data()
-        for name in tensors.keys.sorted() {
-            let begin = body.count
+        let names = tensors.keys.sorted()
+        var bodySize = 0
+        for name in names {
+            let begin = bodySize
             let dtype: String, shape: [Int]
             switch tensors[name]! {
             case .float32(let matrix):
                 dtype = "F32"
                 shape = [matrix.rows, matrix.columns]
-                matrix.values.withUnsafeBytes { body.append(contentsOf: $0) }
+                bodySize += matrix.values.count * MemoryLayout<Float>.size
             case .int32(let values, let tensorShape):
                 precondition(tensorShape.reduce(1, *) == values.count, "SafeTensors: shape does not match count")
                 dtype = "I32"
                 shape = tensorShape
-                values.withUnsafeBytes { body.append(contentsOf: $0) }
+                bodySize += values.count * MemoryLayout<Int32>.size
             }
-            header[name] = ["dtype": dtype, "shape": shape, "data_offsets": [begin, body.count]]
+            header[name] = ["dtype": dtype, "shape": shape, "data_offsets": [begin, bodySize]]
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }
         var length = UInt64(json.count).littleEndian
-        var result = Data(bytes: &length, count: 8)
+        var result = Data()
+        result.reserveCapacity(8 + json.count + bodySize)
+        withUnsafeBytes(of: &length) { result.append(contentsOf: $0) }
         result.append(json)
-        result.append(body)
+        for name in names {
+            switch tensors[name]! {
+            case .float32(let matrix): matrix.values.withUnsafeBytes { result.append(contentsOf: $0) }
+            case .int32(let values, _): values.withUnsafeBytes { result.append(contentsOf: $0) }
+            }
+        }
         return result
     }
 

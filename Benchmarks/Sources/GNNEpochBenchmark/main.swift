@@ -2,6 +2,7 @@
 // same batches for the PyTorch peer (Benchmarks/gnn_epoch.py). One JSON line on stdout.
 //
 //   GNNEpochBenchmark --edges FILE | --synthetic NODES:EDGES  [--batches N] [--repeats R] [--export FILE]
+//   GNNEpochBenchmark --synthetic NODES:EDGES --write-edges FILE   (the graph as an edge list, for scale runs)
 import BenchmarkSupport
 import Foundation
 import VaneGraph
@@ -21,6 +22,14 @@ if let path = option("--edges") {
 } else {
     FileHandle.standardError.write("usage: GNNEpochBenchmark --edges FILE | --synthetic NODES:EDGES [--batches N] [--repeats R] [--export FILE]\n".data(using: .utf8)!)
     exit(2)
+}
+if let path = option("--write-edges") {
+    var text = ""
+    text.reserveCapacity(graph.edgeCount * 16)
+    for edge in graph.edges { text += "\(graph.nodeNames[Int(edge.source)])\t\(graph.nodeNames[Int(edge.target)])\n" }
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    print("{\"wrote\": \"\(path)\", \"nodes\": \(graph.nodeCount), \"edges\": \(graph.edgeCount)}")
+    exit(0)
 }
 var configuration = DirectedGNNConfiguration()  // dual structure, degree-biased sampling, d = 64, 2 layers
 if let size = option("--batch-size").flatMap(Int.init) { configuration.batchSize = size }

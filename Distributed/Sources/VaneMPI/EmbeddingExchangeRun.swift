@@ -81,7 +81,7 @@ public struct EmbeddingExchangeRun: Sendable {
             }
             report.samplingSeconds += Date().timeIntervalSince(sampling)
             report.sampledRows += ids.count
-            let (distinct, _) = ShardedEmbeddingTable.deduplicate(ids)
+            let (distinct, _) = RowRangeExchange.deduplicate(ids)
             report.pulledRows += distinct.count
             report.remoteRows += distinct.filter { !mine.contains(Int($0)) }.count
             let sentBefore = communicator.bytesSent, receivedBefore = communicator.bytesReceived

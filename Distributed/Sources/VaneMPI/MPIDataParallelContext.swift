@@ -8,8 +8,13 @@ import VaneTensor
 public final class MPIDataParallelContext: DataParallelContext {
     public let communicator: Communicator
     public let partition: GraphPartition
-    public let tables: [ShardedEmbeddingTable]
+    public private(set) var tables: [ShardedEmbeddingTable]
+    /// Serves rows of matrices split like the tables (also once the tables are released).
+    private let exchange: RowRangeExchange
     private let newID: [Int32]
+    private let oldID: [Int32]
+    /// This rank's nodes in layout order (the order of its table rows).
+    private let ownedNodeList: [Int32]
 
     /// Tables of `widths` columns over the partition's nodes (parts = ranks), rows seeded by node id
     /// and `seed`, sparse Adam with `learningRate`.
@@ -19,6 +24,9 @@ public final class MPIDataParallelContext: DataParallelContext {
         self.partition = partition
         let (newID, oldID, offsets) = partition.layout
         self.newID = newID
+        self.oldID = oldID
+        exchange = RowRangeExchange(offsets: offsets, communicator: communicator)
+        ownedNodeList = Array(oldID[offsets[communicator.rank]..<offsets[communicator.rank + 1]])
         tables = widths.enumerated().map { kind, width in
             ShardedEmbeddingTable(rows: partition.assignment.count, width: width, offsets: offsets, communicator: communicator,
                                   seed: seed &+ UInt64(kind) &* 0x9E37, adam: AdamConfiguration(learningRate: learningRate),
@@ -40,17 +48,43 @@ public final class MPIDataParallelContext: DataParallelContext {
 
     public func sum(_ values: inout [Float]) throws { try communicator.allreduceSum(&values) }
 
-    public func allRows(kind: Int) throws -> Matrix {
-        let table = tables[kind]
-        var values = try table.gather().values
-        if rank != 0 { values = [Float](repeating: 0, count: table.rows * table.width) }
-        try communicator.broadcast(&values)
-        // Back from the layout's order to node ids.
-        var rows = Matrix(rows: table.rows, columns: table.width)
-        for node in 0..<table.rows {
-            let from = Int(newID[node]) * table.width
-            for c in 0..<table.width { rows.values[node * table.width + c] = values[from + c] }
+    public var ownedNodes: [Int32] { ownedNodeList }
+
+    public func ownedRows(kind: Int) -> Matrix { tables[kind].local }
+
+    public func sum(_ values: inout [Double]) throws { try communicator.allreduceSum(&values) }
+
+    public func rows(of local: Matrix, ids: [Int32]) throws -> Matrix {
+        try exchange.pull(ids.map { newID[Int($0)] }, from: local)
+    }
+
+    public func releaseTables() { tables = [] }
+
+    public func gather(_ local: Matrix) throws -> Matrix? {
+        precondition(local.rows == ownedNodeList.count, "gather: one row per owned node")
+        let width = local.columns
+        var values = try communicator.gatherVariable(local.values, root: 0)
+        guard rank == 0 else { return nil }
+        // From the layout's order (rank by rank, each part's rows in order) back to node ids, in
+        // place by following the permutation's cycles: no second copy of the whole matrix.
+        let count = newID.count
+        var placed = [Bool](repeating: false, count: count)
+        var held = [Float](repeating: 0, count: width), next = [Float](repeating: 0, count: width)
+        for start in 0..<count where !placed[start] {
+            // Row at layout position p belongs at node position oldID[p]; walk p -> oldID[p].
+            var position = start
+            for c in 0..<width { held[c] = values[position * width + c] }
+            while !placed[position] {
+                placed[position] = true
+                let destination = Int(oldID[position])
+                for c in 0..<width {
+                    next[c] = values[destination * width + c]
+                    values[destination * width + c] = held[c]
+                }
+                swap(&held, &next)
+                position = destination
+            }
         }
-        return rows
+        return Matrix(rows: count, columns: width, values: values)
     }
 }

@@ -6,7 +6,7 @@ import VaneTensor
 /// keeps embeddings in its KV store.
 ///
 /// - `pull(_:)`: the rows of any ids, wherever they live. Ids are deduplicated, grouped by owner
-///   (a binary search in the range offsets), sent to the owners (one `exchange` of ids), and the
+///   (a binary search in the range offsets; `RowRangeExchange`), sent to the owners (one `exchange` of ids), and the
 ///   owners send the rows back (one `exchange` of rows).
 /// - `push(_:gradients:)`: row gradients of any ids, summed per id on the sender, sent to the owners
 ///   (one `exchange` of ids and one of rows); each owner sums what every rank sent for a row and takes
@@ -22,6 +22,8 @@ public final class ShardedEmbeddingTable {
     /// Rank r owns global ids offsets[r] ..< offsets[r + 1].
     public let offsets: [Int]
     public let communicator: Communicator
+    /// How rows are fetched from their owners.
+    public let exchange: RowRangeExchange
     /// This rank's rows (local id = global id - offsets[rank]).
     public private(set) var local: Matrix
     private var optimizer: SparseAdam
@@ -37,6 +39,7 @@ public final class ShardedEmbeddingTable {
         self.width = width
         self.offsets = offsets
         self.communicator = communicator
+        exchange = RowRangeExchange(offsets: offsets, communicator: communicator)
         let range = offsets[communicator.rank]..<offsets[communicator.rank + 1]
         local = Matrix(rows: range.count, columns: width)
         for (localID, id) in range.enumerated() {
@@ -53,39 +56,11 @@ public final class ShardedEmbeddingTable {
     }
 
     /// The rank owning global id `id`. O(log ranks).
-    public func owner(of id: Int32) -> Int {
-        var low = 0, high = offsets.count - 2
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if offsets[mid] <= Int(id) { low = mid } else { high = mid - 1 }
-        }
-        return low
-    }
+    public func owner(of id: Int32) -> Int { exchange.owner(of: id) }
 
     /// Rows of `ids` (any order, repeats allowed), one per id in order. Collective. Sends each
     /// distinct remote id once (4 bytes) and receives its row (width x 4 bytes).
-    public func pull(_ ids: [Int32]) throws(MPIError) -> Matrix {
-        precondition(ids.allSatisfy { $0 >= 0 && Int($0) < rows }, "pull: ids must be rows of the table")
-        let (distinct, slots) = Self.deduplicate(ids)
-        var requests = [[Int32]](repeating: [], count: communicator.size)
-        var placed = [(rank: Int, position: Int)]()
-        placed.reserveCapacity(distinct.count)
-        for id in distinct {
-            let r = owner(of: id)
-            placed.append((r, requests[r].count))
-            requests[r].append(id)
-        }
-        let asked = try communicator.exchange(requests)
-        let base = offsets[communicator.rank]
-        let answers = asked.map { ids in ids.flatMap { id in local.values[((Int(id) - base) * width)..<((Int(id) - base + 1) * width)] } }
-        let received = try communicator.exchange(answers, width: width)
-        var result = Matrix(rows: ids.count, columns: width)
-        for (i, slot) in slots.enumerated() {
-            let (r, position) = placed[slot]
-            for c in 0..<width { result.values[i * width + c] = received[r][position * width + c] }
-        }
-        return result
-    }
+    public func pull(_ ids: [Int32]) throws(MPIError) -> Matrix { try exchange.pull(ids, from: local) }
 
     /// Adds `gradients` (ids.count x width) to the rows of `ids` and takes one sparse Adam step on
     /// every owner. Collective. Sends each distinct remote id once with its summed gradient row.
@@ -111,22 +86,6 @@ public final class ShardedEmbeddingTable {
         }
         let gradient = SparseRowGradient(indices: localIDs, rowGradients: Matrix(rows: localIDs.count, columns: width, values: localRows))
         optimizer.update(&local, gradient: gradient)
-    }
-
-    /// Distinct ids in order of first appearance, and each position's slot among them. O(ids).
-    static func deduplicate(_ ids: [Int32]) -> (distinct: [Int32], slots: [Int]) {
-        var slotOf: [Int32: Int] = [:]
-        slotOf.reserveCapacity(ids.count)
-        var distinct: [Int32] = [], slots: [Int] = []
-        slots.reserveCapacity(ids.count)
-        for id in ids {
-            if let slot = slotOf[id] { slots.append(slot) } else {
-                slotOf[id] = distinct.count
-                slots.append(distinct.count)
-                distinct.append(id)
-            }
-        }
-        return (distinct, slots)
     }
 
     /// Every row of the table on `root` in id order (empty elsewhere): for checks and model files. Collective.

@@ -18,6 +18,9 @@ struct TrainCommand: ParsableCommand {
         need from their owners, and the owners apply the summed row gradients; layer weights are
         replicated and their gradients summed. Negatives and neighbourhoods are drawn per edge and per
         node, so the result does not depend on the number of ranks (up to the order of float sums).
+        No rank holds every node's rows while training: validation infers each rank's own nodes
+        and counts ranks over its own items; only rank 0 assembles the final model. The report
+        gives each rank's peak resident memory.
         Rank 0 writes the model (the GNN part of the default `vane` method: no walk blend, no
         LightGCN) in the files `vane graph train` writes.
 
@@ -88,7 +91,8 @@ struct TrainCommand: ParsableCommand {
         var context = MPIDataParallelContext(communicator: communicator, partition: partition, widths: c.embeddingWidths,
                                              seed: seed, learningRate: c.learningRate)
         let started = Date()
-        let (model, report) = try trainer.fitDataParallel(graph: training, validation: validation, seed: seed, context: &context) { event in
+        let (model, report) = try trainer.fitDataParallel(graph: training, validation: validation, seed: seed, finalGraph: graph,
+                                                          method: "hybrid", context: &context) { event in
             if rank == 0, !json, case let .epoch(epoch, loss, mrr, improved) = event {
                 print(String(format: "epoch %d: loss %.4f, validation MRR %.4f%@", epoch, loss, mrr, improved ? " (best)" : ""))
             }
@@ -98,13 +102,16 @@ struct TrainCommand: ParsableCommand {
         traffic[2 * rank] = Double(communicator.bytesSent)
         traffic[2 * rank + 1] = Double(communicator.bytesReceived)
         try communicator.allreduceSum(&traffic)
-        guard rank == 0 else { return }
+        var peaks = [Double](repeating: 0, count: communicator.size)
+        peaks[rank] = peakResidentMegabytes()
+        try communicator.allreduceSum(&peaks)
+        guard rank == 0, let model else { return }
         let bestMRR = report.epochs[report.bestEpoch - 1].validationMRR
         if let out {
             do {
-                _ = try model.relatedItemModel(graph: graph, method: "hybrid", seed: seed)
-                    .save(to: out, details: ["trainer": "vane-mpi train", "ranks": "\(communicator.size)", "partition": partition.method.rawValue])
+                _ = try model.save(to: out, details: ["trainer": "vane-mpi train", "ranks": "\(communicator.size)", "partition": partition.method.rawValue])
             } catch { throw ValidationError("--out: \(error)") }
+            peaks[0] = max(peaks[0], peakResidentMegabytes())  // rank 0's peak includes writing the model
         }
         let sent = stride(from: 0, to: traffic.count, by: 2).map { traffic[$0] }
         let steps = Double(report.epochs.count * ((training.edgeCount + report.batchSize - 1) / report.batchSize))
@@ -112,11 +119,11 @@ struct TrainCommand: ParsableCommand {
             print("{\"edges_file\": \"\(edges)\", \"ranks\": \(communicator.size), \"partition\": \"\(partition.method.rawValue)\", "
                   + "\"validation_mrr\": \(bestMRR), \"best_epoch\": \(report.bestEpoch), \"epochs\": \(report.epochs.count), "
                   + "\"batch_size\": \(report.batchSize), \"seconds\": \(seconds), \"bytes_sent_per_rank\": \(sent), "
-                  + "\"bytes_sent_per_rank_and_step\": \(sent.map { $0 / max(1, steps) })}")
+                  + "\"bytes_sent_per_rank_and_step\": \(sent.map { $0 / max(1, steps) }), \"peak_resident_mb_per_rank\": \(peaks)}")
         } else {
-            print(String(format: "%d ranks (%@ partition): best validation MRR %.4f at epoch %d of %d, %.1f s, %.2f MB sent per rank and step",
+            print(String(format: "%d ranks (%@ partition): best validation MRR %.4f at epoch %d of %d, %.1f s, %.2f MB sent per rank and step, peak memory %@ MB per rank",
                          communicator.size, partition.method.rawValue, bestMRR, report.bestEpoch, report.epochs.count, seconds,
-                         sent.reduce(0, +) / Double(sent.count) / max(1, steps) / 1e6))
+                         sent.reduce(0, +) / Double(sent.count) / max(1, steps) / 1e6, peaks.map { String(format: "%.0f", $0) }.joined(separator: " / ")))
             if let out { print("wrote \(out)") }
         }
     }

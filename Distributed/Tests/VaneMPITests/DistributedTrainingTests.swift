@@ -31,7 +31,9 @@ struct DistributedTrainingTests {
         let mrrTwo = try validationMRR(two.output), mrrOne = try validationMRR(one.output)
         #expect(abs(mrrTwo - mrrOne) < 0.01, "2 ranks \(mrrTwo), 1 rank \(mrrOne)")
         // Against the single-process trainer (`vane graph train`'s GNN) on the same split: another
-        // draw of the same training, so the same quality.
+        // draw of the same training (other negatives and neighbourhoods), so the same quality up to
+        // that draw. Seeds 1-5 at 6 epochs (release builds): 2 ranks minus single process -0.010,
+        // +0.008, +0.001, -0.017, -0.015 (sd 0.011), so one seed is checked to 0.025.
         let graph = try EdgeListLoader().load(path: Self.cora).graph
         var generator = SeededGenerator(seed: 1)
         let split = try EdgeSplit(graph: graph, validationFraction: 0.05, testFraction: 0, using: &generator)
@@ -41,9 +43,14 @@ struct DistributedTrainingTests {
         let (_, report) = try DirectedGNNTrainer(configuration: configuration)
             .fit(graph: graph.withEdges(split.training), validation: split.validation, seed: 1)
         let single = report.epochs[report.bestEpoch - 1].validationMRR
-        #expect(abs(mrrTwo - single) < 0.01, "2 ranks \(mrrTwo), single process \(single)")
+        #expect(abs(mrrTwo - single) < 0.025, "2 ranks \(mrrTwo), single process \(single)")
         // Rank 0 wrote a model over the whole graph that Vane loads and serves.
         let model = try RelatedItemModel.load(from: directory)
         #expect(model.itemCount == graph.nodeCount && model.method == "hybrid")
+        // Its rows are in node order (rank 0 reassembles them from the partition's layout): it ranks
+        // the validation edges as well as the job reported, far above a shuffled model's ~0.003.
+        let ranked = LinkPredictionEvaluator(knownEdges: graph, trainingGraph: graph.withEdges(split.training))
+            .evaluate(model, test: split.validation).meanReciprocalRank
+        #expect(ranked > 0.6 * mrrTwo, "saved model MRR \(ranked), reported \(mrrTwo)")
     }
 }

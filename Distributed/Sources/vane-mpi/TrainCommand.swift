@@ -29,44 +29,14 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Edge list (source<TAB>target per line; gzip is detected).")
-    var edges: String
+    @OptionGroup var job: GNNJobOptions
+    var edges: String { job.edges }
 
     @Option(help: "Model directory to write (rank 0).")
     var out: String?
 
-    @Option(help: "Partition of the training graph: metis or hash.")
-    var method = GraphPartition.Method.metis
-
-    @Option(help: "Seed of the split, the partition, the rows, the weights and every draw.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Most epochs.")
-    var epochs = 30
-
-    @Option(help: "Epochs without a better validation MRR before stopping.")
-    var patience = 4
-
-    @Option(help: "Embedding width (source and target each).")
-    var dimension = 64
-
     @Flag(help: "Print one JSON object (rank 0).")
     var json = false
-
-    func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        guard patience >= 1 else { throw ValidationError("--patience must be at least 1, got \(patience)") }
-        guard dimension >= 2, dimension % 2 == 0 else { throw ValidationError("--dimension must be even and at least 2, got \(dimension)") }
-    }
-
-    /// The configuration `vane graph train` uses for the default's GNN, with these options.
-    var gnnConfiguration: DirectedGNNConfiguration {
-        var c = DirectedGNNConfiguration()
-        c.maximumEpochs = epochs
-        c.patience = patience
-        c.dimension = dimension
-        return c
-    }
 
     func run() throws {
         let communicator = try Communicator()
@@ -77,21 +47,21 @@ struct TrainCommand: ParsableCommand {
             let graph: DirectedGraph, split: EdgeSplit
             do {
                 graph = try EdgeListLoader().load(path: edges).graph
-                var generator = SeededGenerator(seed: seed)
+                var generator = SeededGenerator(seed: job.seed)
                 split = try EdgeSplit(graph: graph, validationFraction: 0.05, testFraction: 0, using: &generator)
             } catch { throw ValidationError("--edges: \(error)") }
             let training = graph.withEdges(split.training)
             do throws(PartitionError) {
-                return (graph, training, split.validation, try GraphPartition.make(training, parts: communicator.size, method: method, seed: seed))
+                return (graph, training, split.validation, try GraphPartition.make(training, parts: communicator.size, method: job.method, seed: job.seed))
             } catch { throw ValidationError("--method: \(error.message)") }
         }
-        let c = gnnConfiguration
+        let c = job.gnnConfiguration
         let trainer: DirectedGNNTrainer
         do { trainer = try DirectedGNNTrainer(configuration: c) } catch { throw ValidationError(error.message) }
         var context = MPIDataParallelContext(communicator: communicator, partition: partition, widths: c.embeddingWidths,
-                                             seed: seed, learningRate: c.learningRate)
+                                             seed: job.seed, learningRate: c.learningRate)
         let started = Date()
-        let (model, report) = try trainer.fitDataParallel(graph: training, validation: validation, seed: seed, finalGraph: graph,
+        let (model, report) = try trainer.fitDataParallel(graph: training, validation: validation, seed: job.seed, finalGraph: graph,
                                                           method: "hybrid", context: &context) { event in
             if rank == 0, !json, case let .epoch(epoch, loss, mrr, improved) = event {
                 print(String(format: "epoch %d: loss %.4f, validation MRR %.4f%@", epoch, loss, mrr, improved ? " (best)" : ""))

@@ -17,7 +17,7 @@ struct VaneMPICommand: ParsableCommand {
         Serving stays outside MPI: `vane serve` replicas load the files these commands write.
         `vane-mpi partition` runs as one process (no mpirun) and writes a partition for later jobs.
         """,
-        subcommands: [TrainCommand.self, ReplayCommand.self, IndexCommand.self, PartitionCommand.self, ExchangeCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, ReplayCommand.self, IndexCommand.self, PartitionCommand.self, ExchangeCommand.self]
     )
 }
 

@@ -53,4 +53,33 @@ struct DistributedTrainingTests {
             .evaluate(model, test: split.validation).meanReciprocalRank
         #expect(ranked > 0.6 * mrrTwo, "saved model MRR \(ranked), reported \(mrrTwo)")
     }
+
+    /// `vane-mpi evaluate --reference`: the test metrics of `vane graph evaluate`'s protocol for the
+    /// GNN trained on 2 ranks, next to the one-process run on the same split, and their differences.
+    @Test(.enabled(if: ready, "needs mpirun, a built vane-mpi and ../shared/data/cora-ml.edges.tsv"))
+    func evaluateRanksTheTestEdgesNextToOneProcess() throws {
+        let run = try MPIJob.run(ranks: 2, ["evaluate", "--edges", Self.cora, "--seed", "1", "--epochs", "3", "--patience", "3",
+                                            "--reference", "--json"])
+        #expect(run.status == 0, "\(run.output)")
+        let line = try #require(run.output.split(separator: "\n").last(where: { $0.hasPrefix("{") }), "\(run.output)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let evaluation = try #require(object["evaluation"] as? [String: Any])
+        let reference = try #require(object["reference"] as? [String: Any])
+        let against = try #require(object["against_reference"] as? [String: Double])
+        // The split of `vane graph evaluate --seed 1`: the same test edges.
+        let graph = try EdgeListLoader().load(path: Self.cora).graph
+        let experiment = try RelatedExperiment(graph: graph, seed: 1)
+        #expect(evaluation["test_edges"] as? Int == experiment.test.count && reference["test_edges"] as? Int == experiment.test.count)
+        let distributed = try #require((evaluation["methods"] as? [String: Any])?["hybrid"] as? [String: Any])
+        let one = try #require((reference["methods"] as? [String: Any])?["hybrid"] as? [String: Any])
+        let mrr = try #require(distributed["mrr"] as? Double), oneMRR = try #require(one["mrr"] as? Double)
+        // Learned (a shuffled model ranks at ~0.003 on Cora) and knows direction.
+        #expect(mrr > 0.05 && (distributed["direction_auc"] as? Double ?? 0) > 0.7, "\(distributed)")
+        #expect(abs((against["mrr"] ?? .nan) - (mrr - oneMRR)) < 1e-9)
+        // Two draws of the same training: the paired difference stays within the draws' spread.
+        #expect(abs(mrr - oneMRR) < 0.025, "2 ranks \(mrr), one process \(oneMRR)")
+        #expect((object["peak_resident_mb_per_rank"] as? [Double])?.count == 2)
+        let bad = try MPIJob.run(ranks: 1, ["evaluate", "--edges", Self.cora, "--epochs", "0"])
+        #expect(bad.status != 0 && bad.output.contains("--epochs"), "\(bad.output)")
+    }
 }

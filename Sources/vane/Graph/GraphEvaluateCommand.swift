@@ -89,7 +89,7 @@ struct GraphEvaluateCommand: ParsableCommand {
         }
         let dataset = URL(fileURLWithPath: edges).lastPathComponent
         if json {
-            try printJSON(RelatedEvaluationOutput(dataset: dataset, graph: graph, results: results))
+            try printJSON(RelatedEvaluationReport(dataset: dataset, graph: graph, results: results))
             return
         }
         print("\(dataset): \(graph.nodeCount) nodes, \(graph.edgeCount) edges; seed \(seed); \(experiment.test.count) test edges")

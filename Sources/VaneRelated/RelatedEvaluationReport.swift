@@ -1,33 +1,34 @@
 import VaneGraph
 import VaneRelated
 
-/// The `--json` shape of `vane graph evaluate` (the contract of issue 3).
-struct RelatedEvaluationOutput: Encodable {
-    struct Bucket: Encodable {
-        let hit10: Double, mrr: Double, queries: Int
+/// The `--json` shape of `vane graph evaluate` and `vane-mpi evaluate` (the contract of issue 3):
+/// each method's test metrics under the SPEC.md protocol, keyed by method name.
+public struct RelatedEvaluationReport: Encodable, Sendable {
+    public struct Bucket: Encodable, Sendable {
+        public let hit10: Double, mrr: Double, queries: Int
         enum CodingKeys: String, CodingKey { case hit10 = "hit@10", mrr, queries }
     }
-    struct Method: Encodable {
-        let hit5: Double, hit10: Double, hit20: Double, mrr: Double, ndcg10: Double
-        let directionAUC: Double?
-        let byDegree: [String: Bucket]
-        let trainSeconds: Double
-        let epochs: Int
-        let sampler: String
-        let fitted: [String: String]
+    public struct Method: Encodable, Sendable {
+        public let hit5: Double, hit10: Double, hit20: Double, mrr: Double, ndcg10: Double
+        public let directionAUC: Double?
+        public let byDegree: [String: Bucket]
+        public let trainSeconds: Double
+        public let epochs: Int
+        public let sampler: String
+        public let fitted: [String: String]
         enum CodingKeys: String, CodingKey {
             case hit5 = "hit@5", hit10 = "hit@10", hit20 = "hit@20", mrr, ndcg10 = "ndcg@10"
             case directionAUC = "direction_auc", byDegree = "by_degree", trainSeconds = "train_seconds", epochs, sampler, fitted
         }
     }
-    let dataset: String
-    let nodes: Int
-    let edges: Int
-    let testEdges: Int
-    let methods: [String: Method]
+    public let dataset: String
+    public let nodes: Int
+    public let edges: Int
+    public let testEdges: Int
+    public let methods: [String: Method]
     enum CodingKeys: String, CodingKey { case dataset, nodes, edges, testEdges = "test_edges", methods }
 
-    init(dataset: String, graph: DirectedGraph, results: [RelatedExperiment.Result]) {
+    public init(dataset: String, graph: DirectedGraph, results: [RelatedExperiment.Result]) {
         self.dataset = dataset
         nodes = graph.nodeCount
         edges = graph.edgeCount

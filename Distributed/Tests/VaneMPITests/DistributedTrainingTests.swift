@@ -63,9 +63,13 @@ struct DistributedTrainingTests {
         #expect(run.status == 0, "\(run.output)")
         let line = try #require(run.output.split(separator: "\n").last(where: { $0.hasPrefix("{") }), "\(run.output)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        let evaluation = try #require(object["evaluation"] as? [String: Any])
-        let reference = try #require(object["reference"] as? [String: Any])
-        let against = try #require(object["against_reference"] as? [String: Double])
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(runs.count == 1 && runs.first?["seed"] as? Int == 1)
+        let evaluation = try #require(runs.first?["evaluation"] as? [String: Any])
+        let reference = try #require(runs.first?["reference"] as? [String: Any])
+        let against = try #require(runs.first?["against_reference"] as? [String: Double])
+        let summary = try #require((object["against_reference_over_seeds"] as? [String: [String: Double]])?["mrr"])
+        #expect(summary["mean"] == against["mrr"] && summary["sd"] == 0)
         // The split of `vane graph evaluate --seed 1`: the same test edges.
         let graph = try EdgeListLoader().load(path: Self.cora).graph
         let experiment = try RelatedExperiment(graph: graph, seed: 1)
@@ -81,5 +85,7 @@ struct DistributedTrainingTests {
         #expect((object["peak_resident_mb_per_rank"] as? [Double])?.count == 2)
         let bad = try MPIJob.run(ranks: 1, ["evaluate", "--edges", Self.cora, "--epochs", "0"])
         #expect(bad.status != 0 && bad.output.contains("--epochs"), "\(bad.output)")
+        let badSeeds = try MPIJob.run(ranks: 1, ["evaluate", "--edges", Self.cora, "--seeds", "1,x"])
+        #expect(badSeeds.status != 0 && badSeeds.output.contains("--seeds"), "\(badSeeds.output)")
     }
 }

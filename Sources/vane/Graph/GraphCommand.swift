@@ -5,6 +5,6 @@ struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
         abstract: "Directed item graphs: inspect them, train and evaluate related-item models, recommend.",
-        subcommands: [GraphStatsCommand.self, GraphTrainCommand.self, GraphEvaluateCommand.self, GraphRecommendCommand.self, GraphIndexCommand.self]
+        subcommands: [GraphStatsCommand.self, GraphSimulateCommand.self, GraphTrainCommand.self, GraphEvaluateCommand.self, GraphRecommendCommand.self, GraphIndexCommand.self]
     )
 }

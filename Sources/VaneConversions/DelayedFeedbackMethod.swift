@@ -94,6 +94,23 @@ public enum DelayedFeedbackMethod: String, Sendable, CaseIterable {
     /// Engagement-aware soft label of an observed negative: its flip probability z, clipped.
     public static func engagementSoftLabel(flipProbability z: Float) -> Float { clip(z) }
 
+    /// The window-end soft label of an observed negative when late conversions re-enter as copies of
+    /// weight c (`EngagementRevisions.lateCopies`): z (1 - c + c p), p the model's prediction; c = 0 is
+    /// z alone (no copies), c = 1 is z p.
+    public static func lateCopySoftLabel(flipProbability z: Float, prediction p: Float, copyWeight c: Float) -> Float {
+        engagementSoftLabel(flipProbability: z) * (1 - c + c * clip(p))
+    }
+
+    /// The late copies' weight c the replay uses when none is configured, from the share f of
+    /// conversions that arrived after the waiting window in history matured before the replay:
+    /// c = 1 - f / 2. Where most conversions are late, their copies arrive days after the clicks they
+    /// describe and carry most of the label mass, so the prediction-based fixed point of z (1 - c + c p)
+    /// lags; the flip model's expectation z (c -> 0) then gives the lower-variance label. Where few are
+    /// late, copies of their true outcomes cost little and keep the ranking sharp (c -> 1).
+    public static func lateCopyWeight(lateShare f: Double) -> Float {
+        Float(1 - min(max(f.isFinite ? f : 0, 0), 1) / 2)
+    }
+
     /// The probability a model trained by this method serves for its raw prediction p: FNC's
     /// calibrated p / (1 - p), every other method's p unchanged.
     public func servedProbability(_ p: Float) -> Float { self == .fnc ? Self.fncCalibrated(p) : p }
@@ -119,12 +136,15 @@ public enum EngagementRevisions: String, Sendable, CaseIterable {
     /// ends at its true label and the flip model's errors are undone (at the cost of the outcome's
     /// variance).
     case outcomes
-    /// No revisions; instead each late conversion re-enters as a positive copy (weight 1), as in
-    /// ES-DFM, and the window-end soft label becomes z p, p the model's current prediction. Per x,
-    /// with P_o = P(observed by the window end) and f_dp = P(late conversion) = (1 - P_o) E[z]: label
-    /// mass P_o + (1 - P_o) E[z] p + f_dp = p + f_dp p = p (1 + f_dp) over weight 1 + f_dp, so the
-    /// weighted optimum is p at the fixed point where the prediction is the true rate (the same
-    /// fixed-point argument as FNW's and DEFER's prediction-based weights). Late conversions carry
-    /// their click's own truth to the model at conversion time; engagement still sharpens z. The default.
+    /// No revisions; instead each late conversion re-enters as a positive copy of weight c in [0, 1],
+    /// as in ES-DFM, and the window-end soft label becomes z (1 - c + c p), p the model's current
+    /// prediction. Per x, with P_o = P(observed by the window end) and f_dp = P(late conversion) =
+    /// (1 - P_o) E[z]: label mass P_o + (1 - P_o) E[z] (1 - c + c p) + c f_dp = P_o + f_dp + c p f_dp
+    /// = p (1 + c f_dp) over weight 1 + c f_dp, so the weighted optimum is p at the fixed point where
+    /// the prediction is the true rate (the same fixed-point argument as FNW's and DEFER's
+    /// prediction-based weights). c = 0 is `.none`; c = 1 gives the soft label z p. Late conversions
+    /// carry their click's own truth to the model at conversion time; engagement still sharpens z.
+    /// c comes from `StreamReplay.Configuration.lateCopyWeight`, or by default from the late share of
+    /// matured history (`DelayedFeedbackMethod.lateCopyWeight(lateShare:)`). The default level.
     case lateCopies = "late-copies"
 }

@@ -11,6 +11,9 @@ struct ReplayStreams: Sendable {
     let stepCount: Int
     /// Which revisions of its soft labels the engagement method's stream carries.
     var revisions = EngagementRevisions.lateCopies
+    /// Weight c of the engagement method's late positive copies (`.lateCopies`); the window-end soft
+    /// label is then z (1 - c + c p) (`DelayedFeedbackMethod.lateCopySoftLabel`).
+    var lateCopyWeight: Float = 1
     /// Clicks by step of their click time.
     private(set) var clicks: [[Int]]
     /// Clicks by step of click + window.
@@ -119,13 +122,14 @@ struct ReplayStreams: Sendable {
             // label and -1 at the old one, so each click's samples always add up to one sample
             // labelled with its latest estimate (DelayedFeedbackMethod.engagement).
             if revisions == .lateCopies {
-                // Late conversions re-enter as positive copies; the window-end soft label is then z p
-                // so that copies and soft labels together stay unbiased (DelayedFeedbackMethod.engagement).
+                // Late conversions re-enter as positive copies of weight c; the window-end soft label is
+                // then z (1 - c + c p) so that copies and soft labels together stay unbiased
+                // (EngagementRevisions.lateCopies).
                 for i in windowEnds[s] {
-                    add(i, observed(i) ? 1 : DelayedFeedbackMethod.engagementSoftLabel(flipProbability: auxiliary.flip[i])
-                        * DelayedFeedbackMethod.clip(prediction(i)), 1)
+                    add(i, observed(i) ? 1 : DelayedFeedbackMethod.lateCopySoftLabel(flipProbability: auxiliary.flip[i], prediction: prediction(i),
+                                                                                     copyWeight: lateCopyWeight), 1)
                 }
-                for i in latePositives[s] { add(i, 1, 1) }
+                for i in latePositives[s] { add(i, 1, lateCopyWeight) }
                 break
             }
             for i in windowEnds[s] {

@@ -42,6 +42,10 @@ public struct StreamReplay: Sendable {
         public var auxiliaryRefreshHours = 24.0
         /// Which revisions of its soft labels the engagement method makes after the window end.
         public var engagementRevisions = EngagementRevisions.lateCopies
+        /// Weight c in [0, 1] of the engagement method's late positive copies (`.lateCopies`); nil
+        /// (the default): 1 - f / 2, f the share of conversions after the waiting window in history
+        /// matured before the replay (`DelayedFeedbackMethod.lateCopyWeight(lateShare:)`).
+        public var lateCopyWeight: Double?
         public init() {
             model.learningRate = 0.02
             model.epochs = 2
@@ -63,6 +67,9 @@ public struct StreamReplay: Sendable {
             guard (1...10).contains(passesPerStep) else { throw ConversionError(.invalidConfiguration, "passes per step must be in 1...10, got \(passesPerStep)") }
             guard auxiliaryRefreshHours == 0 || (auxiliaryRefreshHours >= stepHours && auxiliaryRefreshHours <= 24 * 365) else {
                 throw ConversionError(.invalidConfiguration, "auxiliary refresh must be 0 (never) or from one step (\(stepHours) h) to 8760 hours, got \(auxiliaryRefreshHours)")
+            }
+            if let lateCopyWeight, !(lateCopyWeight >= 0 && lateCopyWeight <= 1) {
+                throw ConversionError(.invalidConfiguration, "late copy weight must be in [0, 1], got \(lateCopyWeight)", field: "lateCopyWeight")
             }
             guard positiveWeight > 0, positiveWeight <= 100 else {
                 throw ConversionError(.invalidConfiguration, "positive weight must be in (0, 100], got \(positiveWeight)")
@@ -87,6 +94,8 @@ public struct StreamReplay: Sendable {
         public let steps: Int
         public var methods: [DelayedFeedbackMethod: MethodResult]
         public let seconds: Double
+        /// The engagement method's late-copy weight c (configured, or from the matured late share).
+        public var lateCopyWeight: Float = 1
     }
 
     public let configuration: Configuration
@@ -106,6 +115,8 @@ public struct StreamReplay: Sendable {
         let replayStart: Double
         /// Seeds the order of each step's samples (the same for every method).
         let shuffleSeed: UInt64
+        /// The engagement method's late-copy weight c the streams use.
+        public var lateCopyWeight: Float { streams.lateCopyWeight }
     }
 
     /// Pretrains the model and the auxiliary models and builds the streams: everything a method's
@@ -161,6 +172,18 @@ public struct StreamReplay: Sendable {
         try models.learn(matured, knownAt: pretrainEnd, passes: c.model.epochs, batchSize: c.model.batchSize, using: &generator, shards: &shards)
         var streams = ReplayStreams(log: log, start: pretrainEnd, end: end, stepHours: c.stepHours, windowHours: w, attributionHours: attribution)
         streams.revisions = c.engagementRevisions
+        if let weight = c.lateCopyWeight {
+            streams.lateCopyWeight = Float(weight)
+        } else {
+            // The late share among matured conversions seen by the end of pretraining, over every rank.
+            var counts = [0.0, 0.0]
+            for i in matured where log.conversionTimes[i] <= pretrainEnd && log.converts(i, within: attribution) {
+                counts[0] += 1
+                if !log.converts(i, within: w) { counts[1] += 1 }
+            }
+            try shards.sum(&counts)
+            streams.lateCopyWeight = DelayedFeedbackMethod.lateCopyWeight(lateShare: counts[0] > 0 ? counts[1] / counts[0] : 0)
+        }
         let probabilities = try auxiliaryTimeline(models, streams: streams, start: pretrainEnd, using: &generator, shards: &shards)
         return Preparation(pretrained: pretrained, streams: streams, auxiliary: probabilities, replayStart: pretrainEnd,
                            shuffleSeed: generator.next())
@@ -255,6 +278,7 @@ public struct StreamReplay: Sendable {
                 results[method] = updated
             }
         }
-        return Result(rows: Int(rows[0]), steps: steps, methods: results, seconds: Date().timeIntervalSince(started))
+        return Result(rows: Int(rows[0]), steps: steps, methods: results, seconds: Date().timeIntervalSince(started),
+                      lateCopyWeight: preparation.lateCopyWeight)
     }
 }

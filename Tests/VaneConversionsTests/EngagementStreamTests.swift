@@ -104,13 +104,15 @@ struct EngagementStreamTests {
         #expect(stale.mean > stale.rate + 0.05)
     }
 
-    @Test func lateCopiesWithTheSoftLabelTimesThePredictionRecoverTheRate() throws {
+    @Test(arguments: [Float(1), 0.5, 0])
+    func lateCopiesWithTheSoftLabelTimesThePredictionRecoverTheRate(copyWeight: Float) throws {
         // Toy of the mid-stream test; with exact z, the model at the true rate (p = 0.3) and late
-        // copies, sum(w y) / sum(w) over the whole stream is the true rate; z alone (no product) with
-        // copies would count late conversions twice and run high.
+        // copies of weight c, sum(w y) / sum(w) over the whole stream is the true rate for every c;
+        // z alone (no product) with copies would count late conversions twice and run high.
         let toy = try ToyStream(seed: 23)
         var streams = toy.streams
         streams.revisions = .lateCopies
+        streams.lateCopyWeight = copyWeight
         let truth = toy.truth
         var positive = 0.0, total = 0.0
         for s in 0..<streams.stepCount {
@@ -122,6 +124,23 @@ struct EngagementStreamTests {
             }
         }
         #expect(abs(positive / total - toy.rate) < 0.01, "\(positive / total) vs \(toy.rate)")
+    }
+
+    @Test func lateCopyWeightFollowsTheMaturedLateShare() throws {
+        #expect(DelayedFeedbackMethod.lateCopyWeight(lateShare: 0) == 1)
+        #expect(DelayedFeedbackMethod.lateCopyWeight(lateShare: 1) == 0.5)
+        #expect(DelayedFeedbackMethod.lateCopyWeight(lateShare: .nan) == 1)
+        #expect(abs(DelayedFeedbackMethod.lateCopySoftLabel(flipProbability: 0.4, prediction: 0.3, copyWeight: 0.5) - 0.4 * 0.65) < 1e-6)
+        // Long delays give smaller copies than short ones, from history matured before the replay.
+        let replay = try StreamReplay(configuration: StreamReplay.Configuration())
+        let slow = try replay.prepare(try simulated(.slow), seed: 1).lateCopyWeight
+        let fast = try replay.prepare(try simulated(.standard), seed: 1).lateCopyWeight
+        #expect(slow < fast && slow >= 0.5 && fast <= 1)
+        var configuration = StreamReplay.Configuration()
+        configuration.lateCopyWeight = 1.5
+        #expect(throws: ConversionError.self) { try configuration.validate() }
+        configuration.lateCopyWeight = 0.25
+        #expect(try StreamReplay(configuration: configuration).prepare(try simulated(.slow), seed: 1).lateCopyWeight == 0.25)
     }
 
     @Test func revisionsFollowEngagementAndEndAtTheTrueLabel() throws {

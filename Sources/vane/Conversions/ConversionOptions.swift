@@ -15,6 +15,8 @@ struct MethodList: ExpressibleByArgument {
         methods = parsed.compactMap { $0 }
     }
     static var all: MethodList { MethodList(argument: DelayedFeedbackMethod.allCases.map(\.rawValue).joined(separator: ","))! }
+    /// How `--help` shows a default: the names as typed, not the Swift value.
+    var defaultValueDescription: String { methods.map(\.rawValue).joined(separator: ",") }
 }
 
 /// The click log a conversions command reads.
@@ -43,8 +45,11 @@ struct ReplayOptions: ParsableArguments {
     @Option(help: "Hours between refreshes of the auxiliary models (f_dp, f_rn, g, the engagement flip model) from clicks matured since (older than the 14-day attribution window); 0 fits them once before the replay.")
     var refreshHours = StreamReplay.Configuration().auxiliaryRefreshHours
 
-    @Option(help: "How the engagement method revises an observed negative's soft label after its window end: none, engagement (at each engagement event and waiting-time boundary), outcomes (also at the late conversion and the attribution end), or late-copies (no revisions; late conversions re-enter as positive copies and the soft label is z times the prediction).")
+    @Option(help: "How the engagement method revises an observed negative's soft label after its window end: none, engagement (at each engagement event and waiting-time boundary), outcomes (also at the late conversion and the attribution end), or late-copies (no revisions; late conversions re-enter as positive copies of weight c and the soft label is z (1 - c + c p), p the prediction).")
     var engagementRevisions = StreamReplay.Configuration().engagementRevisions
+
+    @Option(name: .customLong("late-copy-weight"), help: "Weight c in [0, 1] of the engagement method's late positive copies (late-copies); its window-end soft label is then z (1 - c + c p). Default: 1 - f / 2, f the share of conversions after the window among those matured before the replay.")
+    var lateCopyWeight: Double?
 
     @Option(help: "Training passes over each step's samples (1-10). The papers' protocol is 1; more passes test whether a method ranks better because of its labels or because of its number of updates.")
     var passesPerStep = 1
@@ -60,6 +65,7 @@ struct ReplayOptions: ParsableArguments {
         configuration.auxiliaryRefreshHours = refreshHours
         configuration.engagementRevisions = engagementRevisions
         configuration.passesPerStep = passesPerStep
+        configuration.lateCopyWeight = lateCopyWeight
         configuration.positiveWeight = positiveWeight
         do { return try StreamReplay(configuration: configuration) } catch {
             let flag = switch error.message {
@@ -67,6 +73,7 @@ struct ReplayOptions: ParsableArguments {
             case let m where m.hasPrefix("auxiliary refresh"): "--refresh-hours"
             case let m where m.hasPrefix("passes"): "--passes-per-step"
             case let m where m.hasPrefix("positive weight"): "--positive-weight"
+            case let m where m.hasPrefix("late copy weight"): "--late-copy-weight"
             default: "--model"
             }
             throw ValidationError("\(flag): \(error.message)")

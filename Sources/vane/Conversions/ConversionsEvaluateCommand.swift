@@ -72,9 +72,10 @@ struct ConversionsEvaluateCommand: ParsableCommand {
             struct Output: Encodable {
                 let source: String, seeds: [UInt64], window: Double, refreshHours: Double, engagementRevisions: String
                 let rows: [Int], steps: [Int], seconds: [Double], meanSeconds: Double, methods: [ConversionSweep.MethodSummary]
-                let facts: [ClickLog.Facts], meanFacts: ClickLog.Facts?
+                let facts: [ClickLog.Facts], meanFacts: ClickLog.Facts?, lateCopyWeights: [Float]
                 enum CodingKeys: String, CodingKey {
                     case source, seeds, window, refreshHours = "refresh_hours", engagementRevisions = "engagement_revisions", rows, steps, seconds
+                    case lateCopyWeights = "late_copy_weights"
                     case meanSeconds = "mean_seconds", methods, facts, meanFacts = "mean_facts"
                 }
             }
@@ -82,7 +83,7 @@ struct ConversionsEvaluateCommand: ParsableCommand {
                                  engagementRevisions: replayOptions.engagementRevisions.rawValue, rows: sweep.results.map(\.rows),
                                  steps: sweep.results.map(\.steps), seconds: sweep.results.map(\.seconds),
                                  meanSeconds: sweep.results.map(\.seconds).reduce(0, +) / Double(max(1, sweep.results.count)), methods: sweep.methods,
-                                 facts: sweep.facts, meanFacts: ClickLog.Facts.mean(of: sweep.facts)))
+                                 facts: sweep.facts, meanFacts: ClickLog.Facts.mean(of: sweep.facts), lateCopyWeights: sweep.results.map(\.lateCopyWeight)))
             return
         }
         print("\(sweep.source): seeds \(seedValues.map(String.init).joined(separator: ",")), window \(replayOptions.window) h; mean ± sd; paired difference against the best other method (seeds better)")

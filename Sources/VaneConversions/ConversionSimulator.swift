@@ -120,8 +120,13 @@ public struct ConversionSimulator: Sendable {
         self.configuration = configuration
     }
 
-    /// Writes the simulated log as CSV to `path`, in click-time order. Returns (clicks, conversions).
-    public func write(to path: String, seed: UInt64, progress: ((Int) -> Void)? = nil) throws -> (clicks: Int, conversions: Int) {
+    /// Writes the simulated log to `path`, in click-time order. Returns (clicks, conversions).
+    /// `.vane`: the CSV with engagement times. `.criteo`: the same clicks and conversions (the same
+    /// draws) as Criteo's `data.txt` without engagement: timestamps in whole seconds, price and
+    /// recency x 1000 as integer features 1-2, advertiser, item, segment and device as categorical
+    /// features 1-4, the other fields empty.
+    public func write(to path: String, seed: UInt64, format: ClickLog.Format = .vane,
+                      progress: ((Int) -> Void)? = nil) throws -> (clicks: Int, conversions: Int) {
         let c = configuration
         var generator = SeededGenerator(seed: seed)
         func zipfTable(_ n: Int) -> [Double] {
@@ -162,7 +167,7 @@ public struct ConversionSimulator: Sendable {
         }() else { throw ConversionError(.invalidInput, "\(path): cannot create") }
         try handle.truncate(atOffset: 0)
         defer { try? handle.close() }
-        var text = "click_id,click_time,conversion_time,view_times,cart_times,favourite_times,advertiser,item,segment,device,price,recency\n"
+        var text = format == .criteo ? "" : "click_id,click_time,conversion_time,view_times,cart_times,favourite_times,advertiser,item,segment,device,price,recency\n"
         var conversions = 0
         let span = Double(c.days) * 24
         for (i, click) in clickTimes.enumerated() {
@@ -194,7 +199,17 @@ public struct ConversionSimulator: Sendable {
             let views = Self.poisson(mean: converts ? c.viewsMeanConverters : c.viewsMeanOthers, using: &generator)
             if converts { conversions += 1 }
             func time(_ value: Double) -> String { value.isNaN ? "" : String(format: "%.4f", value) }
-            text += "\(i),\(time(click)),\(converts ? time(click + delay) : ""),\(times(views)),\(times(carts)),\(times(favourites)),a\(advertiser),i\(item),s\(segment),d\(device),\(String(format: "%.3f", price)),\(String(format: "%.3f", recency))\n"
+            // Drawn in either format, so a seed gives the same clicks and conversions in both.
+            let viewTimes = times(views), cartTimes = times(carts), favouriteTimes = times(favourites)
+            if format == .criteo {
+                func seconds(_ hours: Double) -> String { String(Int64((hours * 3600).rounded(.down))) }
+                let fields = [seconds(click), converts ? seconds(click + delay) : "",
+                              String(Int((price * 1000).rounded())), String(Int((recency * 1000).rounded())), "", "", "", "", "", "",
+                              "a\(advertiser)", "i\(item)", "s\(segment)", "d\(device)", "", "", "", "", ""]
+                text += fields.joined(separator: "\t") + "\n"
+            } else {
+                text += "\(i),\(time(click)),\(converts ? time(click + delay) : ""),\(viewTimes),\(cartTimes),\(favouriteTimes),a\(advertiser),i\(item),s\(segment),d\(device),\(String(format: "%.3f", price)),\(String(format: "%.3f", recency))\n"
+            }
             if text.utf8.count > 1 << 20 {
                 handle.write(Data(text.utf8))
                 text = ""

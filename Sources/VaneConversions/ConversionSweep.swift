@@ -12,8 +12,8 @@ public struct ConversionSweep: Sendable {
     public enum Source: Sendable {
         /// One log for every seed.
         case log(ClickLog)
-        /// A fresh simulated log per seed.
-        case simulated(ConversionSimulator.Configuration, scenario: String)
+        /// A fresh simulated log per seed, written and read in `format` (`.criteo`: no engagement).
+        case simulated(ConversionSimulator.Configuration, scenario: String, format: ClickLog.Format = .vane)
     }
 
     /// One metric of one method against its best peer.
@@ -69,13 +69,13 @@ public struct ConversionSweep: Sendable {
                 case .log(let fixed):
                     loaded = fixed
                     name = fixed.source
-                case .simulated(let configuration, let scenario):
-                    name = "simulated \(scenario), \(configuration.clicks) clicks over \(configuration.days) days"
+                case .simulated(let configuration, let scenario, let format):
+                    name = "simulated \(scenario), \(configuration.clicks) clicks over \(configuration.days) days" + (format == .criteo ? ", Criteo format" : "")
                     progress(index, seeds.count, "seed \(seed): simulating")
                     let path = FileManager.default.temporaryDirectory.appendingPathComponent("vane-sweep-\(getpid())-\(seed)-\(shards.rank).csv").path
                     defer { try? FileManager.default.removeItem(atPath: path) }
-                    _ = try ConversionSimulator(configuration: configuration).write(to: path, seed: seed)
-                    loaded = try ClickLog.load(path: path, format: .vane)
+                    _ = try ConversionSimulator(configuration: configuration).write(to: path, seed: seed, format: format)
+                    loaded = try ClickLog.load(path: path, format: format)
                 }
             } catch { failure = error }
             // A rank that failed alone must not leave the others waiting in the replay's collectives.

@@ -25,7 +25,7 @@ struct ClickLogOptions: ParsableArguments {
             help: "Click log (Vane CSV with header, or Criteo data.txt; .gz accepted). --events is the older spelling.")
     var log: String?
 
-    @Option(help: "vane (CSV with header: click_time, conversion_time, view_times, cart_times, favourite_times, features) or criteo (data.txt).")
+    @Option(help: "vane (CSV with header: click_time, conversion_time, view_times, cart_times, favourite_times, features) or criteo (data.txt). With --scenario: the format each seed's log is simulated in (criteo: no engagement).")
     var format = ClickLog.Format.vane
 
     func load() throws -> ClickLog {

@@ -57,7 +57,7 @@ struct ConversionsEvaluateCommand: ParsableCommand {
         if let scenario {
             let simulation = scenario.configuration(clicks: clicks, days: days)
             do { try simulation.validate() } catch { throw ValidationError("--clicks/--days: \(error.message)") }
-            source = .simulated(simulation, scenario: scenario.rawValue)
+            source = .simulated(simulation, scenario: scenario.rawValue, format: input.format)
         } else {
             source = .log(try input.load())
         }

@@ -22,9 +22,14 @@ struct ConversionsSimulateCommand: ParsableCommand {
         favourite_times (semicolon-separated hours), advertiser, item, segment, device, price, recency;
         times in hours from the start.
 
+        --format criteo writes the same clicks and conversions as Criteo's data.txt (19 tab-separated
+        fields, timestamps in seconds) without engagement: a log for methods that have no engagement
+        to read.
+
         Example:
           vane conversions simulate --out clicks.csv --clicks 1000000 --days 60 --seed 1
           vane conversions simulate --out slow.csv --scenario slow
+          vane conversions simulate --out slow.txt --scenario slow --format criteo
         """
     )
 
@@ -46,6 +51,9 @@ struct ConversionsSimulateCommand: ParsableCommand {
     @Option(help: "Median delay in hours of the long-tail component. Longer delays leave more conversions unseen when a model trains. Default: the scenario's.")
     var slowMedianHours: Double?
 
+    @Option(help: "File format: vane (CSV with engagement times) or criteo (data.txt, no engagement).")
+    var format = ClickLog.Format.vane
+
     @Option(help: "Seed.")
     var seed: UInt64 = 1
 
@@ -59,8 +67,8 @@ struct ConversionsSimulateCommand: ParsableCommand {
             throw ValidationError("--clicks/--days/--fast-share/--slow-median-hours: \(error.message)")
         }
         let bar = ProgressBar("simulate", total: clicks)
-        let (written, conversions) = try simulator.write(to: out, seed: seed) { bar.advance(by: $0 - bar.completed) }
+        let (written, conversions) = try simulator.write(to: out, seed: seed, format: format) { bar.advance(by: $0 - bar.completed) }
         bar.finish(status: "wrote \(out)")
-        print("\(written) clicks, \(conversions) conversions (\(String(format: "%.1f", 100 * Double(conversions) / Double(written)))%) over \(days) days in \(out) (scenario \(scenario.rawValue))")
+        print("\(written) clicks, \(conversions) conversions (\(String(format: "%.1f", 100 * Double(conversions) / Double(written)))%) over \(days) days in \(out) (scenario \(scenario.rawValue), \(format.rawValue) format)")
     }
 }

@@ -7,7 +7,10 @@ import VaneTensor
 /// (4 uncertainty bins, 20 score bins) are fitted on the first half at each target, and the second
 /// half scores the candidate by the recall of its better 2-D policy, counted only where that policy
 /// keeps precision >= target - `PolicyEvaluation.tolerance` there (0 otherwise), averaged over the
-/// targets. The highest score wins; the first candidate on ties.
+/// targets. The highest score wins; the first candidate on ties. Every candidate trains from the same
+/// state of the caller's generator, and the caller's generator continues from the winner's, so `auto`
+/// gives exactly the model, policies and numbers of `--estimator <winner>` with the same seed (not a
+/// draw that depends on which candidates were tried before it).
 /// Cost: one model per candidate plus 2 policy fits per candidate and target.
 public struct EstimatorChoice: Sendable {
     /// One candidate's outcome.
@@ -36,11 +39,12 @@ public struct EstimatorChoice: Sendable {
     public func choose(training: SparseRowMatrix, labels: [Bool], heldOut: SparseRowMatrix, heldOutLabels: [Bool], validationCount: Int,
                        settings: EstimatorSettings, using generator: inout SeededGenerator) throws
         -> (estimator: UncertaintyEstimator, examples: ScoredExamples, trials: [Trial]) {
-        var best: (estimator: UncertaintyEstimator, examples: ScoredExamples, score: Double)?
+        var best: (estimator: UncertaintyEstimator, examples: ScoredExamples, score: Double, generator: SeededGenerator)?
         var trials: [Trial] = []
         let half = validationCount / 2
         for candidate in candidates {
-            let predictions = try candidate.predictions(training: training, labels: labels, test: heldOut, settings: settings, using: &generator)
+            var candidateGenerator = generator
+            let predictions = try candidate.predictions(training: training, labels: labels, test: heldOut, settings: settings, using: &candidateGenerator)
             let examples = try ScoredExamples(scores: predictions.scores, uncertainties: predictions.uncertainties, labels: heldOutLabels)
             let fitting = examples.subset(Array(0..<half)), judging = examples.subset(Array(half..<validationCount))
             var total = 0.0
@@ -55,8 +59,9 @@ public struct EstimatorChoice: Sendable {
             }
             let score = total / Double(targets.count)
             trials.append(Trial(estimator: candidate, score: score))
-            if best == nil || score > best!.score { best = (candidate, examples, score) }
+            if best == nil || score > best!.score { best = (candidate, examples, score, candidateGenerator) }
         }
+        generator = best!.generator
         return (best!.estimator, best!.examples, trials)
     }
 }

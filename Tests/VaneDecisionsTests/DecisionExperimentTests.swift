@@ -119,6 +119,22 @@ struct DecisionExperimentTests {
         #expect(outcome.estimator == (outcome.estimatorTrials.first { $0.score == best.score }!.estimator))
         #expect(outcome.estimatorTrials.allSatisfy { $0.score >= 0 && $0.score <= 1 })
         #expect(try experiment.run(seed: 2).estimatorTrials == outcome.estimatorTrials)
+        // auto gives the chosen estimator's own run with the same seed, whatever was tried before it: same
+        // held-out scores and policies (the winner used to train on draws its predecessors had moved).
+        for candidates in [[UncertaintyEstimator.laplace, .ensemble], [.ensemble, .laplace]] {
+            var reordered = settings
+            reordered.estimatorCandidates = candidates
+            (reordered.uncertaintyBins, reordered.scoreBins) = (nil, nil)  // bins chosen by a seeded search after the choice
+            let auto = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: reordered).run(seed: 2)
+            var fixed = Self.settings(targets: [0.6, 0.8], ignored: ["id"])
+            fixed.estimator = auto.estimator
+            (fixed.uncertaintyBins, fixed.scoreBins) = (nil, nil)
+            let alone = try DecisionExperiment(table: Self.table(), labelColumn: "label", positive: "1", settings: fixed).run(seed: 2)
+            let aloneTest = try #require(alone.testExamples), autoTest = try #require(auto.testExamples)
+            #expect(aloneTest.scores == autoTest.scores, "candidates \(candidates), chose \(auto.estimator)")
+            #expect(aloneTest.uncertainties == autoTest.uncertainties)
+            #expect(alone.policies == auto.policies)
+        }
         #expect(throws: DecisionError.self) { _ = try EstimatorChoice(candidates: [], targets: [0.5]) }
     }
 

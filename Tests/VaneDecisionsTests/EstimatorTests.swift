@@ -43,6 +43,22 @@ struct EstimatorTests {
         return (features, labels)
     }
 
+    @Test(arguments: [[UncertaintyEstimator.laplace, .ensemble], [.ensemble, .laplace]])
+    func autoContinuesFromItsWinnersOwnDraws(candidates: [UncertaintyEstimator]) throws {
+        // The chosen candidate's predictions and the generator after the choice are those of the winner
+        // run alone from the same state, whichever candidates were tried before or after it.
+        let (features, labels) = Self.sparseIDs()
+        var settings = EstimatorSettings()
+        settings.members = 3
+        let choice = try EstimatorChoice(candidates: candidates, targets: [0.5])
+        var chosen = SeededGenerator(seed: 4), alone = SeededGenerator(seed: 4)
+        let result = try choice.choose(training: features, labels: labels, heldOut: features, heldOutLabels: labels, validationCount: 1000,
+                                       settings: settings, using: &chosen)
+        let own = try result.estimator.predictions(training: features, labels: labels, test: features, settings: settings, using: &alone)
+        #expect(result.examples.scores == own.scores && result.examples.uncertainties == own.uncertainties)
+        #expect(chosen.next() == alone.next())
+    }
+
     @Test(arguments: [UncertaintyEstimator.dropout, .posterior])
     func networkEstimatorsAreSeededAndWellFormed(estimator: UncertaintyEstimator) throws {
         let (features, labels) = Self.sparseIDs()

@@ -108,13 +108,13 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         print("\(data): \(outcome.rows) rows, \(outcome.positives) positives; estimator \(outcome.estimator.rawValue); \(outcome.testRows) test rows"
               + (settings.riskControl.map { "; Learn then Test, delta \($0.delta) (precision >= target on new data with probability >= \(1 - $0.delta))" } ?? ""))
         let driftLevel = settings.riskControl?.delta ?? 0.05
-        print("target  policy    test recall  test precision  meets  drift  | curve recall (test PR curve)")
+        print("target  policy    test recall  test precision  meets  drift  | curve recall (test PR curve)   (meets: -- = accepted nothing)")
         for target in settings.precisionTargets {
             for kind in ThresholdPolicy.Kind.allCases {
                 let e = outcome.policies[kind]![target]!
                 let curve = kind == .single ? outcome.curve["raw"]![target]! : outcome.curve[kind.rawValue]![target]!
                 print(String(format: "%.2f    ", target) + kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                      + String(format: " %.4f       %.4f          %@    %@    | %.4f%@", e.recall, e.precision, e.meetsTarget ? "yes" : "NO ",
+                      + String(format: " %.4f       %.4f          %@    %@    | %.4f%@", e.recall, e.precision, e.accepted == 0 ? "-- " : e.meetsTarget ? "yes" : "NO ",
                                e.drifted(level: driftLevel) ? "YES" : "no ", curve, kind == .single ? " (raw score)" : ""))
             }
         }

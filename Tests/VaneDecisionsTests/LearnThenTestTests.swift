@@ -129,6 +129,26 @@ struct LearnThenTestTests {
         }
     }
 
+    @Test func aTinyConservativeCandidateThatFailsDoesNotHideALargeOneThatPasses() throws {
+        // Each half: 20 top-scored rows, 2,000 at precision 0.7, 2,000 at 0.2. On the learning half the
+        // top 20 are all positive, on the calibration half 12 of 20 (regressed). Going from the most
+        // conservative candidate, the sequence tested the top 20 first, failed (P(Bin(20, 0.6) >= 12) =
+        // 0.58) and accepted nothing; by learning evidence the 2,020-row candidate goes first and passes.
+        func half(topPositives: Int) -> (scores: [Double], labels: [Bool]) {
+            var scores: [Double] = [], labels: [Bool] = []
+            for i in 0..<20 { scores.append(0.99); labels.append(i < topPositives) }
+            for i in 0..<2000 { scores.append(0.5); labels.append(i % 10 < 7) }
+            for i in 0..<2000 { scores.append(0.1); labels.append(i % 10 < 2) }
+            return (scores, labels)
+        }
+        let learning = half(topPositives: 20), calibration = half(topPositives: 12)
+        let scores = learning.scores + calibration.scores, labels = learning.labels + calibration.labels
+        let data = try ScoredExamples(scores: scores, uncertainties: scores.map { _ in 0 }, labels: labels)
+        let (policy, report) = try ThresholdPolicyFitter(targetPrecision: 0.6).fitLearnThenTest(.single, on: data, settings: .init(delta: 0.1))
+        #expect(report.candidates == 2 && report.passed == 1)
+        #expect(policy.decide(score: 0.5, uncertainty: 0) && !policy.decide(score: 0.1, uncertainty: 0))
+    }
+
     @Test func nothingShownMeansNothingAccepted() throws {
         // Labels independent of scores at a 10% rate: precision 0.9 cannot be shown.
         var generator = SeededGenerator(seed: 6)

@@ -231,6 +231,37 @@ struct EngagementStreamTests {
         }
     }
 
+    @Test func fakeNegativeCalibrationIsUnbiasedButMagnifiesTheModelsErrors() throws {
+        // Issue 15's FNC anomaly (NLL below vanilla's): not a bias. FNC learns q = p / (1 + p), the label
+        // rate of the FNW stream, and serves p / (1 - p) of it; on the replay its served average is the
+        // rate like the oracle's.
+        let log = try simulated(.standard)
+        let replay = try StreamReplay()
+        let preparation = try replay.prepare(log, seed: 2)
+        let end = log.clickTimes.max()!
+        let lastWeek = (0..<log.count).filter { log.clickTimes[$0] > end - 168 }
+        let rate = Double(lastWeek.filter { log.converts($0, within: 336) }.count) / Double(lastWeek.count)
+        let (_, model) = replay.replay(.fnc, preparation)
+        let served = lastWeek.reduce(0.0) { $0 + Double(DelayedFeedbackMethod.fnc.servedProbability(model.probability(log.features, row: $1))) }
+        #expect(abs(served / Double(lastWeek.count) - rate) < 0.03, "FNC serves \(served / Double(lastWeek.count)) on average for \(rate)")
+        // The cost is variance: dp/dq = 1 / (1 - q)^2, so the same logit error on q as a direct model
+        // makes on p costs more log loss once mapped back (rates near the simulator's 0.2).
+        var generator = SeededGenerator(seed: 8)
+        func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+        func logit(_ p: Double) -> Double { Foundation.log(p / (1 - p)) }
+        func loss(_ p: Double, _ y: Bool) -> Double { -(y ? Foundation.log(p) : Foundation.log(1 - p)) }
+        var direct = 0.0, calibrated = 0.0
+        let n = 200_000
+        for _ in 0..<n {
+            let p = sigmoid(-1.4 + 0.8 * generator.nextGaussian())
+            let y = generator.nextUnitDouble() < p, error = 0.4 * generator.nextGaussian()
+            direct += loss(sigmoid(logit(p) + error), y)
+            let q = p / (1 + p)
+            calibrated += loss(Double(DelayedFeedbackMethod.fncCalibrated(Float(sigmoid(logit(q) + error)))), y)
+        }
+        #expect(calibrated / Double(n) > direct / Double(n) + 0.005, "FNC \(calibrated / Double(n)) vs direct \(direct / Double(n))")
+    }
+
     @Test func correctionPairsStayWholeAndSamplesSetTheScale() {
         // 5 samples, batch size 2 -> 3 batches (1, 2 and 2 samples); 4 pairs dealt round-robin.
         var generator = SeededGenerator(seed: 4)

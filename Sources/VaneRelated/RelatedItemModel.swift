@@ -114,10 +114,16 @@ public struct RelatedItemModel: Sendable {
         return topTargets(for: [query])[0].map { (graph.nodeNames[Int($0.index)], $0.score) }
     }
 
+    /// Sources per GEMM of `recommendAll` and `topTargets(ofSourcesIn:)`. A shard that starts on a
+    /// multiple of it computes its sources in exactly the GEMM calls one process makes, so the scores
+    /// are bit for bit the same: a product's rounding can depend on the block's shape (OpenBLAS picks
+    /// edge kernels by shape and CPU).
+    public static let scoringBatchSize = 128
+
     /// Top-`count` targets of every item, computed in batches of `batchSize` sources (one GEMM each)
     /// on all cores. Returns, per source id, (target id, score) pairs best first. `progress` is called
     /// on the caller's thread after each batch with the items done.
-    public func recommendAll(count: Int, excludingKnown: Bool = true, batchSize: Int = 128,
+    public func recommendAll(count: Int, excludingKnown: Bool = true, batchSize: Int = RelatedItemModel.scoringBatchSize,
                              progress: ((Int) -> Void)? = nil) -> [[(index: Int32, score: Float)]] {
         topTargets(ofSourcesIn: 0..<itemCount, count: count, excludingKnown: excludingKnown, batchSize: batchSize, progress: progress)
     }
@@ -126,7 +132,7 @@ public struct RelatedItemModel: Sendable {
     /// index build each take one), in batches of `batchSize` sources, one GEMM each, on all cores.
     /// Returns one list per source of the range, in order; `progress` gets the sources done.
     /// O(|range| x items x dimension / cores).
-    public func topTargets(ofSourcesIn range: Range<Int>, count: Int, excludingKnown: Bool = true, batchSize: Int = 128,
+    public func topTargets(ofSourcesIn range: Range<Int>, count: Int, excludingKnown: Bool = true, batchSize: Int = RelatedItemModel.scoringBatchSize,
                            progress: ((Int) -> Void)? = nil) -> [[(index: Int32, score: Float)]] {
         precondition(range.lowerBound >= 0 && range.upperBound <= itemCount, "topTargets: the range must lie within the items")
         var results = [[(index: Int32, score: Float)]](repeating: [], count: range.count)

@@ -2,7 +2,7 @@ import Foundation
 import VaneRelated
 
 /// The top-targets index of a saved model built by every rank of an MPI job: each rank loads the
-/// model, computes the lists of its contiguous shard of sources (`RelatedItemModel.topTargets(ofSourcesIn:)`:
+/// model, computes the lists of its contiguous shard of sources (whole batches of `RelatedItemModel.scoringBatchSize`) (`RelatedItemModel.topTargets(ofSourcesIn:)`:
 /// all-pairs scoring is O(items^2 x dimension), the part of serving preparation that outgrows one
 /// machine first), and rank 0 gathers the shards, assembles the index (checked like a file) and writes
 /// `top-targets.bin`: the same bytes as `RelatedItemIndex.build(forModelIn:)` in one process.
@@ -33,8 +33,13 @@ public enum DistributedIndexBuild {
         guard (1...RelatedItemIndex.maximumCount).contains(count) else {
             throw RelatedError(.invalidConfiguration, "index count must be 1 to \(RelatedItemIndex.maximumCount), got \(count)", field: "count")
         }
-        let plan = ShardPlan(count: model.itemCount, ranks: communicator.size)
-        let range = plan.range(of: communicator.rank)
+        // Shards of whole scoring batches, so every rank makes the very GEMM calls one process makes
+        // for its sources and the bytes match on any CPU (a shard boundary inside a batch changed the
+        // blocks' shapes, and OpenBLAS's rounding with them).
+        let batch = RelatedItemModel.scoringBatchSize
+        let plan = ShardPlan(count: (model.itemCount + batch - 1) / batch, ranks: communicator.size)
+        let batches = plan.range(of: communicator.rank)
+        let range = min(batches.lowerBound * batch, model.itemCount)..<min(batches.upperBound * batch, model.itemCount)
         let started = Date()
         let lists = model.topTargets(ofSourcesIn: range, count: count) { progress?($0, range.count) }
         let shardSeconds = Date().timeIntervalSince(started)

@@ -17,7 +17,7 @@ extension TableFeatureEncoder {
     /// as missing; numeric columns need finite numbers. `source` names the record in errors.
     /// O(columns).
     public func encode(record: [String: FeatureValue], source: String) throws(InputError) -> (columns: [Int32], values: [Float]) {
-        let known = Set(featureColumns)
+        let known = Set(featureColumns + constantColumns)
         if let unknown = record.keys.sorted().first(where: { !known.contains($0) }) {
             throw InputError(.missingColumn, file: source,
                              "unknown feature \"\(unknown)\"; the model's features are: \(featureColumns.joined(separator: ", "))")

@@ -28,6 +28,22 @@ struct FeatureRecordTests {
         }
     }
 
+    @Test func constantColumnsAreLeftOutButAccepted() throws {
+        // An always-missing number and a one-level category are constant: each would be one more
+        // intercept under Adam. They are left out; a record naming them is still accepted.
+        let constant = try CSVTableLoader().load(TextFile(path: "c.csv", text: "age,empty,site,city,label\n30,,a,paris,1\n50,,a,oslo,0\n,,a,paris,1\n"))
+        let encoder = TableFeatureEncoder(table: constant, excluding: ["label"], rows: [0, 1, 2], hashBuckets: 32)
+        #expect(encoder.featureColumns == ["age", "city"] && encoder.constantColumns == ["empty", "site"])
+        #expect(encoder.columnCount == 2 + 32)
+        let (columns, _) = try encoder.encode(record: ["age": .number(40), "empty": .missing, "site": .text("a"), "city": .text("oslo")], source: "r")
+        #expect(columns.count == 2)
+        // A model file from before this field decodes with none left out.
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(encoder)) as! [String: Any]
+        json["constantColumns"] = nil
+        let old = try JSONDecoder().decode(TableFeatureEncoder.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.constantColumns.isEmpty && old.featureColumns == encoder.featureColumns)
+    }
+
     @Test func badRecordsNamed() {
         #expect { _ = try encoder.encode(record: ["agee": .number(1)], source: "rows[3]") } throws: {
             let error = $0 as? InputError

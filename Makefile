@@ -191,8 +191,8 @@ UNSEEN_INTRO := The graphs below are not in ../shared/data and no hyperparameter
   default reaches the strongest baseline's MRR and the best baseline direction AUC at the same time.
 
 ## docs/results/conversions.md: every delayed-feedback method on each simulator scenario, SEEDS seeds
-## (each seed its own log), the engagement method's revision levels, and auxiliary models fitted once
-## against refreshed daily.
+## (each seed its own log), the engagement method's revision levels, the same logs in Criteo format (no
+## engagement), and auxiliary models fitted once against refreshed daily.
 CONVERSION_SCENARIOS := default slow weak-engagement drift
 CLICKS ?= 300000
 DAYS ?= 30
@@ -205,6 +205,9 @@ results-conversions: build
 	  for r in none engagement outcomes; do \
 	    command="conversions evaluate --scenario $$s $(CONVERSION_LOG) --methods vanilla,oracle,engagement --engagement-revisions $$r"; \
 	    printf '%s\t%s\n' "$$s-$$r" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s-$$r.json; done; done
+	for s in $(CONVERSION_SCENARIOS); do \
+	  command="conversions evaluate --scenario $$s --format criteo $(CONVERSION_LOG)"; \
+	  printf '%s\t%s\n' "$$s-criteo" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s-criteo.json; done
 	for s in slow drift; do \
 	  command="conversions evaluate --scenario $$s $(CONVERSION_LOG) --methods vanilla,oracle,fsiw,esdfm,defer,defuse,engagement --refresh-hours 0"; \
 	  printf '%s\t%s\n' "$$s-refresh0" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s-refresh0.json; done

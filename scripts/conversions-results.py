@@ -49,7 +49,8 @@ def section(folder, scenario, commands):
               f"delay median {60 * mean('medianDelayHours'):.0f} min, p90 {mean('p90DelayHours'):.1f} h; "
               f"{100 * mean('lateShare'):.0f}% of conversions arrive after the {result['window']:g} h window; "
               f"cart adds by {100 * mean('cartRateOfBuyers'):.1f}% of buyers and {100 * mean('cartRateOfOthers'):.1f}% of others; "
-              f"{mean('eventsPerClick'):.2f} engagement events per click. Replay: {result['mean_seconds']:.0f} s a seed for all methods.", ""]
+              f"{mean('eventsPerClick'):.2f} engagement events per click. Replay: {result['mean_seconds']:.0f} s a seed for all methods. "
+              f"Late-copy weight c by seed: {', '.join(f'{c:.3f}' for c in result.get('late_copy_weights', []))}.", ""]
     lines += ["| method | AUC | PR-AUC | NLL | RI-AUC | RI-NLL | AUC - best peer (seeds better) | NLL - best peer (seeds better) |",
               "|---|---|---|---|---|---|---|---|"]
     for m in result["methods"]:
@@ -70,6 +71,15 @@ def section(folder, scenario, commands):
             diffs = ", ".join(f"{a - b:+.4f}" for a, b in zip(m["nll"]["values"], base["nll"]["values"]))
             auc_diffs = ", ".join(f"{a - b:+.4f}" for a, b in zip(m["auc"]["values"], base["auc"]["values"]))
             lines.append(f"| {level} | {cell(m['auc'])} | {cell(m['nll'])} | {diffs} | {auc_diffs} |")
+        lines.append("")
+    criteo = load(folder, f"{scenario}-criteo")
+    if criteo:
+        lines += [f"The same scenario's logs in Criteo format, without engagement (`{commands.get(scenario + '-criteo', '')}`): "
+                  "every method sees the same clicks and conversions; the engagement method's flip model has only the features and the "
+                  "time waited.", "",
+                  "| method | AUC | NLL | AUC - best peer (seeds better) | NLL - best peer (seeds better) |", "|---|---|---|---|---|"]
+        for m in criteo["methods"]:
+            lines.append(f"| {m['method']} | {cell(m['auc'])} | {cell(m['nll'])} | {versus(m.get('aucAgainstBestPeer'))} | {versus(m.get('nllAgainstBestPeer'))} |")
         lines.append("")
     frozen = load(folder, f"{scenario}-refresh0")
     if frozen:

@@ -218,16 +218,24 @@ struct EngagementStreamTests {
         // the adaptive optimiser ended every step on positive-heavy batches and FNW served 0.44 for a
         // 0.23 conversion rate (NLL worse than vanilla's). Shuffled per step, its final model is
         // calibrated on the last week's clicks like the oracle's.
+        for (method, served, rate) in try lastWeekServedAverages([.fnw, .oracle]) {
+            #expect(abs(served - rate) < 0.03, "\(method) serves \(served) on average for a rate of \(rate)")
+        }
+    }
+
+    /// Each method replayed on a default-scenario log (seed 2): its final model's mean served
+    /// probability over the last week's clicks, and their conversion rate.
+    func lastWeekServedAverages(_ methods: [DelayedFeedbackMethod]) throws -> [(DelayedFeedbackMethod, Double, Double)] {
         let log = try simulated(.standard)
         let replay = try StreamReplay()
         let preparation = try replay.prepare(log, seed: 2)
         let end = log.clickTimes.max()!
         let lastWeek = (0..<log.count).filter { log.clickTimes[$0] > end - 168 }
         let rate = Double(lastWeek.filter { log.converts($0, within: 336) }.count) / Double(lastWeek.count)
-        for method in [DelayedFeedbackMethod.fnw, .oracle] {
+        return methods.map { method in
             let (_, model) = replay.replay(method, preparation)
-            let served = lastWeek.reduce(0.0) { $0 + Double(method.servedProbability(model.probability(log.features, row: $1))) } / Double(lastWeek.count)
-            #expect(abs(served - rate) < 0.03, "\(method) serves \(served) on average for a rate of \(rate)")
+            let served = lastWeek.reduce(0.0) { $0 + Double(method.servedProbability(model.probability(log.features, row: $1))) }
+            return (method, served / Double(lastWeek.count), rate)
         }
     }
 
@@ -235,15 +243,9 @@ struct EngagementStreamTests {
         // Issue 15's FNC anomaly (NLL below vanilla's): not a bias. FNC learns q = p / (1 + p), the label
         // rate of the FNW stream, and serves p / (1 - p) of it; on the replay its served average is the
         // rate like the oracle's.
-        let log = try simulated(.standard)
-        let replay = try StreamReplay()
-        let preparation = try replay.prepare(log, seed: 2)
-        let end = log.clickTimes.max()!
-        let lastWeek = (0..<log.count).filter { log.clickTimes[$0] > end - 168 }
-        let rate = Double(lastWeek.filter { log.converts($0, within: 336) }.count) / Double(lastWeek.count)
-        let (_, model) = replay.replay(.fnc, preparation)
-        let served = lastWeek.reduce(0.0) { $0 + Double(DelayedFeedbackMethod.fnc.servedProbability(model.probability(log.features, row: $1))) }
-        #expect(abs(served / Double(lastWeek.count) - rate) < 0.03, "FNC serves \(served / Double(lastWeek.count)) on average for \(rate)")
+        for (_, served, rate) in try lastWeekServedAverages([.fnc]) {
+            #expect(abs(served - rate) < 0.03, "FNC serves \(served) on average for \(rate)")
+        }
         // The cost is variance: dp/dq = 1 / (1 - q)^2, so the same logit error on q as a direct model
         // makes on p costs more log loss once mapped back (rates near the simulator's 0.2).
         var generator = SeededGenerator(seed: 8)

@@ -122,7 +122,9 @@ public struct DecisionExperiment: Sendable {
                                                                  settings: settings.estimatorSettings, using: &generator)
             all = try ScoredExamples(scores: predictions.scores, uncertainties: predictions.uncertainties, labels: heldOutLabels)
         } else {
-            let choice = try EstimatorChoice(candidates: settings.estimatorCandidates, targets: settings.precisionTargets)
+            var estimatorChoice = try EstimatorChoice(candidates: settings.estimatorCandidates, targets: settings.precisionTargets)
+            estimatorChoice.riskControl = settings.riskControl
+            let choice = try estimatorChoice
                 .choose(training: train, labels: trainRows.map { labels[$0] }, heldOut: heldOut, heldOutLabels: heldOutLabels,
                         validationCount: validationRows.count, settings: settings.estimatorSettings, using: &generator)
             (chosen, all, trials) = (choice.estimator, choice.examples, choice.trials)

@@ -5,8 +5,11 @@ import VaneTensor
 /// Each candidate is trained on the training rows and scores the held-out rows. Its validation rows
 /// are cut in order (time-ordered validation: the later half judges): MIST and EW-DPMT policies
 /// (4 uncertainty bins, 20 score bins) are fitted on the first half at each target, and the second
-/// half scores the candidate by the recall of its better 2-D policy, counted only where that policy
-/// keeps precision >= target - `PolicyEvaluation.tolerance` there (0 otherwise), averaged over the
+/// half scores the candidate by the recall of its better 2-D policy. With `riskControl` the policies
+/// are fitted by Learn then Test on the first half, as the final ones are on the whole validation,
+/// and a policy counts the recall it keeps on the second half (0 where it breaks the promise there);
+/// otherwise by the recall its recalibrated score reaches at precision >= target on the second
+/// half's precision-recall curve. Averaged over the
 /// targets. The highest score wins; the first candidate on ties. Every candidate trains from the same
 /// state of the caller's generator, and the caller's generator continues from the winner's, so `auto`
 /// gives exactly the model, policies and numbers of `--estimator <winner>` with the same seed (not a
@@ -16,7 +19,7 @@ public struct EstimatorChoice: Sendable {
     /// One candidate's outcome.
     public struct Trial: Sendable, Equatable {
         public let estimator: UncertaintyEstimator
-        /// Mean validation recall of its better 2-D policy over the targets.
+        /// Mean over the targets of its better 2-D policy's curve recall at the target on the judging half.
         public let score: Double
     }
 
@@ -27,6 +30,10 @@ public struct EstimatorChoice: Sendable {
 
     public let candidates: [UncertaintyEstimator]
     public let targets: [Double]
+    /// When set, each candidate's 2-D policies are fitted on the first half by Learn then Test, as the
+    /// final policies will be, and scored by the recall they keep on the second half (0 where they
+    /// break the promise there); nil: the curve recall of the point-estimate policies' recalibrated score.
+    public var riskControl: ThresholdPolicyFitter.LearnThenTest?
 
     public init(candidates: [UncertaintyEstimator] = EstimatorChoice.defaultCandidates, targets: [Double]) throws(DecisionError) {
         guard !candidates.isEmpty else { throw DecisionError(.invalidConfiguration, "no estimator candidates") }
@@ -52,8 +59,18 @@ public struct EstimatorChoice: Sendable {
                 let fitter = ThresholdPolicyFitter(targetPrecision: target)
                 var recall = 0.0
                 for kind in [ThresholdPolicy.Kind.mist, .ewDPMT] {
-                    let evaluation = PolicyEvaluation(policy: try fitter.fit(kind, on: fitting), on: judging)
-                    if evaluation.meetsTarget { recall = max(recall, evaluation.recall) }
+                    if let riskControl {
+                        let (policy, _) = try fitter.fitLearnThenTest(kind, on: fitting, settings: riskControl)
+                        let evaluation = PolicyEvaluation(policy: policy, on: judging)
+                        if evaluation.keepsPromise { recall = max(recall, evaluation.recall) }
+                        continue
+                    }
+                    // Point-estimate thresholds judged all or nothing made the choice a coin toss: a
+                    // candidate whose thresholds landed 0.011 under the target on the judging half scored 0,
+                    // one 0.007 under scored its whole recall.
+                    let policy = try fitter.fit(kind, on: fitting)
+                    let recalibrated = (0..<judging.count).map { policy.recalibratedScore(score: judging.scores[$0], uncertainty: judging.uncertainties[$0]) }
+                    recall = max(recall, PolicyEvaluation.curveRecall(values: recalibrated, labels: judging.labels, precision: target))
                 }
                 total += recall
             }

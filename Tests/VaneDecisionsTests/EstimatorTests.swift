@@ -43,20 +43,24 @@ struct EstimatorTests {
         return (features, labels)
     }
 
-    @Test(arguments: [[UncertaintyEstimator.laplace, .ensemble], [.ensemble, .laplace]])
-    func autoContinuesFromItsWinnersOwnDraws(candidates: [UncertaintyEstimator]) throws {
+    @Test(arguments: [[UncertaintyEstimator.laplace, .ensemble], [.ensemble, .laplace]], [false, true])
+    func autoContinuesFromItsWinnersOwnDraws(candidates: [UncertaintyEstimator], riskControlled: Bool) throws {
         // The chosen candidate's predictions and the generator after the choice are those of the winner
         // run alone from the same state, whichever candidates were tried before or after it.
         let (features, labels) = Self.sparseIDs()
         var settings = EstimatorSettings()
         settings.members = 3
-        let choice = try EstimatorChoice(candidates: candidates, targets: [0.5])
+        var choice = try EstimatorChoice(candidates: candidates, targets: [0.5])
+        // Scored by Learn then Test policies' kept recall, or by the point-estimate policies' curve recall.
+        choice.riskControl = riskControlled ? ThresholdPolicyFitter.LearnThenTest() : nil
         var chosen = SeededGenerator(seed: 4), alone = SeededGenerator(seed: 4)
         let result = try choice.choose(training: features, labels: labels, heldOut: features, heldOutLabels: labels, validationCount: 1000,
                                        settings: settings, using: &chosen)
         let own = try result.estimator.predictions(training: features, labels: labels, test: features, settings: settings, using: &alone)
         #expect(result.examples.scores == own.scores && result.examples.uncertainties == own.uncertainties)
         #expect(chosen.next() == alone.next())
+        #expect(result.trials.count == 2 && result.trials.allSatisfy { $0.score >= 0 && $0.score <= 1 })
+        #expect(result.trials.contains { $0.score > 0 })  // rates 0.6 vs 0.15 by ID: precision 0.5 is reachable
     }
 
     @Test(arguments: [UncertaintyEstimator.dropout, .posterior])

@@ -103,7 +103,7 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
         }
         if !outcome.estimatorTrials.isEmpty {
             print("estimator auto: " + outcome.estimatorTrials.map { String(format: "%@ %.4f", $0.estimator.rawValue, $0.score) }.joined(separator: ", ")
-                  + " (mean validation recall of the better 2-D policy); using \(outcome.estimator.rawValue)")
+                  + " (mean recall at the targets of the better 2-D policy on the later half of validation); using \(outcome.estimator.rawValue)")
         }
         print("\(data): \(outcome.rows) rows, \(outcome.positives) positives; estimator \(outcome.estimator.rawValue); \(outcome.testRows) test rows"
               + (settings.riskControl.map { "; Learn then Test, delta \($0.delta) (precision >= target on new data with probability >= \(1 - $0.delta))" } ?? ""))

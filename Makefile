@@ -213,8 +213,8 @@ results-conversions: build
 	  printf '%s\t%s\n' "$$s-refresh0" "vane $$command" >> out/conversions/commands.txt; $(VANE) $$command > out/conversions/$$s-refresh0.json; done
 	python3 scripts/conversions-results.py --input out/conversions
 
-## docs/results/risk-control.md: single / EW-DPMT / MIST with and without Learn then Test, 5 seeds, on two
-## simulated click logs split by time (default delays, and slow delays) and on Adult. (`set -f`: the
+## docs/results/risk-control.md: single / EW-DPMT / MIST with and without Learn then Test, 5 seeds, on three
+## simulated click logs split by time (default delays, slow delays, and default in Criteo format) and on Adult. (`set -f`: the
 ## commands carry a literal * and are expanded unquoted, so globbing is off.)
 RISK_TARGETS := --precision 0.5,0.6,0.7
 RISK_LOG := --label conversion_time --positive * --ignore click_id,view_times,cart_times,favourite_times --split time:click_time --downsample-negatives 0.2 $(RISK_TARGETS) --seeds 1,2,3,4,5 --json
@@ -226,6 +226,11 @@ results-risk-control: build
 	  command="thresholds evaluate --data out/risk/$$log.csv $(RISK_LOG) --risk-control $$mode"; \
 	  printf '%s\t%s\t%s\n' "$$log-$$mode" "simulated clicks ($$log)" "vane $$command" >> out/risk/commands.txt; \
 	  $(VANE) $$command > out/risk/$$log-$$mode.json; done; done
+	$(VANE) conversions simulate --out out/risk/clicks-criteo.txt --clicks 200000 --format criteo --seed 1
+	set -f; for mode in none ltt; do \
+	  command="thresholds evaluate --format criteo --data out/risk/clicks-criteo.txt --label conversion_time --positive * --split time:click_time --downsample-negatives 0.2 $(RISK_TARGETS) --seeds 1,2,3,4,5 --json --risk-control $$mode"; \
+	  printf '%s\t%s\t%s\n' "criteo-$$mode" "simulated clicks, Criteo format (no engagement)" "vane $$command" >> out/risk/commands.txt; \
+	  $(VANE) $$command > out/risk/criteo-$$mode.json; done
 	set -f; for mode in none ltt; do \
 	  command="thresholds evaluate --data $(DATA)/adult.csv.gz --label income --positive >50K --precision 0.5,0.6,0.7,0.8,0.9 --seeds 1,2,3,4,5 --json --risk-control $$mode"; \
 	  printf '%s\t%s\t%s\n' "adult-$$mode" "Adult" "vane $$command" >> out/risk/commands.txt; \

@@ -35,7 +35,7 @@ struct ThresholdsEvaluateCommand: ParsableCommand {
     @Option(help: "Value of the label column that means positive; '*' means any non-empty value (a conversion time: converted).")
     var positive: String
 
-    @Option(help: "Uncertainty estimator: auto (the default: laplace, ensemble and posterior each trained, the one whose 2-D policies give the most recall at the targets on the later half of validation wins), ensemble (10 bootstrap logistic regressions; variance), dropout (MLP, 30 Monte Carlo dropout passes; variance), laplace (diagonal Laplace logistic regression; logit variance) or posterior (MLP with a Beta head; differential entropy).")
+    @Option(help: "Uncertainty estimator: auto (the default: laplace, ensemble and posterior each trained; the one whose 2-D policies, fitted as the final ones are (Learn then Test by default) on the earlier half of validation, keep the most recall at the targets on the later half wins; the single threshold shares it, so for a single threshold alone name an estimator), ensemble (10 bootstrap logistic regressions; variance), dropout (MLP, 30 Monte Carlo dropout passes; variance), laplace (diagonal Laplace logistic regression; logit variance) or posterior (MLP with a Beta head; differential entropy).")
     var estimator = EstimatorArgument.auto
 
     @Option(name: .customLong("posterior-uncertainty"), help: "With --estimator posterior: the Beta's entropy, variance, or evidence (1 / (alpha + beta)).")

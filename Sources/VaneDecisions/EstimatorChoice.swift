@@ -9,17 +9,18 @@ import VaneTensor
 /// are fitted by Learn then Test on the first half, as the final ones are on the whole validation,
 /// and a policy counts the recall it keeps on the second half (0 where it breaks the promise there);
 /// otherwise by the recall its recalibrated score reaches at precision >= target on the second
-/// half's precision-recall curve. Averaged over the
-/// targets. The highest score wins; the first candidate on ties. Every candidate trains from the same
+/// half's precision-recall curve. Averaged over the targets. The highest score wins; the first candidate on ties. Every candidate trains from the same
 /// state of the caller's generator, and the caller's generator continues from the winner's, so `auto`
 /// gives exactly the model, policies and numbers of `--estimator <winner>` with the same seed (not a
 /// draw that depends on which candidates were tried before it).
-/// Cost: one model per candidate plus 2 policy fits per candidate and target.
+/// Cost: one model per candidate plus 2 policy fits (Learn then Test fits with `riskControl`) per
+/// candidate and target.
 public struct EstimatorChoice: Sendable {
     /// One candidate's outcome.
     public struct Trial: Sendable, Equatable {
         public let estimator: UncertaintyEstimator
-        /// Mean over the targets of its better 2-D policy's curve recall at the target on the judging half.
+        /// Mean over the targets of its better 2-D policy's recall on the judging half (kept recall of the
+        /// Learn then Test policies with `riskControl`, else the recalibrated score's curve recall).
         public let score: Double
     }
 
@@ -63,14 +64,14 @@ public struct EstimatorChoice: Sendable {
                         let (policy, _) = try fitter.fitLearnThenTest(kind, on: fitting, settings: riskControl)
                         let evaluation = PolicyEvaluation(policy: policy, on: judging)
                         if evaluation.keepsPromise { recall = max(recall, evaluation.recall) }
-                        continue
+                    } else {
+                        // Point-estimate thresholds judged all or nothing made the choice a coin toss: a
+                        // candidate whose thresholds landed 0.011 under the target on the judging half scored
+                        // 0, one 0.007 under scored its whole recall.
+                        let policy = try fitter.fit(kind, on: fitting)
+                        let recalibrated = (0..<judging.count).map { policy.recalibratedScore(score: judging.scores[$0], uncertainty: judging.uncertainties[$0]) }
+                        recall = max(recall, PolicyEvaluation.curveRecall(values: recalibrated, labels: judging.labels, precision: target))
                     }
-                    // Point-estimate thresholds judged all or nothing made the choice a coin toss: a
-                    // candidate whose thresholds landed 0.011 under the target on the judging half scored 0,
-                    // one 0.007 under scored its whole recall.
-                    let policy = try fitter.fit(kind, on: fitting)
-                    let recalibrated = (0..<judging.count).map { policy.recalibratedScore(score: judging.scores[$0], uncertainty: judging.uncertainties[$0]) }
-                    recall = max(recall, PolicyEvaluation.curveRecall(values: recalibrated, labels: judging.labels, precision: target))
                 }
                 total += recall
             }

@@ -131,8 +131,7 @@ extension ThresholdPolicyFitter {
                 chosenTP = tp
             }
         }
-        let candidates = path.count
-        let report = LearnThenTestReport(candidates: candidates, passed: passed, learningExamples: learning.count,
+        let report = LearnThenTestReport(candidates: path.count, passed: passed, learningExamples: learning.count,
                                          calibrationExamples: calibration.count, pValue: chosenP)
         guard let chosen else {
             // Nothing shown to meet the target: the path's shape, accepting nothing.

@@ -112,20 +112,21 @@ public struct CatalogueGraphSimulator: Sendable {
             while u <= 1e-12 { u = generator.nextUnitDouble() }
             return min(pow(u, -tail), Double(n))  // capped at N: no single item can take every edge
         }
-        // Latent labels.
-        var categoryCumulative = [Double](repeating: 0, count: k)
-        var total = 0.0
-        for i in 0..<k { total += 1 / Double(i + 1); categoryCumulative[i] = total }
-        func drawCategory() -> Int {
-            let u = generator.nextUnitDouble() * total
-            var low = 0, high = k - 1
-            while low < high { let middle = (low + high) / 2; if categoryCumulative[middle] < u { low = middle + 1 } else { high = middle } }
+        /// A draw from `range` in proportion to the weights whose prefix sums are `prefix` (prefix[i + 1] -
+        /// prefix[i] is item i's weight): the first i whose prefix sum reaches the drawn level.
+        func draw(_ prefix: [Double], in range: Range<Int>) -> Int {
+            let u = prefix[range.lowerBound] + generator.nextUnitDouble() * (prefix[range.upperBound] - prefix[range.lowerBound])
+            var low = range.lowerBound, high = range.upperBound - 1
+            while low < high { let middle = (low + high) / 2; if prefix[middle + 1] < u { low = middle + 1 } else { high = middle } }
             return low
         }
+        // Latent labels: categories with Zipf(1) sizes.
+        var categoryPrefix = [Double](repeating: 0, count: k + 1)
+        for i in 0..<k { categoryPrefix[i + 1] = categoryPrefix[i] + 1 / Double(i + 1) }
         var categories = [Int32](repeating: 0, count: n), communities = [Int32](repeating: 0, count: n)
         var activity = [Double](repeating: 0, count: n), attractiveness = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            categories[i] = Int32(drawCategory())
+            categories[i] = Int32(draw(categoryPrefix, in: 0..<k))
             communities[i] = Int32(generator.nextIndex(below: g))
             activity[i] = pareto()
             attractiveness[i] = pareto()
@@ -148,20 +149,9 @@ public struct CatalogueGraphSimulator: Sendable {
             groupStart[Int(categories[item]) * g + Int(communities[item])] = position
         }
         for group in stride(from: k * g - 1, through: 0, by: -1) { groupStart[group] = min(groupStart[group], groupStart[group + 1]) }
-        func drawTarget(in range: Range<Int>) -> Int {
-            let x = prefix[range.lowerBound] + generator.nextUnitDouble() * (prefix[range.upperBound] - prefix[range.lowerBound])
-            var low = range.lowerBound, high = range.upperBound - 1
-            while low < high { let middle = (low + high) / 2; if prefix[middle + 1] <= x { low = middle + 1 } else { high = middle } }
-            return order[low]
-        }
+        func drawTarget(in range: Range<Int>) -> Int { order[draw(prefix, in: range)] }
         var sourcePrefix = [Double](repeating: 0, count: n + 1)
         for i in 0..<n { sourcePrefix[i + 1] = sourcePrefix[i] + activity[i] }
-        func drawSource() -> Int {
-            let x = generator.nextUnitDouble() * sourcePrefix[n]
-            var low = 0, high = n - 1
-            while low < high { let middle = (low + high) / 2; if sourcePrefix[middle + 1] <= x { low = middle + 1 } else { high = middle } }
-            return low
-        }
         func eligible(for source: Int) -> Range<Int> {
             if generator.nextUnitDouble() < c.noise { return 0..<n }
             var category = Int(categories[source])
@@ -186,7 +176,7 @@ public struct CatalogueGraphSimulator: Sendable {
         let attemptLimit = 50 * primaryCount + 1_000  // a saturated configuration stops short instead of spinning
         while primary.count < primaryCount, attempts < attemptLimit {
             attempts += 1
-            let source = drawSource()
+            let source = draw(sourcePrefix, in: 0..<n)
             let range = eligible(for: source)
             guard !range.isEmpty else { continue }
             var target = drawTarget(in: range)

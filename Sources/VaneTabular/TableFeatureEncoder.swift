@@ -27,18 +27,17 @@ public struct TableFeatureEncoder: Sendable, Codable, Equatable {
     /// moving the model's overall level that many times faster (a Criteo log with its empty fields
     /// has eleven). Statistics from `rows` of `table`.
     public init(table: Table, excluding: Set<String>, rows: [Int], hashBuckets: Int = 1 << 14) {
-        let candidates = table.columnNames.enumerated().filter { !excluding.contains($0.element) }
-        let varying = candidates.filter { index, _ in
-            guard !rows.isEmpty else { return true }
-            switch table.columns[index] {
-            case .numeric(let values): return rows.contains { !values[$0].isNaN }
-            case .categorical(let codes, _):
-                let first = codes[rows[0]]
-                return rows.contains { codes[$0] != first }
+        var varying: [String] = [], constant: [String] = []
+        for (index, name) in table.columnNames.enumerated() where !excluding.contains(name) {
+            let varies = switch table.columns[index] {
+            case _ where rows.isEmpty: true
+            case .numeric(let values): rows.contains { !values[$0].isNaN }
+            case .categorical(let codes, _): rows.contains { codes[$0] != codes[rows[0]] }
             }
-        }.map(\.element)
+            if varies { varying.append(name) } else { constant.append(name) }
+        }
         featureColumns = varying
-        constantColumns = candidates.map(\.element).filter { !varying.contains($0) }
+        constantColumns = constant
         self.hashBuckets = hashBuckets
         var statistics: [String: NumericScale] = [:]
         for name in featureColumns {

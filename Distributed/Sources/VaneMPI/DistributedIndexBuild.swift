@@ -2,9 +2,9 @@ import Foundation
 import VaneRelated
 
 /// The top-targets index of a saved model built by every rank of an MPI job: each rank loads the
-/// model, computes the lists of its contiguous shard of sources (whole batches of `RelatedItemModel.scoringBatchSize`) (`RelatedItemModel.topTargets(ofSourcesIn:)`:
-/// all-pairs scoring is O(items^2 x dimension), the part of serving preparation that outgrows one
-/// machine first), and rank 0 gathers the shards, assembles the index (checked like a file) and writes
+/// model, computes the lists of its contiguous shard of sources, whole batches of
+/// `RelatedItemModel.scoringBatchSize` (`RelatedItemModel.topTargets(ofSourcesIn:)`: all-pairs scoring
+/// is O(items^2 x dimension), the part of serving preparation that outgrows one machine first), and rank 0 gathers the shards, assembles the index (checked like a file) and writes
 /// `top-targets.bin`: the same bytes as `RelatedItemIndex.build(forModelIn:)` in one process.
 ///
 /// Per rank: the model (every target embedding is needed to score a source) and its shard's lists;

@@ -8,7 +8,7 @@ BROWSER_APT_PACKAGES := chromium chromium-driver
 MPI_APT_PACKAGES := libopenmpi-dev openmpi-bin libmetis-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-partition results-exchange results-replay results-related results-unseen results-risk-control results-conversions results-decisions results
+.PHONY: deps build demo test test-distributed screenshot bench fuzz soak results-partition results-exchange results-replay results-related results-direction results-unseen results-risk-control results-conversions results-decisions results
 
 ## Install the system libraries the build links (OpenBLAS for GEMM, zlib for gzip input), if missing.
 deps:
@@ -123,7 +123,7 @@ soak: build
 ## Every generated file in docs/results/ (several hours on 2 cores): the quality sweeps, the decisions
 ## study and the benchmarks. hardening.md and serving.md come from `make fuzz`, `make soak` and
 ## `python3 Benchmarks/serve-load.py`.
-results: results-related results-unseen results-conversions results-risk-control results-decisions bench
+results: results-related results-direction results-unseen results-conversions results-risk-control results-decisions bench
 
 ## docs/results/decisions.md: every estimator and policy on Adult, a sparse-ID table and simulated clicks,
 ## SEEDS seeds each (the experiments are listed in docs/results/decisions-experiments.tsv), then rendered.
@@ -157,12 +157,24 @@ LARGE_GRAPHS := debian-packages.edges.tsv.gz amazon-digital-music-2014-related.e
 results-related: build
 	mkdir -p out/sweeps && : > out/sweeps/commands.txt
 	for f in $(SMALL_GRAPHS); do \
-	  command="graph evaluate --edges $(DATA)/$$f --seeds $(SEEDS) --methods popularity,p3,ease,lightgcn,symmetric,uniform,blade,hybrid,walks,hybrid+walks,vane --json"; \
+	  command="graph evaluate --edges $(DATA)/$$f --seeds $(SEEDS) --methods popularity,springrank,p3,ease,lightgcn,symmetric,uniform,blade,hybrid,walks,hybrid+walks,vane --json"; \
 	  echo "$${f%%.*} vane $$command" >> out/sweeps/commands.txt; $(VANE) $$command > out/sweeps/$${f%%.*}.json; done
 	for f in $(LARGE_GRAPHS); do \
-	  command="graph evaluate --edges $(DATA)/$$f --seeds $(SEEDS) --methods popularity,p3,lightgcn,hybrid,walks,vane --json"; \
+	  command="graph evaluate --edges $(DATA)/$$f --seeds $(SEEDS) --methods popularity,springrank,p3,lightgcn,hybrid,walks,vane --json"; \
 	  echo "$${f%%.*} vane $$command" >> out/sweeps/commands.txt; $(VANE) $$command > out/sweeps/$${f%%.*}.json; done
 	python3 scripts/related-results.py --input out/sweeps
+
+## docs/results/related-direction.md: direction AUC by how much the training graph knows of a pair
+## (min endpoint degree), on the graphs where the default misses direction AUC 0.95, with the SpringRank
+## potential alone (the strongest single direction signal) as the reference, SEEDS seeds.
+DIRECTION_GRAPHS := cora-ml.edges.tsv citeseer.edges.tsv amazon-meta-similar-50k.edges.tsv.gz debian-packages.edges.tsv.gz
+results-direction: build
+	mkdir -p out/direction && : > out/direction/commands.txt
+	for f in $(DIRECTION_GRAPHS); do \
+	  methods=springrank,p3,hybrid,walks,vane; case $$f in *.gz) methods=springrank,p3,walks,vane;; esac; \
+	  command="graph evaluate --edges $(DATA)/$$f --seeds $(SEEDS) --methods $$methods --json"; \
+	  echo "$${f%%.*} vane $$command" >> out/direction/commands.txt; $(VANE) $$command > out/direction/$${f%%.*}.json || exit 1; done
+	python3 scripts/direction-results.py --input out/direction
 
 ## docs/results/related-unseen.md: the default and the baselines on graphs nobody tuned to, written by
 ## `vane graph simulate` (a sparse citation-like graph, a dense reciprocal one, a medium and a larger
@@ -178,7 +190,7 @@ results-unseen: build
 	for spec in $(UNSEEN_GRAPHS); do set -- $$spec; name=$$1; shift; \
 	  echo "$$name vane graph simulate --out out/unseen/$$name.tsv $$*" >> out/unseen/simulate.txt; \
 	  $(VANE) graph simulate --out out/unseen/$$name.tsv $$* || exit 1; \
-	  methods=popularity,p3,ease,lightgcn,hybrid,walks,vane; [ $$name = large ] && methods=popularity,p3,lightgcn,hybrid,walks,vane; \
+	  methods=popularity,springrank,p3,ease,lightgcn,hybrid,walks,vane; [ $$name = large ] && methods=popularity,springrank,p3,lightgcn,hybrid,walks,vane; \
 	  command="graph evaluate --edges out/unseen/$$name.tsv --seeds $(SEEDS) --methods $$methods --json"; \
 	  echo "$$name vane $$command" >> out/unseen/commands.txt; $(VANE) $$command > out/unseen/$$name.json || exit 1; done
 	python3 scripts/related-results.py --input out/unseen --output docs/results/related-unseen.md --make-target results-unseen \

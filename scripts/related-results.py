@@ -14,7 +14,7 @@ import os
 import platform
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ORDER = ["popularity", "p3", "ease", "lightgcn", "symmetric", "uniform", "blade", "hybrid", "walks", "hybrid+walks", "vane"]
+ORDER = ["popularity", "springrank", "p3", "ease", "lightgcn", "symmetric", "uniform", "blade", "hybrid", "walks", "hybrid+walks", "vane"]
 
 
 def cell(summary, digits=3):
@@ -66,7 +66,7 @@ def targets(vane, best):
 def summary(results, unseen=False):
     """One row per graph: the default against the strongest baseline, as the JSON reports them."""
     lines = ["## Summary: the default against the strongest baseline", "",
-             "Strongest baseline = highest mean MRR among popularity, p3, ease, lightgcn, symmetric, uniform, blade and hybrid "
+             "Strongest baseline = highest mean MRR among popularity, springrank, p3, ease, lightgcn, symmetric, uniform, blade and hybrid "
              "(the paired difference is computed seed by seed by `vane graph evaluate --seeds`). Direction AUC is compared "
              "with the highest direction AUC of any baseline; degree-1 HitRate@10 with the uniform fan-out model where it ran.", "",
              "| graph | seeds | vane MRR | strongest baseline MRR | ratio | paired MRR difference (seeds won) | vane direction AUC | best baseline direction AUC | vane degree-1 hit@10 | uniform degree-1 hit@10 | "
@@ -161,7 +161,8 @@ def main():
            "weight and L2 are picked by a seeded 2-fold search over the validation edges (`--tune 8`, the default; skipped "
            "below 1,000 validation edges, i.e. on the citation graphs). Mean ± sample sd over seeds; the last column is the "
            "seed-by-seed MRR difference against the strongest other method in the table.", "",
-           "Methods: **popularity** (in-degree); **p3** (RP3beta: walk u -> w <- x -> v divided by indeg(v)^beta, beta on "
+           "Methods: **popularity** (in-degree); **springrank** (score(u -> v) = phi_u - phi_v, the SpringRank potentials of "
+           "the training graph: one list for every source, the reference for direction); **p3** (RP3beta: walk u -> w <- x -> v divided by indeg(v)^beta, beta on "
            "validation, no training); **ease** (EASE closed-form item-item regression on out-links, lambda on validation; "
            "graphs up to 12,000 nodes); **lightgcn** (LightGCN, 3 layers over the undirected graph, sampled softmax, early "
            "stopping on validation; symmetric by construction); **symmetric** (single-embedding GraphSAGE); **uniform** (dual source/target embeddings, "

@@ -11,6 +11,12 @@ public struct LinkPredictionEvaluation: Sendable {
         public let hitRateAt10: Double
         public let meanReciprocalRank: Double
     }
+    /// Direction AUC of the one-way held-out edges in one bucket of evidence.
+    public struct DirectionBucket: Sendable {
+        /// One-way held-out edges in the bucket.
+        public let pairs: Int
+        public let directionAUC: Double
+    }
 
     public let queries: Int
     public let hitRateAt5: Double
@@ -22,17 +28,24 @@ public struct LinkPredictionEvaluation: Sendable {
     public let directionAUC: Double?
     /// Keyed by `LinkPredictionEvaluator.degreeBuckets` labels.
     public let byDegree: [String: Bucket]
+    /// Direction AUC by the evidence the training graph holds on the pair: keyed by
+    /// `LinkPredictionEvaluator.directionBuckets` labels of min(degree u, degree v), total degrees in the
+    /// training graph. A pair with an endpoint of degree 0 can only be oriented by the other endpoint.
+    public let directionByDegree: [String: DirectionBucket]
 }
 
 /// The filtered full-ranking protocol: for each held-out edge u -> v, rank v among every item except
 /// u itself and u's other known out-neighbours (`knownEdges`), ties counted at half rank
-/// (rank = 1 + #higher + #tied / 2). Buckets use the source's total degree in `trainingGraph`.
+/// (rank = 1 + #higher + #tied / 2). Buckets use the source's total degree in `trainingGraph`;
+/// direction buckets the smaller of the two endpoints' total degrees.
 ///
 /// Cost: one (batch x d) x (d x N) GEMM per batch of distinct sources plus O(N) per query; the
 /// batch shrinks on large catalogues so its scores stay within 128 MB.
 public struct LinkPredictionEvaluator: Sendable {
     /// Degree buckets of SPEC.md: label and inclusive upper bound (degree 0 counts as "1").
     public static let degreeBuckets: [(label: String, upperBound: Int)] = [("1", 1), ("2-4", 4), ("5-16", 16), ("17+", Int.max)]
+    /// Buckets of a one-way pair's evidence: label and inclusive upper bound of min(degree u, degree v).
+    public static let directionBuckets: [(label: String, upperBound: Int)] = [("0", 0), ("1", 1), ("2-4", 4), ("5-16", 16), ("17+", Int.max)]
 
     public let knownEdges: DirectedGraph
     public let trainingGraph: DirectedGraph
@@ -90,7 +103,7 @@ public struct LinkPredictionEvaluator: Sendable {
         let ranks = ranks(of: model, queries: test)
         var bucketRanks = [String: [Double]]()
         for (query, rank) in zip(test, ranks) {
-            let degree = trainingGraph.outDegree(of: query.source) + trainingGraph.inDegree(of: query.source)
+            let degree = totalDegree(query.source)
             let label = Self.degreeBuckets.first { degree <= $0.upperBound }!.label
             bucketRanks[label, default: []].append(rank)
         }
@@ -100,11 +113,17 @@ public struct LinkPredictionEvaluator: Sendable {
                                     meanReciprocalRank: RankingMetrics.meanReciprocalRank(ranks: values))
         }
         var directionWins = 0.0
+        var bucketWins = [String: (pairs: Int, wins: Double)]()
         let oneWayEdges = test.filter { !knownEdges.hasEdge(from: $0.target, to: $0.source) }
         let pairScores = model.scores(of: oneWayEdges + oneWayEdges.map { DirectedGraph.Edge(source: $0.target, target: $0.source) })
-        for index in oneWayEdges.indices {
+        for (index, edge) in oneWayEdges.enumerated() {
             let forward = pairScores[index], backward = pairScores[oneWayEdges.count + index]
-            directionWins += forward > backward ? 1 : (forward == backward ? 0.5 : 0)
+            let win = forward > backward ? 1 : (forward == backward ? 0.5 : 0)
+            directionWins += win
+            let evidence = min(totalDegree(edge.source), totalDegree(edge.target))
+            let label = Self.directionBuckets.first { evidence <= $0.upperBound }!.label
+            bucketWins[label, default: (0, 0)].pairs += 1
+            bucketWins[label, default: (0, 0)].wins += win
         }
         let oneWay = oneWayEdges.count
         return LinkPredictionEvaluation(
@@ -115,6 +134,9 @@ public struct LinkPredictionEvaluator: Sendable {
             meanReciprocalRank: RankingMetrics.meanReciprocalRank(ranks: ranks),
             ndcgAt10: RankingMetrics.ndcg(ranks: ranks, cutoff: 10),
             directionAUC: oneWay > 0 ? directionWins / Double(oneWay) : nil,
-            byDegree: byDegree)
+            byDegree: byDegree,
+            directionByDegree: bucketWins.mapValues { .init(pairs: $0.pairs, directionAUC: $0.wins / Double($0.pairs)) })
     }
+
+    private func totalDegree(_ node: Int32) -> Int { trainingGraph.outDegree(of: node) + trainingGraph.inDegree(of: node) }
 }

@@ -5,6 +5,8 @@ import VaneGraph
 public enum RelatedMethod: String, Sendable, CaseIterable {
     /// Items ranked by in-degree, the same list for every source.
     case popularity
+    /// SpringRank: score(u -> v) = phi_u - phi_v, the same list for every source; the reference for direction.
+    case springrank
     /// Single-embedding GraphSAGE over the undirected graph, uniform fan-out: direction-blind.
     case symmetric
     /// Dual source/target embeddings with uniform fixed fan-out (GraphSAGE sampling).
@@ -58,12 +60,12 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
     }
 
     /// The GNN configuration of this method, starting from `base` (dimension, epochs, ...);
-    /// nil for popularity, which trains nothing.
+    /// nil for the methods without a GNN.
     public func configuration(base: DirectedGNNConfiguration) -> DirectedGNNConfiguration? {
         var configuration = base
         let uniformFanOut = base.uniformFanOut
         switch self {
-        case .popularity, .p3, .ease, .lightgcn, .walks:
+        case .popularity, .springrank, .p3, .ease, .lightgcn, .walks:
             return nil
         case .symmetric:
             configuration.structure = .symmetric

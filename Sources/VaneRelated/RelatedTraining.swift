@@ -33,6 +33,8 @@ public enum RelatedTraining {
         switch method {
         case .popularity:
             return Fitted(model: PopularityBaseline.fit(graph: servingGraph), epochs: 0, samplerDescription: "none", details: details)
+        case .springrank:
+            return Fitted(model: PotentialBaseline.fit(graph: servingGraph), epochs: 0, samplerDescription: "none", details: details)
         case .p3:
             let (_, beta) = P3Baseline.fit(graph: training, known: known, validation: validation, seed: seed)
             details["beta"] = String(beta)

@@ -62,6 +62,28 @@ struct RecommenderTests {
         #expect(evaluation.byDegree["1"]?.queries == 1)
     }
 
+    @Test func directionIsBucketedByTheSmallerEndpointDegree() {
+        // Training graph: 0 -> 1, 0 -> 2, 3 -> 1 (degrees 2, 2, 1, 1; node 4 has none).
+        let graph = DirectedGraph(nodeNames: ["a", "b", "c", "d", "e"],
+                                  edges: [.init(source: 0, target: 1), .init(source: 0, target: 2), .init(source: 3, target: 1)])
+        // score(u -> v) = t_v with t = [0, 5, 3, 1, 2]: an edge wins when its target's t is larger.
+        let model = RelatedItemModel(method: "hand", graph: graph, sourceEmbeddings: Matrix(rows: 5, columns: 1, repeating: 1),
+                                     targetEmbeddings: Matrix(column: [0, 5, 3, 1, 2]))
+        let evaluator = LinkPredictionEvaluator(knownEdges: graph, trainingGraph: graph)
+        // 0 -> 4: min degree 0, wins (2 > 0). 4 -> 3: min degree 0, wins (1 > 2? no: loses).
+        // 3 -> 2: min(1, 1) = 1, wins (3 > 1). 1 -> 2: min(2, 1) = 1, loses (3 > 5? no).
+        // 2 -> 1: known reverse? no (only 0 -> 2, 0 -> 1, 3 -> 1): min(1, 2) = 1, wins (5 > 3).
+        let test: [DirectedGraph.Edge] = [.init(source: 0, target: 4), .init(source: 4, target: 3), .init(source: 3, target: 2),
+                                          .init(source: 1, target: 2), .init(source: 2, target: 1)]
+        let evaluation = evaluator.evaluate(model, test: test)
+        #expect(evaluation.directionByDegree["0"]?.pairs == 2)
+        #expect(evaluation.directionByDegree["0"]?.directionAUC == 0.5)
+        #expect(evaluation.directionByDegree["1"]?.pairs == 3)
+        #expect(evaluation.directionByDegree["1"].map { abs($0.directionAUC - 2.0 / 3) < 1e-12 } == true)
+        #expect(evaluation.directionByDegree["2-4"] == nil)
+        #expect(evaluation.directionAUC.map { abs($0 - 3.0 / 5) < 1e-12 } == true)
+    }
+
     @Test func saveLoadRoundTrip() throws {
         let graph = randomGraph(nodes: 30, seed: 4)
         let model = randomModel(graph: graph, seed: 5)
@@ -91,5 +113,24 @@ struct RecommenderTests {
         let top = try model.recommend(for: "phone0", count: 3, excludingKnown: false)
         let bestInDegree = (0..<graph.nodeCount).map { graph.inDegree(of: Int32($0)) }.max()!
         #expect(graph.inDegree(of: graph.id(of: top[0].item)!) == bestInDegree)
+    }
+
+    @Test func springRankScoresThePotentialDropAndOrientsAChain() throws {
+        // A chain a -> b -> c -> d: the potential falls along it, so every item's list is the chain
+        // order below (and above) it, and each edge scores above its reverse.
+        let graph = DirectedGraph(nodeNames: ["a", "b", "c", "d"],
+                                  edges: [.init(source: 0, target: 1), .init(source: 1, target: 2), .init(source: 2, target: 3)])
+        let model = PotentialBaseline.fit(graph: graph)
+        let potential = NodePotential.springRank(graph)
+        #expect(potential[0] > potential[1] && potential[1] > potential[2] && potential[2] > potential[3])
+        for u in Int32(0)..<4 {
+            for v in Int32(0)..<4 {
+                #expect(abs(model.score(source: u, target: v) - (potential[Int(u)] - potential[Int(v)])) < 1e-5)
+            }
+        }
+        #expect(try model.recommend(for: "a", count: 3, excludingKnown: false).map(\.item) == ["d", "c", "b"])
+        let evaluation = LinkPredictionEvaluator(knownEdges: graph, trainingGraph: graph)
+            .evaluate(model, test: [.init(source: 0, target: 2), .init(source: 1, target: 3), .init(source: 3, target: 0)])
+        #expect(abs((evaluation.directionAUC ?? 0) - 2.0 / 3) < 1e-12)
     }
 }

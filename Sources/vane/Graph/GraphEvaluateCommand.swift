@@ -13,9 +13,11 @@ struct GraphEvaluateCommand: ParsableCommand {
         node connected where possible. Each method trains on the training edges, early-stops on
         validation MRR, then ranks each test edge's target among all items except the source and its
         other known targets (ties at half rank). Reported: HitRate@5/10/20, MRR, direction AUC
-        (score(u->v) > score(v->u) on one-way test edges) and HitRate@10/MRR by source degree bucket.
+        (score(u->v) > score(v->u) on one-way test edges), HitRate@10/MRR by source degree bucket,
+        and in the JSON direction AUC by the smaller endpoint's training degree (direction_by_degree).
 
-        Methods: popularity (in-degree), p3 (RP3beta item-item walks, beta on validation), ease
+        Methods: popularity (in-degree), springrank (phi_u - phi_v, the SpringRank potentials: one
+        list for every source, the reference for direction), p3 (RP3beta item-item walks, beta on validation), ease
         (closed-form item-item regression, lambda on validation; graphs up to 12,000 nodes), lightgcn
         (LightGCN over the undirected graph, 3 layers), symmetric (single-embedding GraphSAGE),
         uniform (dual embeddings, uniform fan-out), blade (dual embeddings, degree-biased sampling

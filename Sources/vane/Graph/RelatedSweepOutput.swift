@@ -11,10 +11,19 @@ struct RelatedSweepOutput: Encodable {
         let difference: SeedSummary
         let wins: Int
     }
+    /// Direction AUC over seeds of the one-way test edges in one evidence bucket
+    /// (`LinkPredictionEvaluator.directionBuckets`), and how many such edges each seed had.
+    struct DirectionBucket: Encodable {
+        let directionAUC: SeedSummary
+        let pairs: SeedSummary
+        enum CodingKeys: String, CodingKey { case directionAUC = "direction_auc", pairs }
+    }
     struct Method: Encodable {
         let hit5: SeedSummary?, hit10: SeedSummary?, hit20: SeedSummary?, mrr: SeedSummary?, ndcg10: SeedSummary?
         let directionAUC: SeedSummary?
         let degreeOneHit10: SeedSummary?
+        /// Keyed by bucket label; a bucket is left out unless every seed has pairs in it.
+        let directionByDegree: [String: DirectionBucket]
         let trainSeconds: SeedSummary
         let pairedMRR: Paired?
         let pairedMRRBaseline: Paired?
@@ -22,7 +31,7 @@ struct RelatedSweepOutput: Encodable {
         let fitted: [[String: String]]
         enum CodingKeys: String, CodingKey {
             case hit5 = "hit@5", hit10 = "hit@10", hit20 = "hit@20", mrr, ndcg10 = "ndcg@10", directionAUC = "direction_auc"
-            case degreeOneHit10 = "degree_1_hit@10", trainSeconds = "train_seconds", pairedMRR = "paired_mrr"
+            case degreeOneHit10 = "degree_1_hit@10", directionByDegree = "direction_by_degree", trainSeconds = "train_seconds", pairedMRR = "paired_mrr"
             case pairedMRRBaseline = "paired_mrr_best_baseline", fitted
         }
     }
@@ -47,10 +56,17 @@ struct RelatedSweepOutput: Encodable {
                 let (difference, wins) = mine.paired(minus: theirs)
                 return Paired(against: other.rawValue, difference: difference, wins: wins)
             }
+            var directionByDegree: [String: DirectionBucket] = [:]
+            for (label, _) in LinkPredictionEvaluator.directionBuckets {
+                guard let auc = sweep.summary(method, { $0.directionByDegree[label]?.directionAUC }),
+                      let pairs = sweep.summary(method, { $0.directionByDegree[label].map { Double($0.pairs) } }) else { continue }
+                directionByDegree[label] = DirectionBucket(directionAUC: auc, pairs: pairs)
+            }
             methods[method.rawValue] = Method(
                 hit5: sweep.summary(method, \.hitRateAt5), hit10: sweep.summary(method, \.hitRateAt10), hit20: sweep.summary(method, \.hitRateAt20),
                 mrr: sweep.summary(method, \.meanReciprocalRank), ndcg10: sweep.summary(method, \.ndcgAt10),
                 directionAUC: sweep.summary(method, \.directionAUC), degreeOneHit10: sweep.summary(method) { $0.byDegree["1"]?.hitRateAt10 },
+                directionByDegree: directionByDegree,
                 trainSeconds: SeedSummary(sweep.results[method]!.map(\.trainSeconds)),
                 pairedMRR: paired(against: sweep.strongestOther(than: method)),
                 pairedMRRBaseline: paired(against: sweep.strongestOther(than: method, baselinesOnly: true)),

@@ -58,24 +58,24 @@ public struct StreamReplay: Sendable {
         var batchSize: Int { classifier == .mlp ? network.batchSize : model.batchSize }
 
         public func validate() throws(ConversionError) {
-            guard windowHours >= 0, windowHours.isFinite else { throw ConversionError(.invalidConfiguration, "window must be >= 0 hours, got \(windowHours)") }
+            guard windowHours >= 0, windowHours.isFinite else { throw ConversionError(.invalidConfiguration, "window must be >= 0 hours, got \(windowHours)", field: "windowHours") }
             guard stepHours >= 1.0 / 60, stepHours <= 24 * 365 else {
-                throw ConversionError(.invalidConfiguration, "step must be from one minute (1/60) to 8760 hours, got \(stepHours)")
+                throw ConversionError(.invalidConfiguration, "step must be from one minute (1/60) to 8760 hours, got \(stepHours)", field: "stepHours")
             }
-            guard attributionHours.isFinite, attributionHours > windowHours else { throw ConversionError(.invalidConfiguration, "attribution window must exceed the waiting window") }
-            guard pretrainFraction > 0, pretrainFraction < 1 else { throw ConversionError(.invalidConfiguration, "pretrain fraction must be in (0, 1)") }
-            guard (1...10).contains(passesPerStep) else { throw ConversionError(.invalidConfiguration, "passes per step must be in 1...10, got \(passesPerStep)") }
+            guard attributionHours.isFinite, attributionHours > windowHours else { throw ConversionError(.invalidConfiguration, "attribution window must exceed the waiting window", field: "windowHours") }
+            guard pretrainFraction > 0, pretrainFraction < 1 else { throw ConversionError(.invalidConfiguration, "pretrain fraction must be in (0, 1)", field: "pretrainFraction") }
+            guard (1...10).contains(passesPerStep) else { throw ConversionError(.invalidConfiguration, "passes per step must be in 1...10, got \(passesPerStep)", field: "passesPerStep") }
             guard auxiliaryRefreshHours == 0 || (auxiliaryRefreshHours >= stepHours && auxiliaryRefreshHours <= 24 * 365) else {
-                throw ConversionError(.invalidConfiguration, "auxiliary refresh must be 0 (never) or from one step (\(stepHours) h) to 8760 hours, got \(auxiliaryRefreshHours)")
+                throw ConversionError(.invalidConfiguration, "auxiliary refresh must be 0 (never) or from one step (\(stepHours) h) to 8760 hours, got \(auxiliaryRefreshHours)", field: "auxiliaryRefreshHours")
             }
             if let lateCopyWeight, !(lateCopyWeight >= 0 && lateCopyWeight <= 1) {
                 throw ConversionError(.invalidConfiguration, "late copy weight must be in [0, 1], got \(lateCopyWeight)", field: "lateCopyWeight")
             }
             guard positiveWeight > 0, positiveWeight <= 100 else {
-                throw ConversionError(.invalidConfiguration, "positive weight must be in (0, 100], got \(positiveWeight)")
+                throw ConversionError(.invalidConfiguration, "positive weight must be in (0, 100], got \(positiveWeight)", field: "positiveWeight")
             }
-            do { try network.validate() } catch { throw ConversionError(.invalidConfiguration, "network: \(error)") }
-            guard network.head == .bernoulli else { throw ConversionError(.invalidConfiguration, "the replayed network needs the Bernoulli head") }
+            do { try network.validate() } catch { throw ConversionError(.invalidConfiguration, "network: \(error)", field: "network") }
+            guard network.head == .bernoulli else { throw ConversionError(.invalidConfiguration, "the replayed network needs the Bernoulli head", field: "network") }
         }
     }
 

@@ -104,7 +104,8 @@ struct CommandLineTests {
         #expect(message { _ = try ConversionsEvaluateCommand.parse(["--log", "a.csv", "--scenario", "slow"]) }.contains("--log or --scenario"))
         #expect(message { _ = try ConversionsEvaluateCommand.parse(["--scenario", "sideways"]) }.contains("--scenario"))
         for (arguments, flag) in [(["--refresh-hours", "0.5"], "--refresh-hours"), (["--window", "nan"], "--window"),
-                                  (["--passes-per-step", "0"], "--passes-per-step")] {
+                                  (["--passes-per-step", "0"], "--passes-per-step"), (["--positive-weight", "0"], "--positive-weight"),
+                                  (["--late-copy-weight", "1.5"], "--late-copy-weight")] {
             let parsed = try ConversionsEvaluateCommand.parse(["--scenario", "slow"] + arguments)
             #expect(message { _ = try parsed.replayOptions.replay() }.contains(flag), "\(arguments)")
         }

@@ -68,15 +68,9 @@ struct ReplayOptions: ParsableArguments {
         configuration.lateCopyWeight = lateCopyWeight
         configuration.positiveWeight = positiveWeight
         do { return try StreamReplay(configuration: configuration) } catch {
-            let flag = switch error.message {
-            case let m where m.hasPrefix("window"), let m where m.hasPrefix("attribution"): "--window"
-            case let m where m.hasPrefix("auxiliary refresh"): "--refresh-hours"
-            case let m where m.hasPrefix("passes"): "--passes-per-step"
-            case let m where m.hasPrefix("positive weight"): "--positive-weight"
-            case let m where m.hasPrefix("late copy weight"): "--late-copy-weight"
-            default: "--model"
-            }
-            throw ValidationError("\(flag): \(error.message)")
+            throw ValidationError(error.message, field: error.field, flags: [
+                "windowHours": "--window", "classifier": "--model", "network": "--model", "auxiliaryRefreshHours": "--refresh-hours",
+                "passesPerStep": "--passes-per-step", "positiveWeight": "--positive-weight", "lateCopyWeight": "--late-copy-weight"])
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VaneGraph
 
@@ -75,5 +76,24 @@ struct CatalogueGraphSimulatorTests {
             #expect(throws: GraphError.self) { try configuration.validate() }
             do { try configuration.validate() } catch { #expect(error.field == field && error.code == .invalidConfiguration) }
         }
+    }
+
+    @Test func filesReadBackAsTheSameGraphWithRelationsAndLabels() throws {
+        let simulated = try simulate { $0.nodes = 300; $0.edgesPerNode = 3 }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simulated-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let edges = directory.appendingPathComponent("g.tsv").path, nodes = directory.appendingPathComponent("g.nodes.tsv").path
+        try simulated.write(edgesTo: edges, nodesTo: nodes, comment: "test")
+        let loaded = try EdgeListLoader(recordsEdgeRelations: true).load(path: edges).graph
+        let named = { (graph: DirectedGraph) in Set(graph.edges.map { "\(graph.nodeNames[Int($0.source)]) \(graph.nodeNames[Int($0.target)])" }) }
+        #expect(named(loaded) == named(simulated.graph))
+        let lines = try String(contentsOfFile: edges, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "# source\ttarget\trelation  (test)")
+        let relations = Set(lines.dropFirst().map { $0.split(separator: "\t")[2] })
+        #expect(relations.isSubset(of: ["similar", "complement"]) && !relations.isEmpty)
+        let table = try String(contentsOfFile: nodes, encoding: .utf8).split(separator: "\n")
+        #expect(table.count == 1 + simulated.graph.nodeCount)
+        #expect(table[1] == "n0\tc\(simulated.categories[0])\tg\(simulated.communities[0])")
     }
 }

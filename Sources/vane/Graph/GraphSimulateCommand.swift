@@ -93,19 +93,8 @@ struct GraphSimulateCommand: ParsableCommand {
         if let nodesOut { try OutputLocation.file(nodesOut, option: "--nodes-out") }
         let simulated = simulator.generate(seed: seed)
         let graph = simulated.graph
-        var text = "# source\ttarget\trelation  (vane graph simulate --nodes \(nodes) --edges-per-node \(edgesPerNode) --reciprocity \(reciprocity) --seed \(seed))\n"
-        text.reserveCapacity(graph.edgeCount * 24)
-        for edge in graph.edges {
-            text += "\(graph.nodeNames[Int(edge.source)])\t\(graph.nodeNames[Int(edge.target)])\t\(simulated.relation(of: edge))\n"
-        }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        if let nodesOut {
-            var table = "# id\tcategory\tcommunity\n"
-            for item in 0..<graph.nodeCount {
-                table += "\(graph.nodeNames[item])\tc\(simulated.categories[item])\tg\(simulated.communities[item])\n"
-            }
-            try Data(table.utf8).write(to: URL(fileURLWithPath: nodesOut), options: .atomic)
-        }
+        try simulated.write(edgesTo: out, nodesTo: nodesOut,
+                            comment: "vane graph simulate --nodes \(nodes) --edges-per-node \(edgesPerNode) --reciprocity \(reciprocity) --seed \(seed)")
         let statistics = GraphStatistics(graph: graph)
         print("wrote \(out): \(graph.nodeCount) nodes, \(graph.edgeCount) edges, reciprocity \(String(format: "%.3f", statistics.reciprocity)), "
               + "\(configuration.resolvedCategories) categories, \(communities) communities (seed \(seed))")

@@ -72,11 +72,12 @@ struct EvaluateCommand: ParsableCommand {
             }
             guard rank == 0, let result else { continue }
             let one = try reference ? experiment.run(.hybrid, base: c) : nil
-            runs.append(DistributedEvaluationOutput.Run(
+            let run = DistributedEvaluationOutput.Run(
                 seed: seed, evaluation: RelatedEvaluationReport(dataset: dataset, graph: graph, results: [result]),
                 reference: one.map { RelatedEvaluationReport(dataset: dataset, graph: graph, results: [$0]) },
-                againstReference: one.map { DistributedEvaluationOutput.difference(result.evaluation, minus: $0.evaluation) }))
-            if !json { printRun(result, one, ranks: communicator.size, seed: seed, testEdges: experiment.test.count, graph: graph) }
+                againstReference: one.map { DistributedEvaluationOutput.difference(result.evaluation, minus: $0.evaluation) })
+            runs.append(run)
+            if !json { printRun(result, one, difference: run.againstReference, ranks: communicator.size, seed: seed, testEdges: experiment.test.count, graph: graph) }
         }
         var peaks = [Double](repeating: 0, count: communicator.size)
         peaks[rank] = peakResidentMegabytes()
@@ -85,10 +86,7 @@ struct EvaluateCommand: ParsableCommand {
         let output = DistributedEvaluationOutput(dataset: dataset, ranks: communicator.size, partition: job.method.rawValue,
                                                  runs: runs, peakResidentMBPerRank: peaks)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            try printOneLineJSON(output)
         } else if let summary = output.againstReferenceSummary, runs.count > 1 {
             print("over seeds \(seedList.map(String.init).joined(separator: ",")), \(communicator.size) ranks minus one process: "
                   + ["hit@10", "mrr", "direction_auc"].compactMap { key in
@@ -97,8 +95,8 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    private func printRun(_ result: RelatedExperiment.Result, _ one: RelatedExperiment.Result?, ranks: Int, seed: UInt64, testEdges: Int,
-                          graph: DirectedGraph) {
+    private func printRun(_ result: RelatedExperiment.Result, _ one: RelatedExperiment.Result?, difference: [String: Double]?, ranks: Int,
+                          seed: UInt64, testEdges: Int, graph: DirectedGraph) {
         print("\(URL(fileURLWithPath: job.edges).lastPathComponent): \(graph.nodeCount) nodes, \(graph.edgeCount) edges; seed \(seed); \(testEdges) test edges")
         print("run                   hit@10  MRR     dirAUC  train s")
         func line(_ name: String, _ r: RelatedExperiment.Result) {
@@ -108,9 +106,8 @@ struct EvaluateCommand: ParsableCommand {
                            (e.directionAUC.map { String(format: "%.4f", $0) } ?? "  -   ") as NSString, r.trainSeconds))
         }
         line("hybrid, \(ranks) ranks", result)
-        if let one {
+        if let one, let d = difference {
             line("hybrid, one process", one)
-            let d = DistributedEvaluationOutput.difference(result.evaluation, minus: one.evaluation)
             print(String(format: "difference            %+.4f  %+.4f  %@", d["hit@10"]!, d["mrr"]!,
                          (d["direction_auc"].map { String(format: "%+.4f", $0) } ?? "  -   ") as NSString))
         }

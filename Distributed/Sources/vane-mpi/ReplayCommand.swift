@@ -157,9 +157,7 @@ struct ReplayCommand: ParsableCommand {
             optimiserSteps: shards.gradientSums,
             methods: sweep.methods, results: results, referenceRanks: referenceRun?.ranks, againstReference: against)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printOneLineJSON(report)
             return
         }
         print(String(format: "%@: %d ranks, %.1f s (rank 0: %.1f s in collectives), %d optimiser steps",

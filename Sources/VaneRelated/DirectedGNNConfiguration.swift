@@ -45,6 +45,15 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
     /// Positive edges per mini-batch; nil picks `automaticBatchSize(trainingEdges:)`.
     public var batchSize: Int? = nil
     public var maximumEpochs: Int = 30
+    /// Edges all epochs together may visit (epochs x training edges); nil: `maximumEpochs` alone.
+    /// Past 204,800 training edges a batch stays at 4,096 edges (`automaticBatchSize`), so optimiser
+    /// steps per epoch grow with the graph and a fixed epoch count would make training time grow
+    /// with it too; the budget keeps the steps near budget / 4,096 (about 2,400 at the default)
+    /// whatever the size. 10M leaves 30 epochs up to 333,333 training edges: every graph of
+    /// docs/results/related.md trains as before; a 3M-edge graph gets `minimumBudgetedEpochs`.
+    public var edgeVisitBudget: Int? = 10_000_000
+    /// Epochs the budget never cuts below.
+    public static let minimumBudgetedEpochs = 3
     /// Stop after this many epochs without a better validation MRR.
     public var patience: Int = 4
     /// Validation edges ranked per epoch for early stopping (a seeded sample when there are more).
@@ -58,6 +67,14 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
     /// and a better validation MRR, 0.201 vs 0.154).
     public static func automaticBatchSize(trainingEdges: Int) -> Int {
         min(4096, max(512, trainingEdges / 50))
+    }
+
+    /// Epochs training on `trainingEdges` edges may run: `maximumEpochs`, lowered so all epochs
+    /// together visit at most `edgeVisitBudget` edges, but not below `minimumBudgetedEpochs`
+    /// (nor above `maximumEpochs`). O(1).
+    public func epochCap(trainingEdges: Int) -> Int {
+        guard let edgeVisitBudget, trainingEdges > 0 else { return maximumEpochs }
+        return min(maximumEpochs, max(Self.minimumBudgetedEpochs, edgeVisitBudget / trainingEdges))
     }
 
     /// The batch size training uses: `batchSize` when set, else the automatic one.
@@ -80,6 +97,7 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
         guard uniformFanOut >= 1, uniformFanOut <= 10_000 else { throw fail("uniformFanOut", "must be in 1...10000, got \(uniformFanOut)") }
         if let batchSize { guard batchSize >= 1, batchSize <= 1 << 24 else { throw fail("batchSize", "must be in 1...16777216, got \(batchSize)") } }
         guard maximumEpochs >= 1, maximumEpochs <= 100_000 else { throw fail("maximumEpochs", "must be in 1...100000, got \(maximumEpochs)") }
+        if let edgeVisitBudget { guard edgeVisitBudget >= 1 else { throw fail("edgeVisitBudget", "must be positive, got \(edgeVisitBudget)") } }
         guard patience >= 1 else { throw fail("patience", "must be positive, got \(patience)") }
         guard validationQueries >= 1 else { throw fail("validationQueries", "must be positive, got \(validationQueries)") }
         switch sampling {

@@ -56,7 +56,8 @@ extension DirectedGNNTrainer {
         let batchSize = c.effectiveBatchSize(trainingEdges: edges.count)
         report.batchSize = batchSize
         let batches = (edges.count + batchSize - 1) / batchSize
-        for epoch in 1...c.maximumEpochs {
+        report.epochCap = c.epochCap(trainingEdges: edges.count)
+        for epoch in 1...report.epochCap {
             edges.seededShuffle(using: &generator)
             var epochLoss = 0.0
             for batch in 0..<batches {

@@ -26,6 +26,8 @@ public struct DirectedGNNTrainer: Sendable {
         public var seconds = 0.0
         public var trainingEdges = 0
         public var batchSize = 0
+        /// Epochs training could run (`DirectedGNNConfiguration.epochCap(trainingEdges:)`).
+        public var epochCap = 0
         /// Sampler settings after fitting to the graph (the budget exponent, reference degree).
         public var samplerDescription = ""
     }
@@ -80,7 +82,8 @@ public struct DirectedGNNTrainer: Sendable {
         let batchSize = c.effectiveBatchSize(trainingEdges: edges.count)
         report.batchSize = batchSize
         let batches = (edges.count + batchSize - 1) / batchSize
-        for epoch in 1...c.maximumEpochs {
+        report.epochCap = c.epochCap(trainingEdges: edges.count)
+        for epoch in 1...report.epochCap {
             edges.seededShuffle(using: &generator)
             var epochLoss = 0.0
             for batch in 0..<batches {

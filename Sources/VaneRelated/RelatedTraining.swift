@@ -72,6 +72,7 @@ public enum RelatedTraining {
             details["layers"] = String(configuration.layers)
             details["sampler"] = report.samplerDescription
             details["best_epoch"] = String(report.bestEpoch)
+            details["epoch_cap"] = String(report.epochCap)
             if report.bestEpoch > 0 { details["validation_mrr"] = String(format: "%.5f", report.epochs[report.bestEpoch - 1].validationMRR) }
             var model = network.relatedItemModel(graph: servingGraph, method: method.rawValue, seed: seed)
             if method.blendsWalks {

@@ -95,6 +95,28 @@ struct DirectedGNNTests {
         #expect(first.sourceEmbeddings != other.sourceEmbeddings)
     }
 
+    @Test func theEdgeVisitBudgetCapsEpochsOnLargeGraphs() throws {
+        var configuration = DirectedGNNConfiguration()
+        // 10M visits: 30 epochs up to 333,333 training edges, then fewer, never below 3.
+        #expect(configuration.epochCap(trainingEdges: 250_000) == 30)
+        #expect(configuration.epochCap(trainingEdges: 333_333) == 30)
+        #expect(configuration.epochCap(trainingEdges: 1_000_000) == 10)
+        #expect(configuration.epochCap(trainingEdges: 50_000_000) == DirectedGNNConfiguration.minimumBudgetedEpochs)
+        configuration.edgeVisitBudget = nil
+        #expect(configuration.epochCap(trainingEdges: 50_000_000) == 30)
+        configuration.edgeVisitBudget = 0
+        #expect(throws: RelatedError.self) { try configuration.validate() }
+
+        // The trainer stops at the cap (patience would let it run all 60 epochs).
+        let graph = randomGraph(nodes: 60, seed: 5)
+        var small = smallConfiguration(.hybrid)
+        small.edgeVisitBudget = graph.edgeCount * 4
+        let (_, report) = try DirectedGNNTrainer(configuration: small).fit(graph: graph, validation: [], seed: 11)
+        #expect(report.epochCap == 4 && report.epochs.count == 4)
+        small.edgeVisitBudget = nil
+        #expect(try DirectedGNNTrainer(configuration: small).fit(graph: graph, validation: [], seed: 11).report.epochs.count == 60)
+    }
+
     @Test func invalidConfigurationNamesTheField() throws {
         var configuration = DirectedGNNConfiguration()
         configuration.dimension = 7

@@ -85,6 +85,13 @@ struct CommandLineTests {
         #expect(message { _ = try command.model.configuration() }.contains("--epochs"))
     }
 
+    @Test func namedEpochsAreTheCapWhateverTheGraphsSize() throws {
+        let automatic = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o"]).model.configuration()
+        #expect(automatic.maximumEpochs == 30 && automatic.epochCap(trainingEdges: 1_000_000) == 10)
+        let named = try GraphTrainCommand.parse(["--edges", "e.tsv", "--out", "o", "--epochs", "50"]).model.configuration()
+        #expect(named.edgeVisitBudget == nil && named.epochCap(trainingEdges: 1_000_000) == 50)
+    }
+
     @Test func emptyMethodListsAreRefused() throws {
         #expect(message { _ = try ConversionsEvaluateCommand.parse(["--events", "/nonexistent.csv", "--methods", ""]) }.contains("--methods"))
         #expect(message { _ = try ConversionsEvaluateCommand.parse(["--log", "l.csv", "--methods", "vanilla,nope"]) }.contains("--methods"))

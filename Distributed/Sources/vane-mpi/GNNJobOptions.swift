@@ -14,8 +14,8 @@ struct GNNJobOptions: ParsableArguments {
     @Option(help: "Seed of the split, the partition, the rows, the weights and every draw.")
     var seed: UInt64 = 1
 
-    @Option(help: "Most epochs.")
-    var epochs = 30
+    @Option(help: "Most epochs (default: 30, fewer past 333,333 training edges so all epochs visit at most 10M edges, at least 3; a number given is the cap).")
+    var epochs: Int?
 
     @Option(help: "Epochs without a better validation MRR before stopping.")
     var patience = 4
@@ -24,7 +24,7 @@ struct GNNJobOptions: ParsableArguments {
     var dimension = 64
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let epochs { guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") } }
         guard patience >= 1 else { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard dimension >= 2, dimension % 2 == 0 else { throw ValidationError("--dimension must be even and at least 2, got \(dimension)") }
     }
@@ -32,7 +32,10 @@ struct GNNJobOptions: ParsableArguments {
     /// The configuration `vane graph train` uses for the default's GNN, with these options.
     var gnnConfiguration: DirectedGNNConfiguration {
         var c = DirectedGNNConfiguration()
-        c.maximumEpochs = epochs
+        if let epochs {
+            c.maximumEpochs = epochs
+            c.edgeVisitBudget = nil
+        }
         c.patience = patience
         c.dimension = dimension
         return c

@@ -79,7 +79,8 @@ struct GraphEvaluateCommand: ParsableCommand {
         let experiment = try RelatedExperiment(graph: graph, seed: seed, testEdgeFilter: testEdgeFilter)
         var results: [RelatedExperiment.Result] = []
         for method in methodList {
-            let bar = ProgressBar(method.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0), total: base.maximumEpochs)
+            let bar = ProgressBar(method.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                                  total: base.epochCap(trainingEdges: experiment.split.training.count))
             let result = try experiment.run(method, base: base, search: search) { event in
                 if case .epoch(_, let loss, let mrr, _) = event {
                     bar.advance(status: String(format: "loss %.4f  val MRR %.4f", loss, mrr))
@@ -112,10 +113,12 @@ extension GraphEvaluateCommand {
     func runSweep(graph: DirectedGraph, seeds: [UInt64], methods: [RelatedMethod], base: DirectedGNNConfiguration, search: BlendSearch,
                   testEdgeFilter: (@Sendable (DirectedGraph.Edge) -> Bool)?) throws {
         var bar: ProgressBar?
+        // Every seed's split holds out the same share of edges (85% train), so one cap for the bars.
+        let epochCap = base.epochCap(trainingEdges: graph.edgeCount * 85 / 100)
         let sweep = try RelatedSweep.run(graph: graph, seeds: seeds, methods: methods, base: base, search: search, testEdgeFilter: testEdgeFilter) { seed, method, event in
             guard let event else {
                 bar?.finish(status: "done")
-                bar = ProgressBar("seed \(seed) \(method.rawValue)".padding(toLength: 18, withPad: " ", startingAt: 0), total: base.maximumEpochs)
+                bar = ProgressBar("seed \(seed) \(method.rawValue)".padding(toLength: 18, withPad: " ", startingAt: 0), total: epochCap)
                 return
             }
             if case .epoch(_, _, let mrr, _) = event { bar?.advance(status: String(format: "val MRR %.4f", mrr)) }

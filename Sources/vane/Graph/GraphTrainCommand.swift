@@ -50,7 +50,7 @@ struct GraphTrainCommand: ParsableCommand {
         try OutputLocation.directory(out, option: "--out")
         let (graph, report) = try input.load()
         FileHandle.standardError.write(Data("loaded \(graph.nodeCount) items, \(graph.edgeCount) edges (\(report.duplicatesDropped) duplicates, \(report.selfLoopsDropped) self-loops dropped)\n".utf8))
-        let bar = ProgressBar("train", total: base.maximumEpochs)
+        let bar = ProgressBar("train", total: base.epochCap(trainingEdges: graph.edgeCount * 95 / 100))
         let result = try RelatedTraining.fitForServing(method, base: base, graph: graph, seed: seed, search: search) { event in
             if case .epoch(_, let loss, let mrr, _) = event { bar.advance(status: String(format: "loss %.4f  val MRR %.4f", loss, mrr)) }
         }

@@ -30,8 +30,11 @@ public enum RelatedMethod: String, Sendable, CaseIterable {
     /// direction loss).
     case vane
 
-    /// Methods run when none are named.
-    public static let defaults: [RelatedMethod] = [.popularity, .p3, .symmetric, .blade, .hybrid, .walks, .vane]
+    /// Methods run when none are named: the baselines a practitioner tries first (popularity, the
+    /// SpringRank order, RP3beta, EASE where it fits, LightGCN), the GNN alone, the walk blend alone,
+    /// and the default, so an unnamed run already says whether the default beats them. One split fits
+    /// LightGCN and the hybrid GNN once; the default reuses both (`RelatedFitCache`).
+    public static let defaults: [RelatedMethod] = [.popularity, .springrank, .p3, .ease, .lightgcn, .hybrid, .walks, .vane]
 
     /// Whether the method can run on a graph of `nodes` nodes (EASE needs a dense N x N matrix).
     public func runs(onNodes nodes: Int) -> Bool { self != .ease || nodes <= EASEBaseline.maximumItems }

@@ -8,7 +8,7 @@ struct Vane: AsyncParsableCommand {
         commandName: "vane",
         abstract: "Recommendation toolkit: related items on directed graphs, delayed-feedback conversion models, uncertainty-aware decisions.",
         discussion: """
-        Start with `vane graph stats --edges FILE` to inspect a directed item graph.
+        Start with `vane graph stats --edges FILE` to inspect a directed item graph. \
         Every command takes --help; randomised commands take --seed, and the same seed gives the same result.
         """,
         subcommands: [DemoCommand.self, GraphCommand.self, ConversionsCommand.self, ThresholdsCommand.self, ServeCommand.self]

@@ -11,17 +11,17 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate the directed GNN trained over the ranks with the link-prediction protocol of `vane graph evaluate`.",
         discussion: """
-        Splits the edges 85/5/10 (train/validation/test) with the seed, as `vane graph evaluate`
-        does; partitions the training graph (one part per rank) and trains the `hybrid` method (the
-        default's GNN: hybrid structure, degree-biased sampling) with sharded embeddings, early-stopped
-        on the validation edges (RelatedExperiment.runDataParallel). Rank 0 gathers the best epoch's
-        model and ranks the test edges: HitRate@5/10/20, MRR, NDCG@10, direction AUC and MRR by
+        Splits the edges 85/5/10 (train/validation/test) with the seed, as `vane graph evaluate` \
+        does; partitions the training graph (one part per rank) and trains the `hybrid` method (the \
+        default's GNN: hybrid structure, degree-biased sampling) with sharded embeddings, early-stopped \
+        on the validation edges (RelatedExperiment.runDataParallel). Rank 0 gathers the best epoch's \
+        model and ranks the test edges: HitRate@5/10/20, MRR, NDCG@10, direction AUC and MRR by \
         source degree, the metrics and JSON shape of `vane graph evaluate`.
 
-        --seeds 1,2,3 repeats it per seed (each its own split, partition and training).
-        --reference: rank 0 then trains the same method in one process on the same split (what
-        `vane graph evaluate --methods hybrid --seed S` reports) and prints the paired differences,
-        distributed minus one process. The two are different draws of the same training (other
+        --seeds 1,2,3 repeats it per seed (each its own split, partition and training). \
+        --reference: rank 0 then trains the same method in one process on the same split (what \
+        `vane graph evaluate --methods hybrid --seed S` reports) and prints the paired differences, \
+        distributed minus one process. The two are different draws of the same training (other \
         negatives and neighbourhoods): compare them over several seeds (the JSON's against_reference_over_seeds: mean and sd).
 
         Example:

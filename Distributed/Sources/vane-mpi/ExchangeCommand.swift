@@ -11,13 +11,13 @@ struct ExchangeCommand: ParsableCommand {
         commandName: "exchange",
         abstract: "Measure the row exchanges of sharded embedding training: bytes and seconds per step.",
         discussion: """
-        Every rank owns one part of the graph (METIS or hash, or a --partition file from `vane-mpi
-        partition`) as a contiguous id range of a sharded embedding table. Each step draws a batch of
-        seed edges (the same on every rank), each rank takes the ones whose source it owns, samples
-        their neighbourhoods (--fan-out per hop, both directions), pulls the rows of the distinct nodes
-        from their owners and pushes a gradient row per (edge, node) back, where the owners take a
-        sparse Adam step. The gradients follow a fixed rule instead of a model, so the result does not
-        depend on the number of ranks (--table-out writes the final table to check it); what is
+        Every rank owns one part of the graph (METIS or hash, or a --partition file from `vane-mpi \
+        partition`) as a contiguous id range of a sharded embedding table. Each step draws a batch of \
+        seed edges (the same on every rank), each rank takes the ones whose source it owns, samples \
+        their neighbourhoods (--fan-out per hop, both directions), pulls the rows of the distinct nodes \
+        from their owners and pushes a gradient row per (edge, node) back, where the owners take a \
+        sparse Adam step. The gradients follow a fixed rule instead of a model, so the result does not \
+        depend on the number of ranks (--table-out writes the final table to check it); what is \
         measured is the communication a sharded trainer of this batch and fan-out would have.
 
         Example (8 ranks on this machine):

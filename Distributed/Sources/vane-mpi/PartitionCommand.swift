@@ -11,13 +11,13 @@ struct PartitionCommand: ParsableCommand {
         commandName: "partition",
         abstract: "Partition a graph's nodes over ranks (METIS k-way or a seeded hash) and write it for reuse.",
         discussion: """
-        Runs as one process (no mpirun). METIS (Karypis & Kumar) cuts as few directed edges as it can
-        while keeping every part's nodes (embedding rows) and out-edges (seed edges) within --imbalance
-        of the mean; the hash partition has no locality but needs nothing but the node names and works
-        at any size. Cut edges and halos (other parts' nodes adjacent to a part) are what a sharded job
+        Runs as one process (no mpirun). METIS (Karypis & Kumar) cuts as few directed edges as it can \
+        while keeping every part's nodes (embedding rows) and out-edges (seed edges) within --imbalance \
+        of the mean; the hash partition has no locality but needs nothing but the node names and works \
+        at any size. Cut edges and halos (other parts' nodes adjacent to a part) are what a sharded job \
         exchanges each step, so both methods' are printed.
 
-        The file has a header line "# vane-partition-v1 parts=P method=M nodes=N" and one line
+        The file has a header line "# vane-partition-v1 parts=P method=M nodes=N" and one line \
         name<TAB>part per node, in the graph's node order.
 
         Example:

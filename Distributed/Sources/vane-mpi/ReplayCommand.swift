@@ -28,14 +28,14 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a click log hour by hour over the ranks (clicks sharded) and compare delayed-feedback methods.",
         discussion: """
-        The protocol of `vane conversions evaluate`, data-parallel: every rank reads (or simulates) the
-        log and keeps the clicks whose row hashes to it, each with its conversion and engagement, so a
-        conversion always meets its click on one rank. The clock is the job's (start and end are a
-        minimum and a maximum over ranks), so all ranks are at the same hour and none trains on what
-        another has not reached. Each step every rank scores its clicks (the step's AUC, PR-AUC and
-        NLL are computed over every rank's), then trains on its stream's samples in job-wide
-        mini-batches: each rank's part is batch/ranks samples, the gradients are summed over ranks and
-        every replica of the logistic model (and of the auxiliary models) takes the same Adam step.
+        The protocol of `vane conversions evaluate`, data-parallel: every rank reads (or simulates) the \
+        log and keeps the clicks whose row hashes to it, each with its conversion and engagement, so a \
+        conversion always meets its click on one rank. The clock is the job's (start and end are a \
+        minimum and a maximum over ranks), so all ranks are at the same hour and none trains on what \
+        another has not reached. Each step every rank scores its clicks (the step's AUC, PR-AUC and \
+        NLL are computed over every rank's), then trains on its stream's samples in job-wide \
+        mini-batches: each rank's part is batch/ranks samples, the gradients are summed over ranks and \
+        every replica of the logistic model (and of the auxiliary models) takes the same Adam step. \
         Rank 0 prints. The MLP replays in one process only.
 
         Example:

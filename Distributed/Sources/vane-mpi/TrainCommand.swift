@@ -12,16 +12,16 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train the directed GNN (hybrid structure, degree-biased sampling) over the ranks, embeddings sharded.",
         discussion: """
-        Holds out a seeded 5% of the edges for early stopping (as `vane graph train`), partitions the
+        Holds out a seeded 5% of the edges for early stopping (as `vane graph train`), partitions the \
         rest (METIS or hash, one part per rank), and trains with `DirectedGNNTrainer.fitDataParallel`:
-        each rank takes the batch's edges leaving the nodes it owns, pulls the embedding rows its plans
-        need from their owners, and the owners apply the summed row gradients; layer weights are
-        replicated and their gradients summed. Negatives and neighbourhoods are drawn per edge and per
-        node, so the result does not depend on the number of ranks (up to the order of float sums).
-        No rank holds every node's rows while training: validation infers each rank's own nodes
-        and counts ranks over its own items; only rank 0 assembles the final model. The report
-        gives each rank's peak resident memory.
-        Rank 0 writes the model (the GNN part of the default `vane` method: no walk blend, no
+        each rank takes the batch's edges leaving the nodes it owns, pulls the embedding rows its plans \
+        need from their owners, and the owners apply the summed row gradients; layer weights are \
+        replicated and their gradients summed. Negatives and neighbourhoods are drawn per edge and per \
+        node, so the result does not depend on the number of ranks (up to the order of float sums). \
+        No rank holds every node's rows while training: validation infers each rank's own nodes \
+        and counts ranks over its own items; only rank 0 assembles the final model. The report \
+        gives each rank's peak resident memory. \
+        Rank 0 writes the model (the GNN part of the default `vane` method: no walk blend, no \
         LightGCN) in the files `vane graph train` writes.
 
         Example:

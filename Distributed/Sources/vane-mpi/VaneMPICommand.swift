@@ -14,7 +14,7 @@ struct VaneMPICommand: ParsableCommand {
         discussion: """
         Example (2 ranks on this machine):
           mpirun -np 2 vane-mpi index --model models/debian
-        Serving stays outside MPI: `vane serve` replicas load the files these commands write.
+        Serving stays outside MPI: `vane serve` replicas load the files these commands write. \
         `vane-mpi partition` runs as one process (no mpirun) and writes a partition for later jobs.
         """,
         subcommands: [TrainCommand.self, EvaluateCommand.self, ReplayCommand.self, IndexCommand.self, PartitionCommand.self, ExchangeCommand.self]
@@ -27,8 +27,8 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Build a model's top-targets index with every rank scoring a shard of the sources.",
         discussion: """
-        Every rank loads the model (it needs every target embedding), scores its contiguous shard of
-        the sources against all items, and rank 0 gathers the shards and writes top-targets.bin into
+        Every rank loads the model (it needs every target embedding), scores its contiguous shard of \
+        the sources against all items, and rank 0 gathers the shards and writes top-targets.bin into \
         the model directory: the same file `vane graph index` writes in one process.
 
         Example:

@@ -8,12 +8,12 @@ struct ConversionsEvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Replay a click log hour by hour and compare delayed-feedback methods, over seeds.",
         discussion: """
-        Pretrain on the first quarter of the log's time span, then step hourly: each method predicts the
-        step's clicks (scored against their true eventual labels) and trains on what its stream makes
-        observable during the step (engagement counts from its time on; auxiliary models learn from
-        matured clicks every --refresh-hours). Reports size-weighted AUC, PR-AUC and NLL, and RI =
-        (X - vanilla) / (oracle - vanilla). With --seeds: mean ± sd per metric and each method's paired
-        difference against the best other method (oracle excluded). With --scenario instead of --log,
+        Pretrain on the first quarter of the log's time span, then step hourly: each method predicts the \
+        step's clicks (scored against their true eventual labels) and trains on what its stream makes \
+        observable during the step (engagement counts from its time on; auxiliary models learn from \
+        matured clicks every --refresh-hours). Reports size-weighted AUC, PR-AUC and NLL, and RI = \
+        (X - vanilla) / (oracle - vanilla). With --seeds: mean ± sd per metric and each method's paired \
+        difference against the best other method (oracle excluded). With --scenario instead of --log, \
         each seed simulates its own log. Methods: \(DelayedFeedbackMethod.allCases.map(\.rawValue).joined(separator: ", ")).
 
         Examples:

@@ -10,20 +10,20 @@ struct ConversionsSimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Write a simulated click log with timestamped engagement and delayed conversions (Vane CSV format).",
         discussion: """
-        The generative story (features, conversion propensity, a fast/long-tail delay mixture, views,
-        cart adds and favourites with times that truly predict conversion, daily seasonality) and each
+        The generative story (features, conversion propensity, a fast/long-tail delay mixture, views, \
+        cart adds and favourites with times that truly predict conversion, daily seasonality) and each \
         scenario are documented on ConversionSimulator:
           default          delays like RetailRocket's (median ~11 min, p90 ~11-16 h, ~1% past 14 days),
                            cart adds by 87% of buyers and 2.3% of others
           slow             most conversions days after the click (10% fast, else median 72 h)
           weak-engagement  engagement that barely predicts (cart 30% of buyers vs 15% of others)
           drift            default, but advertiser effects rotate and slow delays triple over the log
-        Columns: click_id, click_time, conversion_time (empty if none), view_times, cart_times,
-        favourite_times (semicolon-separated hours), advertiser, item, segment, device, price, recency;
+        Columns: click_id, click_time, conversion_time (empty if none), view_times, cart_times, \
+        favourite_times (semicolon-separated hours), advertiser, item, segment, device, price, recency; \
         times in hours from the start.
 
-        --format criteo writes the same clicks and conversions as Criteo's data.txt (19 tab-separated
-        fields, timestamps in seconds) without engagement: a log for methods that have no engagement
+        --format criteo writes the same clicks and conversions as Criteo's data.txt (19 tab-separated \
+        fields, timestamps in seconds) without engagement: a log for methods that have no engagement \
         to read.
 
         Example:

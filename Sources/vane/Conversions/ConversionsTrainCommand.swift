@@ -7,9 +7,9 @@ struct ConversionsTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a servable conversion model by replaying a whole click log under one method.",
         discussion: """
-        Pretrains on the first quarter of the log, replays the rest hour by hour under the method's stream
-        rules (as `evaluate` does), then writes the final model with its feature encoder and a diagonal
-        Laplace posterior, so `vane serve --conversions DIR` returns a score and an uncertainty per request.
+        Pretrains on the first quarter of the log, replays the rest hour by hour under the method's stream \
+        rules (as `evaluate` does), then writes the final model with its feature encoder and a diagonal \
+        Laplace posterior, so `vane serve --conversions DIR` returns a score and an uncertainty per request. \
         Files: DIR/conversion.safetensors and DIR/conversion.json.
 
         Example:

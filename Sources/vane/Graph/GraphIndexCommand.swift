@@ -8,12 +8,12 @@ struct GraphIndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Precompute the top targets of every item of a saved model, for `vane serve` to answer from.",
         discussion: """
-        Writes top-targets.bin into the model directory: the best --index-count targets of every item
-        (known out-neighbours and the item itself left out), computed in batches of one matrix product
-        each on all cores, with their exact scores. `vane serve` maps it into memory and answers
-        /v1/related from it whenever the stored list holds the exact answer (k and exclude permitting),
-        and scans otherwise. `vane graph train` writes it already; run this after changing the count or
-        for a model trained without one. The index records the model files' fingerprint: if the model
+        Writes top-targets.bin into the model directory: the best --index-count targets of every item \
+        (known out-neighbours and the item itself left out), computed in batches of one matrix product \
+        each on all cores, with their exact scores. `vane serve` maps it into memory and answers \
+        /v1/related from it whenever the stored list holds the exact answer (k and exclude permitting), \
+        and scans otherwise. `vane graph train` writes it already; run this after changing the count or \
+        for a model trained without one. The index records the model files' fingerprint: if the model \
         changes, the server refuses the old index instead of serving from it.
 
         Example:

@@ -9,8 +9,8 @@ struct GraphRecommendCommand: ParsableCommand {
         commandName: "recommend",
         abstract: "Print the top related items for an item, from a model saved by `vane graph train`.",
         discussion: """
-        Items the model already knows as targets of ITEM are left out unless --include-known is given.
-        With --all instead of --item, the top-k of every item is written as TSV (source, rank, target,
+        Items the model already knows as targets of ITEM are left out unless --include-known is given. \
+        With --all instead of --item, the top-k of every item is written as TSV (source, rank, target, \
         score) to --out, computed in batches with one matrix product each on all cores.
 
         Examples:

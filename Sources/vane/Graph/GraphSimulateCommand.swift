@@ -8,14 +8,14 @@ struct GraphSimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Write a seeded directed item graph to check related-item methods on a graph nobody tuned them to.",
         discussion: """
-        Items have a category, a community (brand, topic), an activity and an attractiveness (power
-        laws); categories complement later categories in one direction only ("phones -> cases"); each
-        edge goes to a complement category or the source's own, mostly inside the source's community,
-        to an item drawn by attractiveness; some edges are noise; a share is reciprocated so that the
+        Items have a category, a community (brand, topic), an activity and an attractiveness (power \
+        laws); categories complement later categories in one direction only ("phones -> cases"); each \
+        edge goes to a complement category or the source's own, mostly inside the source's community, \
+        to an item drawn by attractiveness; some edges are noise; a share is reciprocated so that the \
         reciprocity comes out as asked. The whole story is on CatalogueGraphSimulator.
 
-        The edge file has `source<TAB>target<TAB>relation` lines (relation: complement between
-        categories, similar within one); --nodes-out writes each item's category and community in
+        The edge file has `source<TAB>target<TAB>relation` lines (relation: complement between \
+        categories, similar within one); --nodes-out writes each item's category and community in \
         the format `--nodes` reads.
 
         Example (a sparse, a medium and a dense graph, then the SPEC protocol on one):

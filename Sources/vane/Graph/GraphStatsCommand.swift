@@ -8,7 +8,7 @@ struct GraphStatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Summarise a directed edge list.",
         discussion: """
-        The edge list has one `source<TAB>target[<TAB>relation]` per line (CSV and whitespace also work,
+        The edge list has one `source<TAB>target[<TAB>relation]` per line (CSV and whitespace also work, \
         gzip is detected, `#` lines are comments). Self-loops and repeated edges are dropped and counted.
 
         Example:

@@ -10,10 +10,10 @@ struct GraphTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a related-items model on a directed edge list and save it to a directory.",
         discussion: """
-        5% of the edges are held out (seeded) to early-stop on validation MRR; the final embeddings are
-        then computed over all edges. The directory gets embeddings.safetensors (source/target
-        embeddings, known edges), model.json (item names, settings, training report) and
-        top-targets.bin (the best --index-count targets of every item, which `vane serve` answers
+        5% of the edges are held out (seeded) to early-stop on validation MRR; the final embeddings are \
+        then computed over all edges. The directory gets embeddings.safetensors (source/target \
+        embeddings, known edges), model.json (item names, settings, training report) and \
+        top-targets.bin (the best --index-count targets of every item, which `vane serve` answers \
         from; see `vane graph index`).
 
         Example:

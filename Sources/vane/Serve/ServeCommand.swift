@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve related items and conversion decisions over HTTP.",
         discussion: """
-        Open http://HOST:PORT/ in a browser to search items, see what each recommends and what
+        Open http://HOST:PORT/ in a browser to search items, see what each recommends and what \
         recommends it, and (with --conversions and --policy) how the policy decides on each suggestion.
 
         Routes:

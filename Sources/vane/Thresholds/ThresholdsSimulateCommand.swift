@@ -8,7 +8,7 @@ struct ThresholdsSimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Write a labelled table of clicks on sparse item IDs, where a count-aware uncertainty can help decisions.",
         discussion: """
-        Item popularity is Zipf (most IDs are seen a handful of times), each item has its own log-odds,
+        Item popularity is Zipf (most IDs are seen a handful of times), each item has its own log-odds, \
         two context features add a little signal (the story is on SparseIDTableSimulator). Columns:
         item, context_a, context_b, converted (0/1).
 

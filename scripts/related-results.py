@@ -172,7 +172,8 @@ def main():
            "GNN parts, degree-biased sampling: the previous default); **walks** (six walk features and degrees blended on "
            "validation, no embeddings: the ablation without the GNN); **hybrid+walks** (the default without its LightGCN part); "
            "**vane** (the default: hybrid GNN parts, LightGCN embeddings, degrees, SpringRank potentials and walk features in one "
-           "score, weights fitted on validation with a direction loss).", ""]
+           "score, weights fitted on validation with a direction loss, plus a rank-preserving share of the SpringRank order in its "
+           "direction, chosen out of fold on validation: `DirectionAnchor`).", ""]
     doc += summary(results, arguments.intro != "")
     doc += stages(results)
     for result in results:

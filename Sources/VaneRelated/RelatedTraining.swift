@@ -137,7 +137,8 @@ public enum RelatedTraining {
     }
 
     /// The blend of `base` (nil: walks and degrees only) with the setting `search` chooses, fitted on
-    /// all of `validation`; the search's trials and the weights go into `details`.
+    /// all of `validation`, with the `DirectionAnchor` chosen out of fold on `validation`; the search's
+    /// trials, the anchor's and the weights go into `details`.
     static func fitBlend(base: RelatedItemModel?, blocks: [Range<Int>], training: DirectedGraph, known: DirectedGraph,
                          validation: [DirectedGraph.Edge], seed: UInt64, search: BlendSearch,
                          details: inout [String: String]) -> NeighbourhoodBlend {
@@ -150,9 +151,21 @@ public enum RelatedTraining {
             details["tune_trials"] = trials.map(\.summary).joined(separator: "; ")
             details["tune_seconds"] = String(format: "%.2f", Date().timeIntervalSince(started))
         }
-        let (blend, _) = setting.fitter.fit(base: base, embeddingBlocks: blocks, graph: training, known: known,
-                                            validation: validation, seed: seed)
+        let (fitted, _) = setting.fitter.fit(base: base, embeddingBlocks: blocks, graph: training, known: known,
+                                             validation: validation, seed: seed)
+        // The direction anchor: how much of the SpringRank order to add to the blend's own direction
+        // (rank-preserving), chosen out of fold on the validation edges.
+        let anchor = DirectionAnchor()
+        let choice = anchor.choose(fitter: setting.fitter, base: base, embeddingBlocks: blocks, graph: training, known: known,
+                                   validation: validation, seed: seed)
+        let (blend, alpha) = anchor.apply(multiple: choice.multiple, to: fitted, base: base, graph: training, known: known, validation: validation)
         details.merge(blend.details) { $1 }
+        details["direction_anchor_multiple"] = String(choice.multiple)
+        details["direction_anchor_alpha"] = String(format: "%.4f", alpha)
+        if !choice.trials.isEmpty {
+            details["direction_anchor_trials"] = choice.trials.map { String(format: "%g: %.4f", $0.multiple, $0.directionAUC) }.joined(separator: "; ")
+                + " (\(choice.pairs) one-way held-out edges)"
+        }
         return blend
     }
 

@@ -24,7 +24,9 @@ struct GraphEvaluateCommand: ParsableCommand {
         with 2-hop fill), hybrid (symmetric + dual GNN parts), walks (walk features and degrees \
         blended on validation, no embeddings), hybrid+walks (vane without its LightGCN part), vane \
         (the default: hybrid GNN parts, LightGCN embeddings, degrees, SpringRank potentials and walk \
-        features blended on validation with a direction loss).
+        features blended on validation with a direction loss; walks, hybrid+walks and vane add a share of \
+        the SpringRank order to their direction, chosen out of fold on validation, which changes no \
+        source's ranking).
 
         --relations keeps only edges of the listed relations (third column) for everything; \
         --relation R trains on every kept edge but ranks only the test edges of relation R.

@@ -32,10 +32,7 @@ struct DirectionAnchorTests {
     }
 
     @Test func anchoringKeepsEverySourcesRankingAndMovesOnlyDirection() throws {
-        let graph = randomGraph(nodes: 80, seed: 5)
-        var generator = SeededGenerator(seed: 5)
-        let split = try EdgeSplit(graph: graph, validationFraction: 0.2, testFraction: 0, using: &generator)
-        let training = graph.withEdges(split.training)
+        let (graph, split, training) = try splitRandomGraph(nodes: 80, seed: 5, validationFraction: 0.2)
         let (blend, _) = NeighbourhoodBlendFitter().fit(base: nil, embeddingBlocks: [], graph: training, known: graph,
                                                         validation: split.validation, seed: 5)
         let alpha: Float = 3
@@ -59,10 +56,7 @@ struct DirectionAnchorTests {
     }
 
     @Test func theChoiceIsDeterministicAndNeedsEnoughOneWayEdges() throws {
-        let graph = randomGraph(nodes: 150, seed: 9)
-        var generator = SeededGenerator(seed: 9)
-        let split = try EdgeSplit(graph: graph, validationFraction: 0.3, testFraction: 0, using: &generator)
-        let training = graph.withEdges(split.training)
+        let (graph, split, training) = try splitRandomGraph(nodes: 150, seed: 9, validationFraction: 0.3)
         let anchor = DirectionAnchor()
         func choose(_ validation: [DirectedGraph.Edge]) -> DirectionAnchor.Choice {
             anchor.choose(fitter: NeighbourhoodBlendFitter(), base: nil, embeddingBlocks: [], graph: training, known: graph,

@@ -29,6 +29,16 @@ func randomGraph(nodes: Int, seed: UInt64) -> DirectedGraph {
     return DirectedGraph(nodeNames: (0..<nodes).map { "n\($0)" }, edges: edges)
 }
 
+/// `randomGraph(nodes:seed:)`, a seeded split of it with `validationFraction` of the edges held out
+/// for validation (no test edges), and the graph of its training edges.
+func splitRandomGraph(nodes: Int, seed: UInt64, splitSeed: UInt64? = nil, validationFraction: Double)
+    throws -> (graph: DirectedGraph, split: EdgeSplit, training: DirectedGraph) {
+    let graph = randomGraph(nodes: nodes, seed: seed)
+    var generator = SeededGenerator(seed: splitSeed ?? seed)
+    let split = try EdgeSplit(graph: graph, validationFraction: validationFraction, testFraction: 0, using: &generator)
+    return (graph, split, graph.withEdges(split.training))
+}
+
 func smallConfiguration(_ structure: DirectedGNNConfiguration.Structure) -> DirectedGNNConfiguration {
     var configuration = DirectedGNNConfiguration()
     configuration.structure = structure

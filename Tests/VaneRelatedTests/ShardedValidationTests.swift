@@ -56,10 +56,7 @@ struct ShardedValidationTests {
     }
 
     @Test func shardedRankingEqualsTheEvaluatorIncludingTies() throws {
-        let graph = randomGraph(nodes: 120, seed: 3)
-        var generator = SeededGenerator(seed: 4)
-        let split = try EdgeSplit(graph: graph, validationFraction: 0.2, testFraction: 0, using: &generator)
-        let training = graph.withEdges(split.training)
+        let (graph, split, training) = try splitRandomGraph(nodes: 120, seed: 3, splitSeed: 4, validationFraction: 0.2)
         var configuration = DirectedGNNConfiguration()
         configuration.validationQueries = 50
         let source = integerMatrix(rows: graph.nodeCount, columns: 4, seed: 5)

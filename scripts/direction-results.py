@@ -9,22 +9,17 @@ the commands into out/direction/ and then this script:
 """
 import argparse
 import datetime
-import glob
-import json
 import os
 import platform
+
+import sweep_outputs
+from sweep_outputs import cell
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["popularity", "springrank", "p3", "ease", "lightgcn", "hybrid", "walks", "hybrid+walks", "vane"]
 BUCKETS = ["0", "1", "2-4", "5-16", "17+"]
 
 
-def cell(summary, digits=3):
-    if not summary:
-        return "-"
-    if len(summary["values"]) == 1:
-        return f"{summary['mean']:.{digits}f}"
-    return f"{summary['mean']:.{digits}f} ± {summary['standardDeviation']:.{digits}f}"
 
 
 def pairs_total(method):
@@ -113,18 +108,7 @@ def main():
     parser.add_argument("--input", default=os.path.join(ROOT, "out", "direction"))
     parser.add_argument("--output", default=os.path.join(ROOT, "docs", "results", "related-direction.md"))
     arguments = parser.parse_args()
-    results = []
-    for path in sorted(glob.glob(os.path.join(arguments.input, "*.json"))):
-        with open(path) as handle:
-            text = handle.read().strip()
-        if text:
-            results.append(json.loads(text))
-    commands = {}
-    commands_path = os.path.join(arguments.input, "commands.txt")
-    if os.path.exists(commands_path):
-        for line in open(commands_path):
-            name, _, command = line.strip().partition(" ")
-            commands[name] = command
+    results, commands = sweep_outputs.load(arguments.input)
     doc = ["# Direction AUC by evidence: where the 0.95 target is missed, and why", "",
            f"Rendered by `python3 scripts/direction-results.py` from `vane graph evaluate --seeds ... --json` on "
            f"{datetime.date.today().isoformat()} ({platform.machine()}, {os.cpu_count()} cores); `make results-direction` reruns it. "

@@ -8,21 +8,16 @@ into out/sweeps/ and then this script:
 """
 import argparse
 import datetime
-import glob
-import json
 import os
 import platform
+
+import sweep_outputs
+from sweep_outputs import cell
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["popularity", "springrank", "p3", "ease", "lightgcn", "symmetric", "uniform", "blade", "hybrid", "walks", "hybrid+walks", "vane"]
 
 
-def cell(summary, digits=3):
-    if not summary:
-        return "-"
-    if len(summary["values"]) == 1:
-        return f"{summary['mean']:.{digits}f}"
-    return f"{summary['mean']:.{digits}f} ± {summary['standardDeviation']:.{digits}f}"
 
 
 def section(result, commands):
@@ -129,18 +124,7 @@ def main():
     parser.add_argument("--intro", default="", help="a paragraph placed under the title")
     parser.add_argument("--make-target", default="results-related", help="the make target that reruns the sweep")
     arguments = parser.parse_args()
-    results = []
-    for path in sorted(glob.glob(os.path.join(arguments.input, "*.json"))):
-        with open(path) as handle:
-            text = handle.read().strip()
-        if text:
-            results.append(json.loads(text))
-    commands_path = os.path.join(arguments.input, "commands.txt")
-    commands = {}
-    if os.path.exists(commands_path):
-        for line in open(commands_path):
-            name, _, command = line.strip().partition(" ")
-            commands[name] = command
+    results, commands = sweep_outputs.load(arguments.input)
     doc = [f"# {arguments.title}", ""]
     if arguments.intro:
         doc += [arguments.intro, ""]

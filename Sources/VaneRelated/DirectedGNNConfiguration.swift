@@ -77,6 +77,13 @@ public struct DirectedGNNConfiguration: Sendable, Equatable {
         return min(maximumEpochs, max(Self.minimumBudgetedEpochs, edgeVisitBudget / trainingEdges))
     }
 
+    /// Sets the epoch cap itself, whatever the graph's size: `maximumEpochs = epochs` and no
+    /// edge-visit budget (what `--epochs N` means on `vane` and `vane-mpi`).
+    public mutating func setEpochCap(_ epochs: Int) {
+        maximumEpochs = epochs
+        edgeVisitBudget = nil
+    }
+
     /// The batch size training uses: `batchSize` when set, else the automatic one.
     func effectiveBatchSize(trainingEdges: Int) -> Int {
         batchSize ?? Self.automaticBatchSize(trainingEdges: trainingEdges)

@@ -19,8 +19,8 @@ import VaneTensor
 /// D and the gap phi_u - phi_v standardised per fold; a logistic model P(oriented right) =
 /// sigmoid(a D' + b gap') fitted on all held-out pairs gives the mixing multiple m = b / a, clamped to
 /// the range of `multiples` (a smooth estimate: the argmax of a few hundred pairs' AUC over a grid
-/// moved by 0.01 between neighbours). alpha = m x sd(D) / sd(gap). The caller applies m, scaled by
-/// the final blend's own sd ratio, to the blend fitted on all validation edges. Fewer than
+/// moved by 0.01 between neighbours). alpha = m x sd(D) / sd(gap). `anchored` applies m, scaled by
+/// the final blend's own sd ratio on all one-way validation edges, to the blend fitted on all of them. Fewer than
 /// `minimumPairs` one-way validation edges: m = 0.
 /// Cost: two blend fits on half the validation edges, and O(pairs x multiples).
 public struct DirectionAnchor: Sendable {
@@ -32,34 +32,49 @@ public struct DirectionAnchor: Sendable {
 
     public init() {}
 
+    /// One multiple and its pooled out-of-fold direction AUC.
+    public struct Trial: Sendable, Equatable {
+        public let multiple: Float
+        public let directionAUC: Double
+    }
+
     /// What the choice found.
     public struct Choice: Sendable, Equatable {
         public let multiple: Float
-        /// Pooled out-of-fold direction AUC of each multiple (empty when no choice was made).
-        public let trials: [(multiple: Float, directionAUC: Double)]
+        /// Pooled out-of-fold direction AUC of each reported multiple (empty when no choice was made).
+        public let trials: [Trial]
         /// One-way held-out edges the AUCs are over.
         public let pairs: Int
 
         public static let none = Choice(multiple: 0, trials: [], pairs: 0)
-
-        public static func == (a: Choice, b: Choice) -> Bool {
-            a.multiple == b.multiple && a.pairs == b.pairs && a.trials.map(\.multiple) == b.trials.map(\.multiple)
-                && a.trials.map(\.directionAUC) == b.trials.map(\.directionAUC)
-        }
     }
 
-    /// The multiple the out-of-fold protocol above picks for blends of `fitter` (arguments as in
-    /// `NeighbourhoodBlendFitter.fit`). Deterministic for a seed.
-    public func choose(fitter: NeighbourhoodBlendFitter, base: RelatedItemModel?, embeddingBlocks: [Range<Int>], graph: DirectedGraph,
-                       known: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64) -> Choice {
+    /// `blend` (fitted by `fitter` on all of `validation`) with the multiple the out-of-fold protocol
+    /// above picks added to its direction, the choice, and the alpha applied (0 without a choice);
+    /// arguments as in `NeighbourhoodBlendFitter.fit`. Deterministic for a seed.
+    public func anchored(_ blend: NeighbourhoodBlend, fitter: NeighbourhoodBlendFitter, base: RelatedItemModel?, embeddingBlocks: [Range<Int>],
+                         graph: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge],
+                         seed: UInt64) -> (blend: NeighbourhoodBlend, choice: Choice, alpha: Float) {
         let oneWay = validation.filter { !known.hasEdge(from: $0.target, to: $0.source) }
-        guard oneWay.count >= minimumPairs, !multiples.isEmpty else { return .none }
+        guard oneWay.count >= minimumPairs, !multiples.isEmpty else { return (blend, .none, 0) }
+        let potential = NodePotential.springRank(graph)
+        let choice = choose(fitter: fitter, base: base, embeddingBlocks: embeddingBlocks, graph: graph, known: known,
+                            validation: validation, seed: seed, potential: potential)
+        guard choice.multiple > 0 else { return (blend, choice, 0) }
+        let model = blend.model(base: base, graph: graph, method: "anchor")
+        let (differences, gaps) = Self.directions(of: model, pairs: oneWay, potential: potential)
+        let alpha = choice.multiple * Self.spreadRatio(differences, gaps)
+        return (blend.addingSourcePotential(alpha), choice, alpha)
+    }
+
+    /// The multiple the out-of-fold protocol picks for blends of `fitter`; `potential` is phi over `graph`.
+    func choose(fitter: NeighbourhoodBlendFitter, base: RelatedItemModel?, embeddingBlocks: [Range<Int>], graph: DirectedGraph,
+                known: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64, potential: [Float]) -> Choice {
         var generator = SeededGenerator(seed: seed ^ 0xA4C7_0D1E)
         var shuffled = validation
         shuffled.seededShuffle(using: &generator)
         let half = shuffled.count / 2
         let folds = [Array(shuffled[..<half]), Array(shuffled[half...])]
-        let potential = NodePotential.springRank(graph)
         // Held-out (D, gap) pairs of both folds, each fold's in its own blend's standard units.
         var standardised: [(d: Double, gap: Double)] = []
         var raw: [(differences: [Float], gaps: [Float], scale: Float)] = []
@@ -79,11 +94,11 @@ public struct DirectionAnchor: Sendable {
         let multiple = Self.mixingMultiple(standardised, bounds: multiples.min()!...multiples.max()!)
         // Reported: the pooled out-of-fold direction AUC at each listed multiple and at the chosen one.
         let pairs = raw.reduce(0) { $0 + $1.differences.count }
-        let trials = (multiples + (multiples.contains(multiple) ? [] : [multiple])).sorted().map { m -> (multiple: Float, directionAUC: Double) in
+        let trials = (multiples + (multiples.contains(multiple) ? [] : [multiple])).sorted().map { m -> Trial in
             let wins = raw.reduce(0.0) { total, fold in
                 total + Self.directionAUC(differences: fold.differences, potentialGaps: fold.gaps, alpha: m * fold.scale) * Double(fold.differences.count)
             }
-            return (m, wins / Double(pairs))
+            return Trial(multiple: m, directionAUC: wins / Double(pairs))
         }
         return Choice(multiple: multiple, trials: trials, pairs: pairs)
     }
@@ -111,19 +126,6 @@ public struct DirectionAnchor: Sendable {
         guard a.isFinite, b.isFinite else { return bounds.lowerBound }
         guard a > 1e-9 else { return bounds.upperBound }
         return min(max(Float(b / a), bounds.lowerBound), bounds.upperBound)
-    }
-
-    /// `blend` with alpha = `multiple` x sd(D) / sd(phi gap) added to its source potential weight,
-    /// the sd ratio measured on `blend`'s own scores (over `graph`, the training graph) of the one-way
-    /// `validation` edges. Rankings of every source are unchanged. O(pairs x (dimension + walks)).
-    public func apply(multiple: Float, to blend: NeighbourhoodBlend, base: RelatedItemModel?, graph: DirectedGraph,
-                      known: DirectedGraph, validation: [DirectedGraph.Edge]) -> (blend: NeighbourhoodBlend, alpha: Float) {
-        guard multiple > 0 else { return (blend, 0) }
-        let oneWay = validation.filter { !known.hasEdge(from: $0.target, to: $0.source) }
-        let model = blend.model(base: base, graph: graph, method: "anchor")
-        let (differences, gaps) = Self.directions(of: model, pairs: oneWay, potential: NodePotential.springRank(graph))
-        let alpha = multiple * Self.spreadRatio(differences, gaps)
-        return (blend.addingSourcePotential(alpha), alpha)
     }
 
     /// D(u, v) and phi_u - phi_v of each pair u -> v.

@@ -155,10 +155,8 @@ public enum RelatedTraining {
                                              validation: validation, seed: seed)
         // The direction anchor: how much of the SpringRank order to add to the blend's own direction
         // (rank-preserving), chosen out of fold on the validation edges.
-        let anchor = DirectionAnchor()
-        let choice = anchor.choose(fitter: setting.fitter, base: base, embeddingBlocks: blocks, graph: training, known: known,
-                                   validation: validation, seed: seed)
-        let (blend, alpha) = anchor.apply(multiple: choice.multiple, to: fitted, base: base, graph: training, known: known, validation: validation)
+        let (blend, choice, alpha) = DirectionAnchor().anchored(fitted, fitter: setting.fitter, base: base, embeddingBlocks: blocks,
+                                                                graph: training, known: known, validation: validation, seed: seed)
         details.merge(blend.details) { $1 }
         details["direction_anchor_multiple"] = String(choice.multiple)
         details["direction_anchor_alpha"] = String(format: "%.4f", alpha)

@@ -57,15 +57,18 @@ struct DirectionAnchorTests {
 
     @Test func theChoiceIsDeterministicAndNeedsEnoughOneWayEdges() throws {
         let (graph, split, training) = try splitRandomGraph(nodes: 150, seed: 9, validationFraction: 0.3)
-        let anchor = DirectionAnchor()
-        func choose(_ validation: [DirectedGraph.Edge]) -> DirectionAnchor.Choice {
-            anchor.choose(fitter: NeighbourhoodBlendFitter(), base: nil, embeddingBlocks: [], graph: training, known: graph,
-                          validation: validation, seed: 9)
+        let anchor = DirectionAnchor(), fitter = NeighbourhoodBlendFitter()
+        func anchored(_ validation: [DirectedGraph.Edge]) -> (blend: NeighbourhoodBlend, choice: DirectionAnchor.Choice, alpha: Float) {
+            let (blend, _) = fitter.fit(base: nil, embeddingBlocks: [], graph: training, known: graph, validation: validation, seed: 9)
+            return anchor.anchored(blend, fitter: fitter, base: nil, embeddingBlocks: [], graph: training, known: graph,
+                                   validation: validation, seed: 9)
         }
+        func choose(_ validation: [DirectedGraph.Edge]) -> DirectionAnchor.Choice { anchored(validation).choice }
         let first = choose(split.validation), second = choose(split.validation)
         #expect(first.pairs >= anchor.minimumPairs && !first.trials.isEmpty)
         #expect(first == second)
         #expect((0...8).contains(first.multiple))
-        #expect(choose(Array(split.validation.prefix(anchor.minimumPairs - 1))) == .none)
+        let few = anchored(Array(split.validation.prefix(anchor.minimumPairs - 1)))
+        #expect(few.choice == .none && few.alpha == 0)
     }
 }

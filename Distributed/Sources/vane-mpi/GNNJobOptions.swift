@@ -32,10 +32,7 @@ struct GNNJobOptions: ParsableArguments {
     /// The configuration `vane graph train` uses for the default's GNN, with these options.
     var gnnConfiguration: DirectedGNNConfiguration {
         var c = DirectedGNNConfiguration()
-        if let epochs {
-            c.maximumEpochs = epochs
-            c.edgeVisitBudget = nil
-        }
+        if let epochs { c.setEpochCap(epochs) }
         c.patience = patience
         c.dimension = dimension
         return c

@@ -44,10 +44,7 @@ struct GNNOptions: ParsableArguments {
         var configuration = DirectedGNNConfiguration()
         configuration.dimension = dimension
         configuration.layers = layers
-        if let epochs {
-            configuration.maximumEpochs = epochs
-            configuration.edgeVisitBudget = nil
-        }
+        if let epochs { configuration.setEpochCap(epochs) }
         configuration.patience = patience
         configuration.batchSize = batchSize
         configuration.learningRate = learningRate

@@ -112,6 +112,60 @@ struct NeighbourhoodTests {
         #expect(abs(mean - 1) < 0.05, "mean estimate / pool sum \(mean) over \(ratios.count) queries")
     }
 
+    @Test func embeddingStrataAreEachBlocksTopItemsWithoutRepeats() {
+        // Two blocks of random embeddings: each query's stratum is block 0's top 5 items, then block
+        // 1's top 5 among the rest, never the source, the query's target or a known target.
+        let graph = randomGraph(nodes: 120, seed: 8)
+        var generator = SeededGenerator(seed: 3)
+        let base = RelatedItemModel(method: "test", graph: graph,
+                                    sourceEmbeddings: .normal(rows: 120, columns: 6, standardDeviation: 1, using: &generator),
+                                    targetEmbeddings: .normal(rows: 120, columns: 6, standardDeviation: 1, using: &generator))
+        var fitter = NeighbourhoodBlendFitter()
+        fitter.embeddingCandidates = 5
+        let queries = Array(graph.edges.prefix(40)), blocks = [0..<2, 2..<6]
+        let strata = fitter.embeddingStrata(base: base, blocks: blocks[...], queries: queries, known: graph)
+        for (query, stratum) in zip(queries, strata) {
+            var expected: [Int32] = []
+            for block in blocks {
+                let candidates = (0..<Int32(120)).filter { v in
+                    v != query.source && v != query.target && !graph.hasEdge(from: query.source, to: v) && !expected.contains(v)
+                }
+                func score(_ v: Int32) -> Float {
+                    block.reduce(0) { $0 + base.sourceEmbeddings[Int(query.source), $1] * base.targetEmbeddings[Int(v), $1] }
+                }
+                expected += candidates.sorted { score($0) > score($1) }.prefix(5)
+            }
+            #expect(stratum == expected)
+        }
+    }
+
+    @Test func embeddingStratumKeepsTheCandidateCountUnbiased() {
+        // Every candidate row stands for exp(offset) items: summed over a query's rows (the target's
+        // excepted) that estimates how many items compete with the target. The stratum's rows stand for
+        // themselves and are left out of the samples that follow, so the estimate stays the true count
+        // (counting them twice would overshoot by 40 / 400 = 10%).
+        let graph = randomGraph(nodes: 400, seed: 5)
+        var generator = SeededGenerator(seed: 4)
+        let base = RelatedItemModel(method: "test", graph: graph,
+                                    sourceEmbeddings: .normal(rows: 400, columns: 4, standardDeviation: 1, using: &generator),
+                                    targetEmbeddings: .normal(rows: 400, columns: 4, standardDeviation: 1, using: &generator))
+        var fitter = NeighbourhoodBlendFitter()
+        fitter.embeddingCandidates = 40
+        fitter.neighbourhoodCandidates = 25
+        fitter.uniformCandidates = 50
+        fitter.maximumQueries = 300
+        let queries = Array(graph.edges.prefix(300))
+        let design = fitter.design(base: base, embeddingBlocks: [0..<4], graph: graph, known: graph, validation: queries, seed: 2)
+        var ratios: [Double] = []
+        for (q, query) in queries.enumerated() {
+            let competing = (0..<Int32(400)).filter { $0 != query.source && $0 != query.target && !graph.hasEdge(from: query.source, to: $0) }
+            let rows = (design.queryStarts[q] + 1)..<design.queryStarts[q + 1]
+            ratios.append(rows.reduce(0.0) { $0 + exp(Double(design.offsets[$1])) } / Double(competing.count))
+        }
+        let mean = ratios.reduce(0, +) / Double(ratios.count)
+        #expect(abs(mean - 1) < 0.03, "mean estimated / true count \(mean) over \(ratios.count) queries")
+    }
+
     @Test func blendedModelSurvivesSaveAndLoad() throws {
         let graph = randomGraph(nodes: 80, seed: 5)
         var generator = SeededGenerator(seed: 5)

@@ -98,7 +98,7 @@ results-memory: build
 	/usr/bin/time -f '{"peak_resident_kb": %M, "seconds": %e}' -o out/scale/single.json \
 	  .build/release/vane graph train --edges $(SCALE_GRAPH) --method hybrid --epochs 1 --index-count 0 --out out/scale/model-1p
 	$(MPI_LOCAL) mpirun --oversubscribe -np 2 Distributed/.build/release/vane-mpi train --edges $(SCALE_GRAPH) --epochs 1 \
-	  --out out/scale/model-2r --json > out/scale/two.json
+	  --no-blend --out out/scale/model-2r --json > out/scale/two.json
 	python3 scripts/memory-results.py out/scale/single.json out/scale/two.json out/scale/model-1p/model.json > docs/results/memory.md
 
 ## A screenshot of the served page on the Amazon graph (docs/page.png), from the demo's models (made first if absent).

@@ -19,20 +19,23 @@ extension DirectedGNNTrainer {
     /// queries with each rank counting over its own items (`ShardedValidationRanking`: the filtered
     /// protocol of `LinkPredictionEvaluator`, the same MRR on every rank, so early stopping agrees);
     /// the best epoch keeps each rank's own rows. At the end the best epoch's states are inferred over
-    /// `finalGraph` (default: `graph`) and gathered on rank 0, the only place a whole model exists.
+    /// each of `finalGraphs` (default: `graph` alone) and gathered on rank 0, the only place a whole
+    /// model exists: one model per graph (e.g. the training graph a blend is fitted on, then the whole
+    /// graph it serves).
     ///
     /// Negatives are drawn per edge and neighbourhoods per node, from generators seeded by (seed,
     /// epoch, batch, edge or node), so whatever the number of ranks the job computes what one process
     /// computes for the whole batch, up to the order of float sums. Differences from `fit`: that
     /// seeding (also in inference), and embeddings that start from the context's rows (N(0, 0.1^2)
     /// seeded by node id in `ShardedEmbeddingTable`): a different draw of the same training. Returns
-    /// the best epoch's related-items model named `method` on rank 0 (nil on the other ranks).
+    /// the best epoch's related-items models named `method`, one per final graph, on rank 0 (nil on
+    /// the other ranks).
     /// Per-rank memory: the graph, its own rows with their Adam state and best-epoch copy, and the
     /// pulled neighbour rows of one piece of its nodes at a time.
     public func fitDataParallel(graph: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
-                                finalGraph: DirectedGraph? = nil, method: String = "hybrid",
+                                finalGraphs: [DirectedGraph] = [], method: String = "hybrid",
                                 context: inout some DataParallelContext,
-                                progress: ((Event) -> Void)? = nil) throws -> (model: RelatedItemModel?, report: Report) {
+                                progress: ((Event) -> Void)? = nil) throws -> (models: [RelatedItemModel]?, report: Report) {
         guard graph.edgeCount > 0 else { throw RelatedError(.invalidRequest, "cannot train on a graph without edges") }
         let started = Date()
         var generator = SeededGenerator(seed: seed)
@@ -129,12 +132,17 @@ extension DirectedGNNTrainer {
         // state and the other snapshots before rank 0 assembles the whole model.
         stopping = EarlyStopping(patience: c.patience, hasQueries: false)
         context.releaseTables()
-        let states = try best.model.inferOwnStates(graph: finalGraph ?? graph, seed: seed, ownEmbeddings: best.rows, context: &context)
+        var models: [RelatedItemModel] = []
+        for finalGraph in finalGraphs.isEmpty ? [graph] : finalGraphs {
+            let states = try best.model.inferOwnStates(graph: finalGraph, seed: seed, ownEmbeddings: best.rows, context: &context)
+            let (source, target) = best.model.scoreSides(of: states)
+            let allSources = try context.gather(source), allTargets = try context.gather(target)
+            if let allSources, let allTargets {
+                models.append(RelatedItemModel(method: method, graph: finalGraph, sourceEmbeddings: allSources, targetEmbeddings: allTargets))
+            }
+        }
         best.rows = []
-        let (source, target) = best.model.scoreSides(of: states)
-        let allSources = try context.gather(source), allTargets = try context.gather(target)
         report.seconds = Date().timeIntervalSince(started)
-        guard let allSources, let allTargets else { return (nil, report) }
-        return (RelatedItemModel(method: method, graph: finalGraph ?? graph, sourceEmbeddings: allSources, targetEmbeddings: allTargets), report)
+        return (models.isEmpty ? nil : models, report)
     }
 }

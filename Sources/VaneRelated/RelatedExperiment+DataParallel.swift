@@ -18,10 +18,10 @@ extension RelatedExperiment {
         let configuration = method.configuration(base: base)!
         let trainingGraph = graph.withEdges(split.training)
         let started = Date()
-        let (model, report) = try DirectedGNNTrainer(configuration: configuration)
-            .fitDataParallel(graph: trainingGraph, validation: split.validation, seed: seed, finalGraph: trainingGraph,
+        let (models, report) = try DirectedGNNTrainer(configuration: configuration)
+            .fitDataParallel(graph: trainingGraph, validation: split.validation, seed: seed, finalGraphs: [trainingGraph],
                              method: method.rawValue, context: &context, progress: progress)
-        guard let model else { return nil }
+        guard let model = models?.first else { return nil }
         let trainSeconds = Date().timeIntervalSince(started)
         let evaluator = LinkPredictionEvaluator(knownEdges: graph, trainingGraph: trainingGraph)
         let best = report.epochs[report.bestEpoch - 1]

@@ -78,36 +78,64 @@ public enum RelatedTraining {
             if method.blendsWalks {
                 // The blend is fitted on the training graph's embeddings (what validation edges were not
                 // trained on), then applied to the serving graph's.
-                var trainingModel = servingIsTraining ? model
-                    : network.relatedItemModel(graph: training, method: method.rawValue, seed: seed)
-                let half = configuration.dimension / 2
-                var blocks = configuration.structure == .hybrid ? [0..<half, half..<configuration.dimension] : [0..<configuration.dimension]
-                if method.blendsLightGCN {
-                    // A third embedding block: LightGCN over the undirected graph, trained on the same edges.
-                    let lightgcn = LightGCNBaseline()
-                    let (fit, lightGCNReused) = try lightGCN(training: training, known: known, validation: validation, seed: seed, cache: cache)
-                    let (trainingLightGCN, free) = (fit.model, fit.freeEmbeddings)
-                    details["lightgcn_best_step"] = String(fit.steps)
-                    details["lightgcn_seconds"] = String(format: "%.2f", fit.seconds)
-                    if lightGCNReused { reusedSeconds += fit.seconds }
-                    func joined(_ a: RelatedItemModel, _ b: RelatedItemModel) -> RelatedItemModel {
-                        RelatedItemModel(method: a.method, graph: a.graph, sourceEmbeddings: ColumnConcat.forward(a.sourceEmbeddings, b.sourceEmbeddings),
-                                         targetEmbeddings: ColumnConcat.forward(a.targetEmbeddings, b.targetEmbeddings))
-                    }
-                    trainingModel = joined(trainingModel, trainingLightGCN)
-                    model = joined(model, servingIsTraining ? trainingLightGCN : lightgcn.model(freeEmbeddings: free, graph: servingGraph))
-                    blocks.append(configuration.dimension..<(configuration.dimension + lightgcn.dimension))
-                }
-                let blendStarted = Date()
-                let blend = fitBlend(base: trainingModel, blocks: blocks, training: training, known: known, validation: validation,
-                                     seed: seed, search: search, details: &details)
-                model = blend.model(base: model, graph: servingGraph, method: method.rawValue)
-                details["blend_seconds"] = String(format: "%.2f", Date().timeIntervalSince(blendStarted))
+                let trainingModel = servingIsTraining ? model : network.relatedItemModel(graph: training, method: method.rawValue, seed: seed)
+                let blended = try blend(method, gnn: (trainingModel, model), configuration: configuration, training: training,
+                                        validation: validation, servingGraph: servingGraph, seed: seed, search: search, cache: cache)
+                model = blended.model
+                details.merge(blended.details) { $1 }
+                reusedSeconds += blended.reusedSeconds
             }
             var fitted = Fitted(model: model, epochs: report.epochs.count, samplerDescription: report.samplerDescription, details: details)
             fitted.reusedSeconds = reusedSeconds
             return fitted
         }
+    }
+
+    /// The GNN part of a blending method (`walks` aside: `hybrid+walks`, `vane`) joined with the rest:
+    /// `gnn` is the trained GNN's model over `training` (what the blend is fitted on: the validation
+    /// edges were not trained on) and over `servingGraph` (what the blend is applied to; the same
+    /// model when the two graphs are one). `vane` adds LightGCN trained here on `training` as a third
+    /// block; the blend's settings are chosen by `search` and its direction anchor out of fold, as in
+    /// `fit`. This is how a GNN trained elsewhere (over the ranks of `vane-mpi train`) becomes the
+    /// same method one process fits. Returns the blended model over `servingGraph` (named `method`),
+    /// the details `fit` reports for these steps, and the seconds of parts taken from `cache`.
+    public static func blend(_ method: RelatedMethod, gnn: (training: RelatedItemModel, serving: RelatedItemModel),
+                             configuration: DirectedGNNConfiguration, training: DirectedGraph, validation: [DirectedGraph.Edge],
+                             servingGraph: DirectedGraph, seed: UInt64, search: BlendSearch = BlendSearch(),
+                             cache: RelatedFitCache? = nil) throws(RelatedError)
+        -> (model: RelatedItemModel, details: [String: String], reusedSeconds: Double) {
+        guard method.blendsWalks, method.configuration(base: configuration) != nil else {
+            throw RelatedError(.invalidRequest, "\(method.rawValue) has no GNN part to blend")
+        }
+        try search.validate()
+        let known = training.withEdges(training.edges + validation)
+        let servingIsTraining = servingGraph.edgeCount == training.edgeCount
+        var details: [String: String] = [:], reusedSeconds = 0.0
+        var trainingModel = gnn.training, model = gnn.serving
+        let half = configuration.dimension / 2
+        var blocks = configuration.structure == .hybrid ? [0..<half, half..<configuration.dimension] : [0..<configuration.dimension]
+        if method.blendsLightGCN {
+            // A third embedding block: LightGCN over the undirected graph, trained on the same edges.
+            let lightgcn = LightGCNBaseline()
+            let (fit, lightGCNReused) = try lightGCN(training: training, known: known, validation: validation, seed: seed, cache: cache)
+            let (trainingLightGCN, free) = (fit.model, fit.freeEmbeddings)
+            details["lightgcn_best_step"] = String(fit.steps)
+            details["lightgcn_seconds"] = String(format: "%.2f", fit.seconds)
+            if lightGCNReused { reusedSeconds += fit.seconds }
+            func joined(_ a: RelatedItemModel, _ b: RelatedItemModel) -> RelatedItemModel {
+                RelatedItemModel(method: a.method, graph: a.graph, sourceEmbeddings: ColumnConcat.forward(a.sourceEmbeddings, b.sourceEmbeddings),
+                                 targetEmbeddings: ColumnConcat.forward(a.targetEmbeddings, b.targetEmbeddings))
+            }
+            trainingModel = joined(trainingModel, trainingLightGCN)
+            model = joined(model, servingIsTraining ? trainingLightGCN : lightgcn.model(freeEmbeddings: free, graph: servingGraph))
+            blocks.append(configuration.dimension..<(configuration.dimension + lightgcn.dimension))
+        }
+        let blendStarted = Date()
+        let blend = fitBlend(base: trainingModel, blocks: blocks, training: training, known: known, validation: validation,
+                             seed: seed, search: search, details: &details)
+        model = blend.model(base: model, graph: servingGraph, method: method.rawValue)
+        details["blend_seconds"] = String(format: "%.2f", Date().timeIntervalSince(blendStarted))
+        return (model, details, reusedSeconds)
     }
 
     /// The GNN network of `configuration` trained on `training`, from `cache` when it holds one

@@ -203,6 +203,34 @@ struct NeighbourhoodTests {
         #expect(shared.trainSeconds >= 0.9 * (hybrid.trainSeconds + lightgcn.trainSeconds))
     }
 
+    @Test func aGNNTrainedElsewhereBlendsIntoTheSameDefault() throws {
+        // `RelatedTraining.blend` over the hybrid GNN's models (what `vane-mpi train` gathers) gives the
+        // model `fit(.vane)` gives for the same split and seed, to the bit; a method without a GNN part
+        // is refused.
+        let (graph, split, training) = try splitRandomGraph(nodes: 150, seed: 9, validationFraction: 0.1)
+        var base = smallConfiguration(.hybrid)
+        base.maximumEpochs = 3
+        let search = BlendSearch(budget: 2)
+        let whole = try RelatedTraining.fit(.vane, base: base, training: training, validation: split.validation,
+                                            servingGraph: graph, seed: 9, search: search)
+        let gnn = try RelatedTraining.fit(.hybrid, base: base, training: training, validation: split.validation,
+                                          servingGraph: training, seed: 9, search: search)
+        let gnnServing = try RelatedTraining.fit(.hybrid, base: base, training: training, validation: split.validation,
+                                                 servingGraph: graph, seed: 9, search: search)
+        let configuration = RelatedMethod.vane.configuration(base: base)!
+        let blended = try RelatedTraining.blend(.vane, gnn: (gnn.model, gnnServing.model), configuration: configuration,
+                                                training: training, validation: split.validation, servingGraph: graph,
+                                                seed: 9, search: search)
+        #expect(blended.model.sourceEmbeddings.values == whole.model.sourceEmbeddings.values)
+        #expect(blended.model.targetEmbeddings.values == whole.model.targetEmbeddings.values)
+        #expect(blended.model.neighbourhood == whole.model.neighbourhood && blended.model.method == "vane")
+        #expect(blended.details["direction_anchor_multiple"] == whole.details["direction_anchor_multiple"])
+        #expect(throws: RelatedError.self) {
+            _ = try RelatedTraining.blend(.walks, gnn: (gnn.model, gnnServing.model), configuration: configuration, training: training,
+                                          validation: split.validation, servingGraph: graph, seed: 9)
+        }
+    }
+
     @Test func handEditedNeighbourhoodWeightsAreRefused() throws {
         let graph = try walkGraph()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vane-p3-\(UUID().uuidString)").path

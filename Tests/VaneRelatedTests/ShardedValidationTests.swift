@@ -109,9 +109,9 @@ struct ShardedValidationTests {
         func run() throws -> (RelatedItemModel, DirectedGNNTrainer.Report) {
             var context = PermutedOneRankContext(nodeCount: graph.nodeCount, widths: configuration.embeddingWidths, seed: 3,
                                                  learningRate: configuration.learningRate)
-            let (model, report) = try trainer.fitDataParallel(graph: training, validation: split.validation, seed: 4, finalGraph: graph,
-                                                              method: "hybrid", context: &context)
-            return (try #require(model), report)
+            let (models, report) = try trainer.fitDataParallel(graph: training, validation: split.validation, seed: 4,
+                                                               finalGraphs: [graph], method: "hybrid", context: &context)
+            return (try #require(models?.first), report)
         }
         let (model, report) = try run()
         let (again, _) = try run()

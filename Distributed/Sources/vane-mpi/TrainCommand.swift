@@ -21,8 +21,12 @@ struct TrainCommand: ParsableCommand {
         No rank holds every node's rows while training: validation infers each rank's own nodes \
         and counts ranks over its own items; only rank 0 assembles the final model. The report \
         gives each rank's peak resident memory. \
-        Rank 0 writes the model (the GNN part of the default `vane` method: no walk blend, no \
-        LightGCN) in the files `vane graph train` writes.
+        With --out, rank 0 then makes the default `vane` method of it, as `vane graph train` does in \
+        one process (`RelatedTraining.blend`): it trains LightGCN on the training graph and fits the \
+        walk blend and its direction anchor on the validation edges, and writes the model in the files \
+        `vane graph train` writes. Those steps run on rank 0 alone and hold the whole graph's LightGCN \
+        rows there: they fit where one machine holds the model. --no-blend writes the GNN alone (the \
+        `hybrid` method).
 
         Example:
           mpirun -np 4 vane-mpi train --edges ../shared/data/cora-ml.edges.tsv --out models/cora-gnn --json
@@ -34,6 +38,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Model directory to write (rank 0).")
     var out: String?
+
+    @Flag(inversion: .prefixedNo, help: "With --out, fit LightGCN and the walk blend on rank 0 and write the default `vane` model (--no-blend: the GNN alone, `hybrid`).")
+    var blend = true
 
     @Flag(help: "Print one JSON object (rank 0).")
     var json = false
@@ -61,8 +68,11 @@ struct TrainCommand: ParsableCommand {
         var context = MPIDataParallelContext(communicator: communicator, partition: partition, widths: c.embeddingWidths,
                                              seed: job.seed, learningRate: c.learningRate)
         let started = Date()
-        let (model, report) = try trainer.fitDataParallel(graph: training, validation: validation, seed: job.seed, finalGraph: graph,
-                                                          method: "hybrid", context: &context) { event in
+        // The blend is fitted on the GNN's model over the training graph and applied to its model over the whole graph.
+        let blending = blend && out != nil
+        let (models, report) = try trainer.fitDataParallel(graph: training, validation: validation, seed: job.seed,
+                                                           finalGraphs: blending ? [training, graph] : [graph],
+                                                           method: RelatedMethod.hybrid.rawValue, context: &context) { event in
             if rank == 0, !json, case let .epoch(epoch, loss, mrr, improved) = event {
                 print(String(format: "epoch %d: loss %.4f, validation MRR %.4f%@", epoch, loss, mrr, improved ? " (best)" : ""))
             }
@@ -75,18 +85,32 @@ struct TrainCommand: ParsableCommand {
         var peaks = [Double](repeating: 0, count: communicator.size)
         peaks[rank] = peakResidentMegabytes()
         try communicator.allreduceSum(&peaks)
-        guard rank == 0, let model else { return }
+        guard rank == 0, let models, var model = models.last else { return }
         let bestMRR = report.epochs[report.bestEpoch - 1].validationMRR
-        if let out {
+        var details = ["trainer": "vane-mpi train", "ranks": "\(communicator.size)", "partition": partition.method.rawValue,
+                       "gnn_seconds": String(format: "%.2f", seconds), "best_epoch": String(report.bestEpoch),
+                       "validation_mrr": String(format: "%.5f", bestMRR)]
+        var blendSeconds: Double?
+        if blending {
+            if !json { print("fitting LightGCN and the walk blend on rank 0") }
+            let blendStarted = Date()
             do {
-                _ = try model.save(to: out, details: ["trainer": "vane-mpi train", "ranks": "\(communicator.size)", "partition": partition.method.rawValue])
-            } catch { throw ValidationError("--out: \(error)") }
+                let blended = try RelatedTraining.blend(.vane, gnn: (models[0], model), configuration: c, training: training,
+                                                        validation: validation, servingGraph: graph, seed: job.seed)
+                model = blended.model
+                details.merge(blended.details) { $1 }
+            } catch { throw ValidationError(error.message) }
+            blendSeconds = Date().timeIntervalSince(blendStarted)
+        }
+        if let out {
+            do { _ = try model.save(to: out, details: details) } catch { throw ValidationError("--out: \(error)") }
             peaks[0] = max(peaks[0], peakResidentMegabytes())  // rank 0's peak includes writing the model
         }
         let sent = stride(from: 0, to: traffic.count, by: 2).map { traffic[$0] }
         let steps = Double(report.epochs.count * ((training.edgeCount + report.batchSize - 1) / report.batchSize))
         if json {
             print("{\"edges_file\": \"\(edges)\", \"ranks\": \(communicator.size), \"partition\": \"\(partition.method.rawValue)\", "
+                  + "\"method\": \"\(model.method)\", \"blend_seconds\": \(blendSeconds.map { String($0) } ?? "null"), "
                   + "\"validation_mrr\": \(bestMRR), \"best_epoch\": \(report.bestEpoch), \"epochs\": \(report.epochs.count), "
                   + "\"batch_size\": \(report.batchSize), \"seconds\": \(seconds), \"bytes_sent_per_rank\": \(sent), "
                   + "\"bytes_sent_per_rank_and_step\": \(sent.map { $0 / max(1, steps) }), \"peak_resident_mb_per_rank\": \(peaks)}")
@@ -94,7 +118,8 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "%d ranks (%@ partition): best validation MRR %.4f at epoch %d of %d, %.1f s, %.2f MB sent per rank and step, peak memory %@ MB per rank",
                          communicator.size, partition.method.rawValue, bestMRR, report.bestEpoch, report.epochs.count, seconds,
                          sent.reduce(0, +) / Double(sent.count) / max(1, steps) / 1e6, peaks.map { String(format: "%.0f", $0) }.joined(separator: " / ")))
-            if let out { print("wrote \(out)") }
+            if let blendSeconds { print(String(format: "LightGCN and the blend on rank 0: %.1f s", blendSeconds)) }
+            if let out { print("wrote \(out) (\(model.method))") }
         }
     }
 }

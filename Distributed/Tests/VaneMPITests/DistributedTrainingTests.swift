@@ -23,9 +23,11 @@ struct DistributedTrainingTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // 6 epochs keep the debug-build test short; the full run is in docs/scale-out.md.
         let short = ["--epochs", "6", "--patience", "6"]
-        let two = try MPIJob.run(ranks: 2, ["train", "--edges", Self.cora, "--seed", "1", "--out", directory, "--json"] + short)
+        let blended = directory + "-vane"
+        defer { try? FileManager.default.removeItem(atPath: blended) }
+        let two = try MPIJob.run(ranks: 2, ["train", "--edges", Self.cora, "--seed", "1", "--no-blend", "--out", directory, "--json"] + short)
         #expect(two.status == 0, "\(two.output)")
-        let one = try MPIJob.run(ranks: 1, ["train", "--edges", Self.cora, "--seed", "1", "--json"] + short)
+        let one = try MPIJob.run(ranks: 1, ["train", "--edges", Self.cora, "--seed", "1", "--out", blended, "--json"] + short)
         #expect(one.status == 0, "\(one.output)")
         // The same training on 1 and 2 ranks (draws keyed by edge and node): only float sums differ.
         let mrrTwo = try validationMRR(two.output), mrrOne = try validationMRR(one.output)
@@ -44,9 +46,13 @@ struct DistributedTrainingTests {
             .fit(graph: graph.withEdges(split.training), validation: split.validation, seed: 1)
         let single = report.epochs[report.bestEpoch - 1].validationMRR
         #expect(abs(mrrTwo - single) < 0.025, "2 ranks \(mrrTwo), single process \(single)")
-        // Rank 0 wrote a model over the whole graph that Vane loads and serves.
+        // Rank 0 wrote a model over the whole graph that Vane loads and serves: with --no-blend the GNN
+        // alone, else the default made of it (LightGCN and the walk blend fitted on rank 0).
         let model = try RelatedItemModel.load(from: directory)
         #expect(model.itemCount == graph.nodeCount && model.method == "hybrid")
+        let vane = try RelatedItemModel.load(from: blended)
+        #expect(vane.itemCount == graph.nodeCount && vane.method == "vane" && !(vane.neighbourhood?.activeFeatures.isEmpty ?? true))
+        #expect(vane.dimension > model.dimension, "the LightGCN block and the degree columns join the GNN's")
         // Its rows are in node order (rank 0 reassembles them from the partition's layout): it ranks
         // the validation edges as well as the job reported, far above a shuffled model's ~0.003.
         let ranked = LinkPredictionEvaluator(knownEdges: graph, trainingGraph: graph.withEdges(split.training))

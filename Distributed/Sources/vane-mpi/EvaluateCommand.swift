@@ -5,24 +5,27 @@ import VaneMPI
 import VanePartition
 import VaneRelated
 
-/// `vane-mpi evaluate`: `vane graph evaluate --methods hybrid`'s protocol with the GNN trained over the ranks.
+/// `vane-mpi evaluate`: `vane graph evaluate --methods vane`'s protocol (or `hybrid`'s, `--no-blend`) with the GNN trained over the ranks.
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate the directed GNN trained over the ranks with the link-prediction protocol of `vane graph evaluate`.",
+        abstract: "Evaluate the default (or its GNN alone) trained over the ranks with the link-prediction protocol of `vane graph evaluate`.",
         discussion: """
         Splits the edges 85/5/10 (train/validation/test) with the seed, as `vane graph evaluate` \
         does; partitions the training graph (one part per rank) and trains the `hybrid` method (the \
         default's GNN: hybrid structure, degree-biased sampling) with sharded embeddings, early-stopped \
         on the validation edges (RelatedExperiment.runDataParallel). Rank 0 gathers the best epoch's \
-        model and ranks the test edges: HitRate@5/10/20, MRR, NDCG@10, direction AUC and MRR by \
-        source degree, the metrics and JSON shape of `vane graph evaluate`.
+        model, makes the default `vane` method of it (LightGCN and the walk blend fitted on the \
+        validation edges, on rank 0 alone, as `vane graph evaluate` fits them; --no-blend keeps the \
+        GNN alone, `hybrid`) and ranks the test edges: HitRate@5/10/20, MRR, NDCG@10, direction AUC \
+        and MRR by source degree, the metrics and JSON shape of `vane graph evaluate`.
 
         --seeds 1,2,3 repeats it per seed (each its own split, partition and training). \
         --reference: rank 0 then trains the same method in one process on the same split (what \
-        `vane graph evaluate --methods hybrid --seed S` reports) and prints the paired differences, \
-        distributed minus one process. The two are different draws of the same training (other \
-        negatives and neighbourhoods): compare them over several seeds (the JSON's against_reference_over_seeds: mean and sd).
+        `vane graph evaluate --methods vane --seed S` reports; its LightGCN is the one the distributed \
+        run fitted, the same on one split and seed) and prints the paired differences, distributed \
+        minus one process. The two GNNs are different draws of the same training (other negatives and \
+        neighbourhoods): compare them over several seeds (the JSON's against_reference_over_seeds: mean and sd).
 
         Example:
           mpirun -np 2 vane-mpi evaluate --edges ../shared/data/cora-ml.edges.tsv --seeds 1,2,3 --reference --json
@@ -30,6 +33,9 @@ struct EvaluateCommand: ParsableCommand {
     )
 
     @OptionGroup var job: GNNJobOptions
+
+    @Flag(inversion: .prefixedNo, help: "Fit LightGCN and the walk blend on rank 0 and evaluate the default `vane` (--no-blend: the GNN alone, `hybrid`).")
+    var blend = true
 
     @Flag(help: "Also train the method in one process on rank 0 and report the paired differences.")
     var reference = false
@@ -50,6 +56,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         let c = job.gnnConfiguration
         do { try c.validate() } catch { throw ValidationError(error.message) }
+        let method: RelatedMethod = blend ? .vane : .hybrid
         let dataset = URL(fileURLWithPath: job.edges).lastPathComponent
         var runs: [DistributedEvaluationOutput.Run] = []
         for seed in seedList {
@@ -65,13 +72,13 @@ struct EvaluateCommand: ParsableCommand {
             var context = MPIDataParallelContext(communicator: communicator, partition: partition,
                                                  widths: RelatedMethod.hybrid.configuration(base: c)!.embeddingWidths,
                                                  seed: seed, learningRate: c.learningRate)
-            let result = try experiment.runDataParallel(base: c, context: &context) { event in
+            let result = try experiment.runDataParallel(method, base: c, context: &context) { event in
                 if rank == 0, !json, case let .epoch(epoch, loss, mrr, improved) = event {
                     print(String(format: "seed %llu epoch %d: loss %.4f, validation MRR %.4f%@", seed, epoch, loss, mrr, improved ? " (best)" : ""))
                 }
             }
             guard rank == 0, let result else { continue }
-            let one = try reference ? experiment.run(.hybrid, base: c) : nil
+            let one = try reference ? experiment.run(method, base: c) : nil
             let run = DistributedEvaluationOutput.Run(
                 seed: seed, evaluation: RelatedEvaluationReport(dataset: dataset, graph: graph, results: [result]),
                 reference: one.map { RelatedEvaluationReport(dataset: dataset, graph: graph, results: [$0]) },
@@ -105,9 +112,9 @@ struct EvaluateCommand: ParsableCommand {
                   + String(format: " %.4f  %.4f  %@  %.1f", e.hitRateAt10, e.meanReciprocalRank,
                            (e.directionAUC.map { String(format: "%.4f", $0) } ?? "  -   ") as NSString, r.trainSeconds))
         }
-        line("hybrid, \(ranks) ranks", result)
+        line("\(result.method.rawValue), \(ranks) ranks", result)
         if let one, let d = difference {
-            line("hybrid, one process", one)
+            line("\(one.method.rawValue), one process", one)
             print(String(format: "difference            %+.4f  %+.4f  %@", d["hit@10"]!, d["mrr"]!,
                          (d["direction_auc"].map { String(format: "%+.4f", $0) } ?? "  -   ") as NSString))
         }

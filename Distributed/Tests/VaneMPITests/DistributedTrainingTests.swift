@@ -61,7 +61,8 @@ struct DistributedTrainingTests {
     }
 
     /// `vane-mpi evaluate --reference`: the test metrics of `vane graph evaluate`'s protocol for the
-    /// GNN trained on 2 ranks, next to the one-process run on the same split, and their differences.
+    /// default made of the GNN trained on 2 ranks (LightGCN and the blend on rank 0), next to the
+    /// one-process run on the same split, and their differences.
     @Test(.enabled(if: ready, "needs mpirun, a built vane-mpi and ../shared/data/cora-ml.edges.tsv"))
     func evaluateRanksTheTestEdgesNextToOneProcess() throws {
         let run = try MPIJob.run(ranks: 2, ["evaluate", "--edges", Self.cora, "--seed", "1", "--epochs", "3", "--patience", "3",
@@ -80,11 +81,11 @@ struct DistributedTrainingTests {
         let graph = try EdgeListLoader().load(path: Self.cora).graph
         let experiment = try RelatedExperiment(graph: graph, seed: 1)
         #expect(evaluation["test_edges"] as? Int == experiment.test.count && reference["test_edges"] as? Int == experiment.test.count)
-        let distributed = try #require((evaluation["methods"] as? [String: Any])?["hybrid"] as? [String: Any])
-        let one = try #require((reference["methods"] as? [String: Any])?["hybrid"] as? [String: Any])
+        let distributed = try #require((evaluation["methods"] as? [String: Any])?["vane"] as? [String: Any])
+        let one = try #require((reference["methods"] as? [String: Any])?["vane"] as? [String: Any])
         let mrr = try #require(distributed["mrr"] as? Double), oneMRR = try #require(one["mrr"] as? Double)
-        // Learned (a shuffled model ranks at ~0.003 on Cora) and knows direction.
-        #expect(mrr > 0.05 && (distributed["direction_auc"] as? Double ?? 0) > 0.7, "\(distributed)")
+        // The default's quality (P3 alone reaches ~0.25 on Cora; 3 GNN epochs here) and direction.
+        #expect(mrr > 0.25 && (distributed["direction_auc"] as? Double ?? 0) > 0.8, "\(distributed)")
         #expect(abs((against["mrr"] ?? .nan) - (mrr - oneMRR)) < 1e-9)
         // Two draws of the same training: the paired difference stays within the draws' spread.
         #expect(abs(mrr - oneMRR) < 0.025, "2 ranks \(mrr), one process \(oneMRR)")

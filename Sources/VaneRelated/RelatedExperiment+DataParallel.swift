@@ -2,8 +2,8 @@ import Foundation
 import VaneGraph
 
 extension RelatedExperiment {
-    /// The `hybrid` method of this experiment (the default's GNN part: hybrid structure,
-    /// degree-biased sampling) trained data-parallel over `context` instead of in one process, then
+    /// `method` of this experiment with its GNN part (`hybrid`: hybrid structure, degree-biased
+    /// sampling) trained data-parallel over `context` instead of in one process, then
     /// evaluated under the same protocol: trained on the split's training edges, early-stopped on
     /// its validation edges (ranked on each rank's own sources), the best epoch's model inferred
     /// over the training graph and gathered on rank 0, which ranks the test edges with the same

@@ -95,6 +95,10 @@ public struct DirectedGraph: Sendable {
     @inlinable public func outDegree(of node: Int32) -> Int { outOffsets[Int(node) + 1] - outOffsets[Int(node)] }
     @inlinable public func inDegree(of node: Int32) -> Int { inOffsets[Int(node) + 1] - inOffsets[Int(node)] }
 
+    /// Whether `edge` is one-way here: its reverse, target -> source, is not an edge (the pairs
+    /// direction AUC is measured and trained on). O(log outDegree(target)).
+    public func isOneWay(_ edge: Edge) -> Bool { !hasEdge(from: edge.target, to: edge.source) }
+
     /// Whether u -> v is an edge. O(log outDegree(u)).
     public func hasEdge(from source: Int32, to target: Int32) -> Bool {
         var low = outOffsets[Int(source)], high = outOffsets[Int(source) + 1]

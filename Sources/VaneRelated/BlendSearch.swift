@@ -116,7 +116,7 @@ public struct BlendSearch: Sendable {
                                  validation: folds[fold], seed: seed &+ UInt64(fold))
         }
         // One-way held-out edges of each fold: the weight of its direction AUC.
-        let oneWay = heldOut.map { fold in fold.filter { !known.hasEdge(from: $0.target, to: $0.source) }.count }
+        let oneWay = heldOut.map { fold in fold.filter(known.isOneWay).count }
         var trials: [Trial] = []
         for setting in settings(seed: seed) {
             var rankTotal = 0.0, rankCount = 0, directionTotal = 0.0, directionCount = 0

@@ -55,7 +55,7 @@ public struct DirectionAnchor: Sendable {
     public func anchored(_ blend: NeighbourhoodBlend, fitter: NeighbourhoodBlendFitter, base: RelatedItemModel?, embeddingBlocks: [Range<Int>],
                          graph: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge],
                          seed: UInt64) -> (blend: NeighbourhoodBlend, choice: Choice, alpha: Float) {
-        let oneWay = validation.filter { !known.hasEdge(from: $0.target, to: $0.source) }
+        let oneWay = validation.filter(known.isOneWay)
         guard oneWay.count >= minimumPairs, !multiples.isEmpty else { return (blend, .none, 0) }
         let potential = NodePotential.springRank(graph)
         let choice = choose(fitter: fitter, base: base, embeddingBlocks: embeddingBlocks, graph: graph, known: known,
@@ -79,7 +79,7 @@ public struct DirectionAnchor: Sendable {
         var standardised: [(d: Double, gap: Double)] = []
         var raw: [(differences: [Float], gaps: [Float], scale: Float)] = []
         for fold in 0..<2 {
-            let heldOut = folds[1 - fold].filter { !known.hasEdge(from: $0.target, to: $0.source) }
+            let heldOut = folds[1 - fold].filter(known.isOneWay)
             guard !heldOut.isEmpty else { continue }
             let (blend, _) = fitter.fit(base: base, embeddingBlocks: embeddingBlocks, graph: graph, known: known,
                                         validation: folds[fold], seed: seed &+ UInt64(fold))

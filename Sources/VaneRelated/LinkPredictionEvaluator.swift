@@ -114,7 +114,7 @@ public struct LinkPredictionEvaluator: Sendable {
         }
         var directionWins = 0.0
         var bucketWins = [String: (pairs: Int, wins: Double)]()
-        let oneWayEdges = test.filter { !knownEdges.hasEdge(from: $0.target, to: $0.source) }
+        let oneWayEdges = test.filter(knownEdges.isOneWay)
         let pairScores = model.scores(of: oneWayEdges + oneWayEdges.map { DirectedGraph.Edge(source: $0.target, target: $0.source) })
         for (index, edge) in oneWayEdges.enumerated() {
             let forward = pairScores[index], backward = pairScores[oneWayEdges.count + index]

@@ -232,7 +232,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
             for item in stratum { inStratum[Int(item)] = false }
             stratum.removeAll(keepingCapacity: true)
             // Direction: a one-way edge should score above its reverse.
-            if !known.hasEdge(from: target, to: u) {
+            if known.isOneWay(query) {
                 let reverseWalks = features.map { accumulator.value($0, source: target, target: u) }
                 let forward = rows[queryStarts[queryStarts.count - 2]]
                 let backward = row(target, u, walks: reverseWalks)

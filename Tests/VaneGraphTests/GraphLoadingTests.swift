@@ -25,6 +25,8 @@ struct GraphLoadingTests {
         #expect(Array(graph.outNeighbours(of: a)) == [b, c])
         #expect(Array(graph.inNeighbours(of: c)) == [a, b])
         #expect(graph.hasEdge(from: c, to: a) && !graph.hasEdge(from: b, to: a))
+        // a -> b has no reverse; a -> c has (c -> a).
+        #expect(graph.isOneWay(.init(source: a, target: b)) && !graph.isOneWay(.init(source: a, target: c)))
         #expect(graph.id(of: "zzz") == nil)
         // Every CSR edge appears in CSC and vice versa.
         var reversed = Set<DirectedGraph.Edge>()

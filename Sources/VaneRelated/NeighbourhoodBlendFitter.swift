@@ -138,8 +138,9 @@ public struct NeighbourhoodBlendFitter: Sendable {
         var queryStarts: [Int] = [0]
         var directionRows: [[Float]] = []
         var slot = [Int32](repeating: -1, count: n)
-        var inStratum = [Bool](repeating: false, count: n), stratum: [Int32] = []
-        let strata = base.map { embeddingStrata(base: $0, blocks: embeddingBlocks.prefix(blockCount), queries: queries, known: known) } ?? []
+        var inStratum = [Bool](repeating: false, count: n)
+        let strata = base.map { embeddingStrata(base: $0, blocks: embeddingBlocks.prefix(blockCount), queries: queries, known: known) }
+            ?? [[Int32]](repeating: [], count: queries.count)
         for (queryIndex, query) in queries.enumerated() {
             let u = query.source, target = query.target
             // Walk values of every reachable item, by feature.
@@ -163,14 +164,11 @@ public struct NeighbourhoodBlendFitter: Sendable {
             logCounts.append(0)
             // The embedding stratum (see `embeddingCandidates`): taken whole, each row standing for itself.
             var stratumUnreachable = 0
-            if !strata.isEmpty {
-                for item in strata[queryIndex] {
-                    inStratum[Int(item)] = true
-                    stratum.append(item)
-                    if slot[Int(item)] < 0 { stratumUnreachable += 1 }
-                    rows.append(row(u, item, walks: walks(item)))
-                    logCounts.append(0)
-                }
+            for item in strata[queryIndex] {
+                inStratum[Int(item)] = true
+                if slot[Int(item)] < 0 { stratumUnreachable += 1 }
+                rows.append(row(u, item, walks: walks(item)))
+                logCounts.append(0)
             }
             var pool = reachable.filter { !excluded($0) && !inStratum[Int($0)] }
             let proposalShare = min(max(walkProposalShare, 0), 1)
@@ -229,8 +227,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
             }
             queryStarts.append(rows.count)
             for item in reachable { slot[Int(item)] = -1 }
-            for item in stratum { inStratum[Int(item)] = false }
-            stratum.removeAll(keepingCapacity: true)
+            for item in strata[queryIndex] { inStratum[Int(item)] = false }
             // Direction: a one-way edge should score above its reverse.
             if known.isOneWay(query) {
                 let reverseWalks = features.map { accumulator.value($0, source: target, target: u) }

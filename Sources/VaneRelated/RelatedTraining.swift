@@ -79,7 +79,7 @@ public enum RelatedTraining {
                 // The blend is fitted on the training graph's embeddings (what validation edges were not
                 // trained on), then applied to the serving graph's.
                 let trainingModel = servingIsTraining ? model : network.relatedItemModel(graph: training, method: method.rawValue, seed: seed)
-                let blended = try blend(method, gnn: (trainingModel, model), configuration: configuration, training: training,
+                let blended = try blend(method, gnn: (trainingModel, model), configuration: configuration, training: training, known: known,
                                         validation: validation, servingGraph: servingGraph, seed: seed, search: search, cache: cache)
                 model = blended.model
                 details.merge(blended.details) { $1 }
@@ -108,7 +108,15 @@ public enum RelatedTraining {
             throw RelatedError(.invalidRequest, "\(method.rawValue) has no GNN part to blend")
         }
         try search.validate()
-        let known = training.withEdges(training.edges + validation)
+        return try blend(method, gnn: gnn, configuration: configuration, training: training, known: training.withEdges(training.edges + validation),
+                         validation: validation, servingGraph: servingGraph, seed: seed, search: search, cache: cache)
+    }
+
+    /// `blend` with `known` (training plus validation edges) already built, as `fit` has it.
+    static func blend(_ method: RelatedMethod, gnn: (training: RelatedItemModel, serving: RelatedItemModel),
+                      configuration: DirectedGNNConfiguration, training: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge],
+                      servingGraph: DirectedGraph, seed: UInt64, search: BlendSearch, cache: RelatedFitCache?) throws(RelatedError)
+        -> (model: RelatedItemModel, details: [String: String], reusedSeconds: Double) {
         let servingIsTraining = servingGraph.edgeCount == training.edgeCount
         var details: [String: String] = [:], reusedSeconds = 0.0
         var trainingModel = gnn.training, model = gnn.serving

@@ -29,6 +29,17 @@ func randomGraph(nodes: Int, seed: UInt64) -> DirectedGraph {
     return DirectedGraph(nodeNames: (0..<nodes).map { "n\($0)" }, edges: edges)
 }
 
+/// A model over `graph` with N(0, 1) source then target embeddings of `columns` columns, drawn from
+/// `seed`, and `neighbourhood` as its walk term.
+func randomEmbeddingModel(graph: DirectedGraph, columns: Int, seed: UInt64, neighbourhood: NeighbourhoodTerm? = nil) -> RelatedItemModel {
+    var generator = SeededGenerator(seed: seed)
+    let n = graph.nodeCount
+    return RelatedItemModel(method: "test", graph: graph,
+                            sourceEmbeddings: .normal(rows: n, columns: columns, standardDeviation: 1, using: &generator),
+                            targetEmbeddings: .normal(rows: n, columns: columns, standardDeviation: 1, using: &generator),
+                            neighbourhood: neighbourhood)
+}
+
 /// `randomGraph(nodes:seed:)`, a seeded split of it with `validationFraction` of the edges held out
 /// for validation (no test edges), and the graph of its training edges.
 func splitRandomGraph(nodes: Int, seed: UInt64, splitSeed: UInt64? = nil, validationFraction: Double)

@@ -116,10 +116,7 @@ struct NeighbourhoodTests {
         // Two blocks of random embeddings: each query's stratum is block 0's top 5 items, then block
         // 1's top 5 among the rest, never the source, the query's target or a known target.
         let graph = randomGraph(nodes: 120, seed: 8)
-        var generator = SeededGenerator(seed: 3)
-        let base = RelatedItemModel(method: "test", graph: graph,
-                                    sourceEmbeddings: .normal(rows: 120, columns: 6, standardDeviation: 1, using: &generator),
-                                    targetEmbeddings: .normal(rows: 120, columns: 6, standardDeviation: 1, using: &generator))
+        let base = randomEmbeddingModel(graph: graph, columns: 6, seed: 3)
         var fitter = NeighbourhoodBlendFitter()
         fitter.embeddingCandidates = 5
         let queries = Array(graph.edges.prefix(40)), blocks = [0..<2, 2..<6]
@@ -145,10 +142,7 @@ struct NeighbourhoodTests {
         // themselves and are left out of the samples that follow, so the estimate stays the true count
         // (counting them twice would overshoot by 40 / 400 = 10%).
         let graph = randomGraph(nodes: 400, seed: 5)
-        var generator = SeededGenerator(seed: 4)
-        let base = RelatedItemModel(method: "test", graph: graph,
-                                    sourceEmbeddings: .normal(rows: 400, columns: 4, standardDeviation: 1, using: &generator),
-                                    targetEmbeddings: .normal(rows: 400, columns: 4, standardDeviation: 1, using: &generator))
+        let base = randomEmbeddingModel(graph: graph, columns: 4, seed: 4)
         var fitter = NeighbourhoodBlendFitter()
         fitter.embeddingCandidates = 40
         fitter.neighbourhoodCandidates = 25

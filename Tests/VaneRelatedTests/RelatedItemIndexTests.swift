@@ -12,11 +12,7 @@ struct RelatedItemIndexTests {
     /// Random embeddings plus the P3 walk term, so both parts of the score are indexed.
     func model(nodes: Int = 200, seed: UInt64 = 4) -> RelatedItemModel {
         let graph = randomGraph(nodes: nodes, seed: seed)
-        var generator = SeededGenerator(seed: seed + 1)
-        return RelatedItemModel(method: "test", graph: graph,
-                                sourceEmbeddings: .normal(rows: nodes, columns: 6, standardDeviation: 1, using: &generator),
-                                targetEmbeddings: .normal(rows: nodes, columns: 6, standardDeviation: 1, using: &generator),
-                                neighbourhood: P3Baseline.model(graph: graph, beta: 0.3).neighbourhood)
+        return randomEmbeddingModel(graph: graph, columns: 6, seed: seed + 1, neighbourhood: P3Baseline.model(graph: graph, beta: 0.3).neighbourhood)
     }
 
     func temporaryDirectory() -> String {

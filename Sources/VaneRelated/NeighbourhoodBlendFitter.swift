@@ -52,7 +52,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
     /// The candidates are then a stratified sample: this stratum taken whole (each stands for itself),
     /// the rest drawn as above from what it leaves, so the sampled partition sum stays unbiased.
     /// Measured (`vane graph evaluate --seed 1 --methods vane`; Cora-ML and CiteSeer 3 seeds): test MRR
-    /// against 0 (no stratum) Debian .3805 vs .3787, Digital Music .1857 vs .1854, Amazon co-purchase
+    /// against a build with 0 (no stratum; no flag sets it) Debian .3805 vs .3787, Digital Music .1857 vs .1854, Amazon co-purchase
     /// .5378 vs .5367, Cora-ML .3512 vs .3511, CiteSeer .3078 vs .3073 (the exact unreachable count below
     /// came after the three seed-1 runs; it moved Cora-ML and CiteSeer by under 0.0002). 0 turns it off.
     public var embeddingCandidates = 50

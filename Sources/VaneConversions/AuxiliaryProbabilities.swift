@@ -67,6 +67,27 @@ struct AuxiliaryModels {
 
     /// Trains on `rows` with their outcomes as known at `now` (a conversion later than `now` is not
     /// known yet); `passes` shuffled passes. Rows must be older than the window at `now`.
+    ///
+    /// A row younger than the attribution window at `now` without a conversion is censored: it may
+    /// still convert. Counting it a non-converter biases every model low where delays are long (and
+    /// before the replay no click may be a whole window old). So censored rows are labelled by EM
+    /// (expectation-maximisation over the missing outcome): the first pass reads them as
+    /// non-converters; before each later pass each censored row c gets the soft label
+    ///
+    ///   zeta_c = P(converts by its attribution end | not by now, x, engagement by now, time waited)
+    ///          = z(c, now),
+    ///
+    /// the flip model's current estimate at `now`, the posterior of the missing label given all that
+    /// is observed (no look-ahead: it reads only what happened by `now`). Every snapshot of c (taken
+    /// before `now`) has the label "converts by the attribution end", so its E-step label is zeta_c
+    /// too, as is c's delayed-positive label (it is an observed negative) and 1 - zeta_c its
+    /// real-negative label. g (FSIW's delay given conversion) keeps the observed conversions alone.
+    /// A row that has waited longer than the longest delay of any known conversion counts as a
+    /// non-converter (as Kaplan-Meier, whose hazard is zero past the last observed event): no
+    /// observation tells z there from its own echo, and left to EM it drifts to the rows' average
+    /// (test `censoredHistoryIsLabelledByItsExpectedOutcome`: every conversion exactly 50 h after
+    /// its click). Matured rows (all of a refresh's) and single passes are never relabelled.
+    /// Cost per pass after the first: O(censored rows x nnz) for zeta.
     /// In a sharded job `rows` are this rank's and the mini-batches the job's (`StreamReplay.pass`),
     /// so every replica of the four models takes the same steps. Collective.
     mutating func learn<Shards: ReplayShardContext>(_ rows: [Int], knownAt now: Double, passes: Int, batchSize: Int,
@@ -82,10 +103,33 @@ struct AuxiliaryModels {
         let snapshots = negatives.flatMap { i in flipMoments(i, before: now).map { (row: i, time: $0) } }
         let snapshotFeatures = Self.engagementFeatures(log, snapshots: snapshots)
         func labels(_ rows: [Int], _ rule: (Int) -> Bool) -> [Float] { rows.map { rule($0) ? 1 : 0 } }
-        let delayedLabels = labels(rows) { converted($0) && !observed($0) }, realNegativeLabels = labels(negatives) { !converted($0) }
-        let delayLabels = labels(conversions) { !observed($0) }, flipLabels = snapshots.map { converted($0.row) ? Float(1) : 0 }
+        var delayedLabels = labels(rows) { converted($0) && !observed($0) }, realNegativeLabels = labels(negatives) { !converted($0) }
+        let delayLabels = labels(conversions) { !observed($0) }
+        var flipLabels = snapshots.map { converted($0.row) ? Float(1) : 0 }
         let snapshotRows = Array(snapshots.indices)
-        for _ in 0..<passes {
+        // Censored rows and, for each, where its labels sit in the three label lists. A row that has
+        // waited longer than any known conversion took (over every rank) is settled as a non-converter:
+        // the hazard past the longest observed delay is estimated zero, and the flip model's own z
+        // there would only echo itself (nothing observed ever converted from that waiting time).
+        var longest = [conversions.reduce(0.0) { max($0, log.conversionTimes[$1] - log.clickTimes[$1]) }]
+        if passes > 1 { try shards.maximum(&longest) }
+        let isCensored = { (i: Int) -> Bool in
+            let waited = now - log.clickTimes[i]
+            return !converted(i) && waited < attributionHours && waited <= longest[0]
+        }
+        let censored = passes > 1 ? negatives.filter(isCensored) : []
+        let censoredFeatures = Self.engagementFeatures(log, snapshots: censored.map { (row: $0, time: now) })
+        var slot = [Int: Int](minimumCapacity: censored.count)
+        for (j, i) in censored.enumerated() { slot[i] = j }
+        let rowSlots = rows.map { slot[$0] ?? -1 }, negativeSlots = negatives.map { slot[$0] ?? -1 }
+        let snapshotSlots = snapshots.map { slot[$0.row] ?? -1 }
+        for pass in 0..<passes {
+            if pass > 0, !censored.isEmpty {
+                let zeta = censored.indices.map { flip.probability(censoredFeatures, row: $0) }
+                for (k, j) in rowSlots.enumerated() where j >= 0 { delayedLabels[k] = zeta[j] }
+                for (k, j) in negativeSlots.enumerated() where j >= 0 { realNegativeLabels[k] = 1 - zeta[j] }
+                for (k, j) in snapshotSlots.enumerated() where j >= 0 { flipLabels[k] = zeta[j] }
+            }
             try StreamReplay.pass(&delayedPositive, log.features, rows: rows, labels: delayedLabels, batchSize: batchSize, using: &generator, shards: &shards)
             try StreamReplay.pass(&realNegative, log.features, rows: negatives, labels: realNegativeLabels, batchSize: batchSize, using: &generator, shards: &shards)
             try StreamReplay.pass(&delayGivenConversion, log.features, rows: conversions, labels: delayLabels, batchSize: batchSize, using: &generator, shards: &shards)

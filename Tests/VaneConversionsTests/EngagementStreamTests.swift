@@ -213,6 +213,31 @@ struct EngagementStreamTests {
         #expect(refreshed < frozen, "refreshed \(refreshed), fitted once \(frozen)")
     }
 
+    @Test func censoredHistoryIsLabelledByItsExpectedOutcome() throws {
+        // 20,000 clicks over 100 h, each converting with probability 0.3 exactly 50 h after it
+        // (window 1 h, attribution 200 h), learned at hour 100: every row is censored and no
+        // conversion of the last 50 h is known yet. Read as non-converters, they pull the flip
+        // model's z at the window end to about 0.15; labelled by EM (the flip model's z at now) it
+        // comes back to the truth, P(converts later | not by the window end) = 0.3.
+        var generator = SeededGenerator(seed: 7)
+        var lines = ["click_time,conversion_time,x"]
+        for k in 0..<20_000 {
+            let click = Double(k) * 0.005
+            lines.append("\(click),\(generator.nextUnitDouble() < 0.3 ? String(click + 50) : ""),a")
+        }
+        let log = try ClickLog.fromTable(CSVTableLoader().load(TextFile(path: "censored.csv", text: lines.joined(separator: "\n"))), hashBuckets: 8)
+        let rows = (0..<log.count).filter { log.clickTimes[$0] + 1 <= 100 }
+        func windowEndFlip(passes: Int) throws -> Float {
+            var models = AuxiliaryModels(log: log, windowHours: 1, attributionHours: 200, configuration: StreamReplay.Configuration().model)
+            var shards = LocalReplayContext(), draws = SeededGenerator(seed: 1)
+            try models.learn(rows, knownAt: 100, passes: passes, batchSize: 256, using: &draws, shards: &shards)
+            return models.flipProbability(0, at: 1)
+        }
+        let hard = try windowEndFlip(passes: 1), expected = try windowEndFlip(passes: 8)
+        #expect(abs(hard - 0.15) < 0.05, "one pass reads censored rows as non-converters: z = \(hard)")
+        #expect(abs(expected - 0.3) < 0.04, "EM passes: z = \(expected), truth 0.3")
+    }
+
     @Test func fakeNegativeWeightingIsCalibratedOnceEachStepIsShuffled() throws {
         // Regression: FNW lists a step's negatives first and its positives last. Batched in that order,
         // the adaptive optimiser ended every step on positive-heavy batches and FNW served 0.44 for a

@@ -36,7 +36,7 @@ struct AuxiliaryProbabilities: Sendable {
 }
 
 /// The auxiliary models of the importance-weighted and engagement methods, kept learning through the
-/// replay: fitted first on history matured before the replay, then, every `refreshHours`, given one
+/// replay: fitted first on the older pretraining clicks (censored outcomes labelled by EM, `learn`), then, every `refreshHours`, given one
 /// pass over the clicks that matured since (a click is matured once older than the attribution
 /// window, so its labels are final). Nothing they see is from after the moment they are used at.
 struct AuxiliaryModels {

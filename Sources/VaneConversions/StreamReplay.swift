@@ -161,8 +161,8 @@ public struct StreamReplay: Sendable {
                           using: &generator, shards: &shards)
         }
 
-        // Auxiliary models: first from history matured before the replay (outcomes as known at
-        // pretrainEnd for clicks at least `maturity` old), then kept learning through it.
+        // Auxiliary models: first from the pretraining clicks at least `maturity` old (outcomes as known
+        // at pretrainEnd, the censored ones labelled by EM in `learn`), then kept learning through it.
         let maturity = min(attribution, (pretrainEnd - start) / 2)
         let matured = pretrainRows.filter { log.clickTimes[$0] + maturity <= pretrainEnd }
         var maturedCount = [Double(matured.count)]

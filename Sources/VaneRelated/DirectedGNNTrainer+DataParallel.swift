@@ -47,7 +47,7 @@ extension DirectedGNNTrainer {
         let views = GraphViews(graph, kinds: model.kinds)
         var edges = graph.edges
         var scratch = [Int32](repeating: -1, count: graph.nodeCount)
-        let ranking = ShardedValidationRanking(graph: graph, validation: validation, configuration: c, seed: seed)
+        let ranking = ShardedValidationRanking(graph: graph, validation: validation, configuration: c, seed: seed, ownedNodes: context.ownedNodes)
         var stopping = EarlyStopping<(model: DirectedGNN, rows: [Matrix])>(patience: c.patience, hasQueries: !ranking.queries.isEmpty)
         let kindIndices = model.kinds.indices
         func ownRows(_ context: some DataParallelContext) -> [Matrix] { kindIndices.map { context.ownedRows(kind: $0) } }

@@ -20,45 +20,54 @@ struct ShardedValidationRanking {
     /// targets: training out-neighbours and validation targets).
     let excluded: [[Int32]]
     let scoreBudget: Int
+    /// The distinct query sources and targets (sorted: the order their rows are pulled in), each
+    /// one's row there, the queries of each source, and the local row of every owned node that is
+    /// a query target or excluded somewhere: all fixed for the job, built once.
+    let sources: [Int32], targets: [Int32]
+    let sourceRow: [Int32: Int], targetRow: [Int32: Int]
+    let bySource: [Int32: [Int]]
+    let localIndex: [Int32: Int]
 
+    /// `ownedNodes`: the rank's nodes in the order of its local rows (`DataParallelContext.ownedNodes`).
     init(graph: DirectedGraph, validation: [DirectedGraph.Edge], configuration: DirectedGNNConfiguration, seed: UInt64,
-         scoreBudget: Int = 1 << 24) {
-        queries = DirectedGNNTrainer.validationQueries(validation, configuration: configuration, seed: seed)
-        let sources = Set(queries.map(\.source))
+         ownedNodes: [Int32], scoreBudget: Int = 1 << 24) {
+        let queries = DirectedGNNTrainer.validationQueries(validation, configuration: configuration, seed: seed)
+        self.queries = queries
+        let sourceSet = Set(queries.map(\.source))
         var validationTargets: [Int32: [Int32]] = [:]
-        for edge in validation where sources.contains(edge.source) { validationTargets[edge.source, default: []].append(edge.target) }
-        excluded = queries.map { query in
+        for edge in validation where sourceSet.contains(edge.source) { validationTargets[edge.source, default: []].append(edge.target) }
+        let excluded = queries.map { query in
             var known = Set(graph.outNeighbours(of: query.source))
             known.formUnion(validationTargets[query.source] ?? [])
             known.insert(query.source)
             known.remove(query.target)
             return known.sorted()
         }
+        self.excluded = excluded
         self.scoreBudget = scoreBudget
+        sources = sourceSet.sorted()
+        targets = Set(queries.map(\.target)).sorted()
+        sourceRow = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
+        targetRow = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1, $0) })
+        bySource = Dictionary(grouping: queries.indices, by: { queries[$0].source })
+        let relevant = Set(targets).union(excluded.joined())
+        localIndex = Dictionary(uniqueKeysWithValues: ownedNodes.enumerated().filter { relevant.contains($0.element) }.map { ($0.element, $0.offset) })
     }
 
     /// The filtered rank of each query's target (same on every rank). `source`, `target`: this
-    /// rank's score-side rows in `context.ownedNodes` order. Collective.
+    /// rank's score-side rows in `context.ownedNodes` order (the `ownedNodes` given to `init`). Collective.
     func ranks(source: Matrix, target: Matrix, context: inout some DataParallelContext) throws -> [Double] {
-        let owned = context.ownedNodes
-        let relevant = Set(queries.map(\.target)).union(excluded.joined())
-        let localIndex = Dictionary(uniqueKeysWithValues: owned.enumerated().filter { relevant.contains($0.element) }.map { ($0.element, $0.offset) })
-        let sources = Array(Set(queries.map(\.source))).sorted()
-        let targets = Array(Set(queries.map(\.target))).sorted()
         let sourceRows = try context.rows(of: source, ids: sources)
         let targetRows = try context.rows(of: target, ids: targets)
         let width = source.columns
-        let sourceRow = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
-        let targetRow = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1, $0) })
         let targetScores = queries.map { query -> Float in
             let s = sourceRow[query.source]! * width, t = targetRow[query.target]! * width
             var dot: Float = 0
             for c in 0..<width { dot += sourceRows.values[s + c] * targetRows.values[t + c] }
             return dot
         }
-        let bySource = Dictionary(grouping: queries.indices, by: { queries[$0].source })
         var counts = [Double](repeating: 0, count: 2 * queries.count)
-        let n = owned.count
+        let n = target.rows
         let batchSize = max(1, min(256, scoreBudget / max(1, n)))
         if n > 0 {
             for batchStart in stride(from: 0, to: sources.count, by: batchSize) {

@@ -70,7 +70,7 @@ struct ShardedValidationTests {
         // A small score budget forces one source per batch.
         for budget in [1 << 24, 1] {
             let sharded = ShardedValidationRanking(graph: training, validation: split.validation, configuration: configuration, seed: 9,
-                                                   scoreBudget: budget)
+                                                   ownedNodes: context.ownedNodes, scoreBudget: budget)
             #expect(sharded.queries == reference.queries)
             let ranks = try sharded.ranks(source: local(source), target: local(target), context: &context)
             #expect(ranks == expected)

@@ -65,7 +65,8 @@ def reading(results):
         level = [name for name, gap in gaps if abs(gap) < 0.01]
         lines.append(f"- **SpringRank alone is the reference** (vane minus springrank: {low:+.3f} to {high:+.3f} over these graphs). "
                      "It has no ranking to do, is fitted on every training edge, and is one of the default's features; the "
-                     "default's direction loss sees the one-way edges among at most 600 validation edges.")
+                     "default's direction loss sees the one-way edges among the validation edges its blend is fitted on (at most "
+                     "`NeighbourhoodBlendFitter.maximumQueries`: 2,000, 600 before 2026-12-07).")
         if level:
             lines.append(f"- On {', '.join(level)} the default is within 0.01 of it: there the direction the default gets is the "
                          "SpringRank order's, and a further gain needs information the graph does not hold (times, categories, "

@@ -121,8 +121,10 @@ struct AuxiliaryModels {
         let censoredFeatures = Self.engagementFeatures(log, snapshots: censored.map { (row: $0, time: now) })
         var slot = [Int: Int](minimumCapacity: censored.count)
         for (j, i) in censored.enumerated() { slot[i] = j }
-        let rowSlots = rows.map { slot[$0] ?? -1 }, negativeSlots = negatives.map { slot[$0] ?? -1 }
-        let snapshotSlots = snapshots.map { slot[$0.row] ?? -1 }
+        // Built only when there is something to relabel: a refresh (matured rows, one pass) skips them.
+        let rowSlots = censored.isEmpty ? [] : rows.map { slot[$0] ?? -1 }
+        let negativeSlots = censored.isEmpty ? [] : negatives.map { slot[$0] ?? -1 }
+        let snapshotSlots = censored.isEmpty ? [] : snapshots.map { slot[$0.row] ?? -1 }
         for pass in 0..<passes {
             if pass > 0, !censored.isEmpty {
                 let zeta = censored.indices.map { flip.probability(censoredFeatures, row: $0) }

@@ -139,7 +139,7 @@ def main():
            "Protocol (SPEC.md section 1, `vane graph evaluate --help`): seeded 85/5/10 edge split; each test edge u -> v ranks v "
            "among all items except u and its other known targets, ties at half rank; direction AUC compares score(u->v) with "
            "score(v->u) on one-way test edges; degree buckets use the source's total degree in the training graph. Every "
-           "hyperparameter that is chosen (p3's beta, EASE's lambda, the blend weights of walks and vane, the blend's direction "
+           "hyperparameter that is chosen (p3's beta, EASE's lambda, SpringRank's alpha, the blend weights of walks and vane, the blend's direction "
            "weight and L2 penalty, GNN and LightGCN early stopping) is chosen on the validation edges of the seed's own split, "
            "never on test: the blend weights are the exact minimum of a convex objective (damped Newton; a softmax of each "
            "validation edge's target against candidates drawn mostly in proportion to their walk values, importance-"
@@ -148,7 +148,7 @@ def main():
            "below 1,000 validation edges, i.e. on the citation graphs). Mean ± sample sd over seeds; the last column is the "
            "seed-by-seed MRR difference against the strongest other method in the table.", "",
            "Methods: **popularity** (in-degree); **springrank** (score(u -> v) = phi_u - phi_v, the SpringRank potentials of "
-           "the training graph: one list for every source, the reference for direction); **p3** (RP3beta: walk u -> w <- x -> v divided by indeg(v)^beta, beta on "
+           "the training graph, alpha chosen on held-out edges by `NodePotential.chooseRegularisation`: one list for every source, the reference for direction); **p3** (RP3beta: walk u -> w <- x -> v divided by indeg(v)^beta, beta on "
            "validation, no training); **ease** (EASE closed-form item-item regression on out-links, lambda on validation; "
            "graphs up to 12,000 nodes); **lightgcn** (LightGCN, 3 layers over the undirected graph, sampled softmax, early "
            "stopping on validation; symmetric by construction); **symmetric** (single-embedding GraphSAGE); **uniform** (dual source/target embeddings, "

@@ -97,9 +97,11 @@ public struct BlendSearch: Sendable {
     }
 
     /// The chosen setting and every trial. `base`, `embeddingBlocks`, `graph` (the training graph),
-    /// `known` and `validation` are as in `NeighbourhoodBlendFitter.fit`.
+    /// `known` and `validation` are as in `NeighbourhoodBlendFitter.fit`; every trial's potential has
+    /// SpringRank's `potentialRegularisation` (`NeighbourhoodBlendFitter.potentialRegularisation`).
     public func search(base: RelatedItemModel?, embeddingBlocks: [Range<Int>], graph: DirectedGraph, known: DirectedGraph,
-                       validation: [DirectedGraph.Edge], seed: UInt64) -> (chosen: Setting, trials: [Trial]) {
+                       validation: [DirectedGraph.Edge], seed: UInt64,
+                       potentialRegularisation: Double = NodePotential.defaultRegularisation) -> (chosen: Setting, trials: [Trial]) {
         guard budget > 1, validation.count >= max(20, minimumValidationEdges) else { return (.defaults, []) }
         var generator = SeededGenerator(seed: seed ^ 0xF01D)
         var shuffled = validation
@@ -112,7 +114,8 @@ public struct BlendSearch: Sendable {
             return sample
         }
         let evaluator = LinkPredictionEvaluator(knownEdges: known, trainingGraph: graph)
-        let defaultFitter = Setting.defaults.fitter
+        var defaultFitter = Setting.defaults.fitter
+        defaultFitter.potentialRegularisation = potentialRegularisation
         let designs = (0..<2).map { fold in
             defaultFitter.design(base: base, embeddingBlocks: embeddingBlocks, graph: graph, known: known,
                                  validation: folds[fold], seed: seed &+ UInt64(fold))

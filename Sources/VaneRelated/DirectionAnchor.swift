@@ -4,7 +4,7 @@ import VaneTensor
 
 /// A rank-preserving correction of a blend's direction, chosen out of fold on validation edges.
 ///
-/// Adding alpha phi_u to every score of source u (phi the SpringRank potential, `NodePotential`)
+/// Adding alpha phi_u to every score of source u (phi the blend's SpringRank potential, `NodePotential`)
 /// changes no source's recommendations, but moves the direction of each pair:
 ///
 ///   score'(u -> v) - score'(v -> u) = D(u, v) + alpha (phi_u - phi_v),   D = score(u -> v) - score(v -> u).
@@ -57,7 +57,7 @@ public struct DirectionAnchor: Sendable {
                          seed: UInt64) -> (blend: NeighbourhoodBlend, choice: Choice, alpha: Float) {
         let oneWay = validation.filter(known.isOneWay)
         guard oneWay.count >= minimumPairs, !multiples.isEmpty else { return (blend, .none, 0) }
-        let potential = NodePotential.springRank(graph)
+        let potential = NodePotential.springRank(graph, alpha: blend.potentialRegularisation)
         let choice = choose(fitter: fitter, base: base, embeddingBlocks: embeddingBlocks, graph: graph, known: known,
                             validation: validation, seed: seed, potential: potential)
         guard choice.multiple > 0 else { return (blend, choice, 0) }
@@ -169,6 +169,7 @@ extension NeighbourhoodBlend {
     public func addingSourcePotential(_ alpha: Float) -> NeighbourhoodBlend {
         NeighbourhoodBlend(blocks: blocks, blockWeights: blockWeights, inDegreeWeight: inDegreeWeight, outDegreeWeight: outDegreeWeight,
                            potentialWeight: potentialWeight, sourceInDegreeWeight: sourceInDegreeWeight,
-                           sourceOutDegreeWeight: sourceOutDegreeWeight, sourcePotentialWeight: sourcePotentialWeight + alpha, term: term)
+                           sourceOutDegreeWeight: sourceOutDegreeWeight, sourcePotentialWeight: sourcePotentialWeight + alpha,
+                           potentialRegularisation: potentialRegularisation, term: term)
     }
 }

@@ -23,12 +23,16 @@ public struct NeighbourhoodBlend: Sendable, Equatable {
     public let sourceInDegreeWeight: Float
     public let sourceOutDegreeWeight: Float
     public let sourcePotentialWeight: Float
+    /// SpringRank's alpha for the potential (`NodePotential.springRank`), chosen on validation by the
+    /// fitter (`NodePotential.chooseRegularisation`).
+    public let potentialRegularisation: Double
     public let term: NeighbourhoodTerm
 
     public init(blocks: [Range<Int>], blockWeights: [Float], inDegreeWeight: Float, outDegreeWeight: Float, potentialWeight: Float = 0,
                 sourceInDegreeWeight: Float = 0, sourceOutDegreeWeight: Float = 0, sourcePotentialWeight: Float = 0,
-                term: NeighbourhoodTerm) {
+                potentialRegularisation: Double = NodePotential.defaultRegularisation, term: NeighbourhoodTerm) {
         self.potentialWeight = potentialWeight
+        self.potentialRegularisation = potentialRegularisation
         self.sourcePotentialWeight = sourcePotentialWeight
         self.sourceInDegreeWeight = sourceInDegreeWeight
         self.sourceOutDegreeWeight = sourceOutDegreeWeight
@@ -46,7 +50,7 @@ public struct NeighbourhoodBlend: Sendable, Equatable {
         let d = blocks.isEmpty ? 0 : (base?.dimension ?? 0)
         let width = d + 6
         let needsPotential = potentialWeight != 0 || sourcePotentialWeight != 0
-        let potential = needsPotential ? NodePotential.springRank(graph) : [Float](repeating: 0, count: n)
+        let potential = needsPotential ? NodePotential.springRank(graph, alpha: potentialRegularisation) : [Float](repeating: 0, count: n)
         var source = Matrix(rows: n, columns: width), target = Matrix(rows: n, columns: width)
         for i in 0..<n {
             if let base, d > 0 {
@@ -79,7 +83,8 @@ extension NeighbourhoodBlend {
                       "blend_source_in_degree": String(format: "%.4f", sourceInDegreeWeight),
                       "blend_source_out_degree": String(format: "%.4f", sourceOutDegreeWeight),
                       "blend_potential": String(format: "%.4f", potentialWeight),
-                      "blend_source_potential": String(format: "%.4f", sourcePotentialWeight)]
+                      "blend_source_potential": String(format: "%.4f", sourcePotentialWeight),
+                      "blend_potential_alpha": String(potentialRegularisation)]
         for (index, weight) in blockWeights.enumerated() { result["blend_block\(index)"] = String(format: "%.4f", weight) }
         for (feature, weight) in term.weights {
             result["blend_\(feature.rawValue)"] = String(format: "%.3f %+.3f log x %+.3f log(1+indeg)", weight.presence, weight.logWeight, weight.inDegreeWeight)

@@ -12,7 +12,7 @@ import VaneTensor
 ///                 + theta_sin log(1 + indeg u) + theta_sout log(1 + outdeg u) + theta_sphi phi_u
 /// The last two are constant for a source, so they never change its recommendations; they set how
 /// a source's scores compare with another's, which is what direction (u -> v against v -> u) reads.
-/// phi is the SpringRank potential of the training graph (`NodePotential`).
+/// phi is the SpringRank potential of the training graph (`NodePotential`; alpha `potentialRegularisation`).
 /// Objective (convex): for each validation edge u -> v, softmax cross-entropy of v against sampled
 /// candidates (logQ-corrected: the items each embedding block scores highest (`embeddingCandidates`),
 /// then every other walk-reachable item, or a sample of them drawn mostly in proportion to their walk
@@ -61,6 +61,9 @@ public struct NeighbourhoodBlendFitter: Sendable {
     /// .5378 vs .5367, Cora-ML .3512 vs .3511, CiteSeer .3078 vs .3073 (the exact unreachable count below
     /// came after the three seed-1 runs; it moved Cora-ML and CiteSeer by under 0.0002). 0 turns it off.
     public var embeddingCandidates = 50
+    /// SpringRank's alpha for phi (`NodePotential.springRank`); `RelatedTraining` sets the one
+    /// `NodePotential.chooseRegularisation` picks on the validation edges. The fitted blend carries it.
+    public var potentialRegularisation = NodePotential.defaultRegularisation
 
     public init() {}
 
@@ -93,6 +96,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
         let scale: [Float]
         let blocks: [Range<Int>]
         let neighbourCap: Int
+        let potentialRegularisation: Double
         /// Validation edges the rows came from.
         public var queries: Int { queryStarts.count - 1 }
     }
@@ -113,7 +117,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
         var accumulator = WalkFeatureAccumulator(graph: graph, neighbourCap: neighbourCap)
         let logInDegree = (0..<n).map { log1p(Float(graph.inDegree(of: Int32($0)))) }
         let logOutDegree = (0..<n).map { log1p(Float(graph.outDegree(of: Int32($0)))) }
-        let potential = NodePotential.springRank(graph)
+        let potential = NodePotential.springRank(graph, alpha: potentialRegularisation)
 
         func embeddingParts(_ u: Int32, _ v: Int32) -> [Float] {
             guard let base else { return [] }
@@ -261,7 +265,8 @@ public struct NeighbourhoodBlendFitter: Sendable {
         var pairs = Matrix(rows: pairCount, columns: width)
         for (r, values) in directionRows.enumerated() { for j in 0..<width { pairs.values[r * width + j] = values[j] / scale[j] } }
         return Design(objectiveFeatures: x, offsets: logCounts, queryStarts: queryStarts, pairs: pairs, scale: scale,
-                      blocks: Array(embeddingBlocks.prefix(blockCount)), neighbourCap: neighbourCap)
+                      blocks: Array(embeddingBlocks.prefix(blockCount)), neighbourCap: neighbourCap,
+                      potentialRegularisation: potentialRegularisation)
     }
 
     /// For each query, the `embeddingCandidates` items each block scores highest for its source
@@ -337,7 +342,7 @@ public struct NeighbourhoodBlendFitter: Sendable {
         let blend = NeighbourhoodBlend(blocks: design.blocks, blockWeights: Array(raw.prefix(blockCount)),
                                        inDegreeWeight: raw[blockCount], outDegreeWeight: raw[blockCount + 1], potentialWeight: raw[blockCount + 2],
                                        sourceInDegreeWeight: raw[width - 3], sourceOutDegreeWeight: raw[width - 2],
-                                       sourcePotentialWeight: raw[width - 1],
+                                       sourcePotentialWeight: raw[width - 1], potentialRegularisation: design.potentialRegularisation,
                                        term: NeighbourhoodTerm(weights: walkWeights, neighbourCap: design.neighbourCap))
         return (blend, report)
     }

@@ -10,7 +10,7 @@ import VaneGraph
 /// it puts the main item above its accessories. phi_u - phi_v is antisymmetric, so it tells
 /// u -> v from v -> u. Cost: `iterations` x O(nodes + edges).
 public enum NodePotential {
-    public static func springRank(_ graph: DirectedGraph, alpha: Double = 0.5, iterations: Int = 200, tolerance: Double = 1e-8) -> [Float] {
+    public static func springRank(_ graph: DirectedGraph, alpha: Double = defaultRegularisation, iterations: Int = 200, tolerance: Double = 1e-8) -> [Float] {
         let n = graph.nodeCount
         guard n > 0 else { return [] }
         var diagonal = [Double](repeating: alpha, count: n), b = [Double](repeating: 0, count: n)

@@ -11,9 +11,11 @@ import VaneTensor
 /// Expressed as a rank-2 embedding model (source [phi_u, 1], target [1, -phi_v]) so it shares the
 /// evaluation and serving code. Cost: `NodePotential.springRank`, O(iterations x (nodes + edges)).
 public enum PotentialBaseline {
-    public static func fit(graph: DirectedGraph) -> RelatedItemModel {
+    /// The model over `graph` with SpringRank's `alpha` (chosen on validation by
+    /// `NodePotential.chooseRegularisation` when `RelatedTraining` fits it).
+    public static func fit(graph: DirectedGraph, alpha: Double = NodePotential.defaultRegularisation) -> RelatedItemModel {
         let n = graph.nodeCount
-        let potential = NodePotential.springRank(graph)
+        let potential = NodePotential.springRank(graph, alpha: alpha)
         var source = Matrix(rows: n, columns: 2), target = Matrix(rows: n, columns: 2)
         for i in 0..<n {
             source.values[2 * i] = potential[i]

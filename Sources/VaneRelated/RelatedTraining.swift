@@ -34,7 +34,11 @@ public enum RelatedTraining {
         case .popularity:
             return Fitted(model: PopularityBaseline.fit(graph: servingGraph), epochs: 0, samplerDescription: "none", details: details)
         case .springrank:
-            return Fitted(model: PotentialBaseline.fit(graph: servingGraph), epochs: 0, samplerDescription: "none", details: details)
+            let choice = NodePotential.chooseRegularisation(graph: training, known: known, validation: validation, seed: seed)
+            details["springrank_alpha"] = String(choice.alpha)
+            if !choice.directionAUCs.isEmpty { details["springrank_alpha_trials"] = choice.summary }
+            return Fitted(model: PotentialBaseline.fit(graph: servingGraph, alpha: choice.alpha), epochs: 0, samplerDescription: "none",
+                          details: details)
         case .p3:
             let (_, beta) = P3Baseline.fit(graph: training, known: known, validation: validation, seed: seed)
             details["beta"] = String(beta)
@@ -179,19 +183,24 @@ public enum RelatedTraining {
                          validation: [DirectedGraph.Edge], seed: UInt64, search: BlendSearch,
                          details: inout [String: String]) -> NeighbourhoodBlend {
         let started = Date()
+        // SpringRank's alpha for the potential features and the anchor, chosen on the validation edges.
+        let regularisation = NodePotential.chooseRegularisation(graph: training, known: known, validation: validation, seed: seed)
+        if !regularisation.directionAUCs.isEmpty { details["blend_potential_alpha_trials"] = regularisation.summary }
         let (setting, trials) = search.search(base: base, embeddingBlocks: blocks, graph: training, known: known,
-                                              validation: validation, seed: seed)
+                                              validation: validation, seed: seed, potentialRegularisation: regularisation.alpha)
         details["tune_budget"] = String(search.budget)
         details["tune_chosen"] = setting.description
         if !trials.isEmpty {
             details["tune_trials"] = trials.map(\.summary).joined(separator: "; ")
             details["tune_seconds"] = String(format: "%.2f", Date().timeIntervalSince(started))
         }
-        let (fitted, _) = setting.fitter.fit(base: base, embeddingBlocks: blocks, graph: training, known: known,
-                                             validation: validation, seed: seed)
+        var fitter = setting.fitter
+        fitter.potentialRegularisation = regularisation.alpha
+        let (fitted, _) = fitter.fit(base: base, embeddingBlocks: blocks, graph: training, known: known,
+                                     validation: validation, seed: seed)
         // The direction anchor: how much of the SpringRank order to add to the blend's own direction
         // (rank-preserving), chosen out of fold on the validation edges.
-        let (blend, choice, alpha) = DirectionAnchor().anchored(fitted, fitter: setting.fitter, base: base, embeddingBlocks: blocks,
+        let (blend, choice, alpha) = DirectionAnchor().anchored(fitted, fitter: fitter, base: base, embeddingBlocks: blocks,
                                                                 graph: training, known: known, validation: validation, seed: seed)
         details.merge(blend.details) { $1 }
         details["direction_anchor_multiple"] = String(choice.multiple)

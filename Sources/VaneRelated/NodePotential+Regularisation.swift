@@ -9,8 +9,9 @@ extension NodePotential {
     /// The alphas `chooseRegularisation` compares. Small alpha lets a node's height follow its
     /// neighbours' along long chains (a citation graph's time order); large alpha shrinks each height
     /// towards 0 by the node's own degree, phi_u -> (outdeg u - indeg u) / (deg u + alpha): a net
-    /// out-degree order. Measured, the `springrank` baseline's test direction AUC at alpha 0.5 against
-    /// 20 (3 seeds, the graphs of docs/results/related.md and related-unseen.md): CiteSeer .877 / .857,
+    /// out-degree order. Measured with a temporary build that fixed alpha (not a command in the repo),
+    /// the `springrank` baseline's test direction AUC at alpha 0.5 against 20 (3 seeds, the graphs of
+    /// docs/results/related.md and related-unseen.md): CiteSeer .877 / .857,
     /// Cora-ML .899 / .880, the generator's `medium` .803 / .831, `sparse` .826 / .843, `dense`
     /// .823 / .830: no one alpha suits both kinds of graph.
     public static let regularisationGrid: [Double] = [0.1, 0.5, 2, 8, 32]

@@ -4,7 +4,8 @@ import VaneTensor
 
 /// Fitted parts that several methods of one experiment share, so each is trained once per seed:
 /// the GNN network of a configuration (`hybrid` and the GNN inside `hybrid+walks` and `vane`) and
-/// the LightGCN fit (`lightgcn` and the block inside `vane`).
+/// the LightGCN fit (`lightgcn` and the block inside `vane`), and SpringRank's chosen alpha
+/// (`springrank` and the blend of `walks`, `hybrid+walks` and `vane`).
 ///
 /// Valid only for one training graph, validation set and seed: `RelatedExperiment` owns one per
 /// experiment. Every entry keeps the seconds its fit took, so a method that reuses it still reports
@@ -28,6 +29,7 @@ public final class RelatedFitCache: Sendable {
     private struct Entries {
         var networks: [(configuration: DirectedGNNConfiguration, value: Network)] = []
         var lightGCN: LightGCN?
+        var regularisation: NodePotential.RegularisationChoice?
     }
 
     private let entries = Mutex(Entries())
@@ -49,4 +51,9 @@ public final class RelatedFitCache: Sendable {
     public var lightGCN: LightGCN? { entries.withLock { $0.lightGCN } }
 
     public func store(_ fit: LightGCN) { entries.withLock { $0.lightGCN = fit } }
+
+    /// SpringRank's alpha chosen on this split (`NodePotential.chooseRegularisation`), if it was.
+    public var regularisation: NodePotential.RegularisationChoice? { entries.withLock { $0.regularisation } }
+
+    public func store(_ choice: NodePotential.RegularisationChoice) { entries.withLock { $0.regularisation = choice } }
 }

@@ -34,7 +34,7 @@ public enum RelatedTraining {
         case .popularity:
             return Fitted(model: PopularityBaseline.fit(graph: servingGraph), epochs: 0, samplerDescription: "none", details: details)
         case .springrank:
-            let choice = NodePotential.chooseRegularisation(graph: training, known: known, validation: validation, seed: seed)
+            let choice = regularisation(training: training, known: known, validation: validation, seed: seed, cache: cache)
             details["springrank_alpha"] = String(choice.alpha)
             if !choice.directionAUCs.isEmpty { details["springrank_alpha_trials"] = choice.summary }
             return Fitted(model: PotentialBaseline.fit(graph: servingGraph, alpha: choice.alpha), epochs: 0, samplerDescription: "none",
@@ -60,7 +60,7 @@ public enum RelatedTraining {
             return fitted
         case .walks:
             let blend = fitBlend(base: nil, blocks: [], training: training, known: known, validation: validation, seed: seed,
-                                 search: search, details: &details)
+                                 search: search, cache: cache, details: &details)
             return Fitted(model: blend.model(base: nil, graph: servingGraph, method: method.rawValue), epochs: 0,
                           samplerDescription: "none", details: details)
         case .symmetric, .uniform, .blade, .hybrid, .hybridWalks, .vane:
@@ -144,7 +144,7 @@ public enum RelatedTraining {
         }
         let blendStarted = Date()
         let blend = fitBlend(base: trainingModel, blocks: blocks, training: training, known: known, validation: validation,
-                             seed: seed, search: search, details: &details)
+                             seed: seed, search: search, cache: cache, details: &details)
         model = blend.model(base: model, graph: servingGraph, method: method.rawValue)
         details["blend_seconds"] = String(format: "%.2f", Date().timeIntervalSince(blendStarted))
         return (model, details, reusedSeconds)
@@ -176,15 +176,26 @@ public enum RelatedTraining {
         return (fit, false)
     }
 
+    /// SpringRank's alpha chosen on `validation` (`NodePotential.chooseRegularisation`), from `cache`
+    /// when it holds one; a fresh choice is stored there.
+    static func regularisation(training: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
+                               cache: RelatedFitCache?) -> NodePotential.RegularisationChoice {
+        if let cached = cache?.regularisation { return cached }
+        let choice = NodePotential.chooseRegularisation(graph: training, known: known, validation: validation, seed: seed)
+        cache?.store(choice)
+        return choice
+    }
+
     /// The blend of `base` (nil: walks and degrees only) with the setting `search` chooses, fitted on
     /// all of `validation`, with the `DirectionAnchor` chosen out of fold on `validation`; the search's
-    /// trials, the anchor's and the weights go into `details`.
+    /// trials, the anchor's and the weights go into `details`. `tune_seconds` includes SpringRank's
+    /// alpha choice unless `cache` already held it.
     static func fitBlend(base: RelatedItemModel?, blocks: [Range<Int>], training: DirectedGraph, known: DirectedGraph,
-                         validation: [DirectedGraph.Edge], seed: UInt64, search: BlendSearch,
+                         validation: [DirectedGraph.Edge], seed: UInt64, search: BlendSearch, cache: RelatedFitCache?,
                          details: inout [String: String]) -> NeighbourhoodBlend {
         let started = Date()
         // SpringRank's alpha for the potential features and the anchor, chosen on the validation edges.
-        let regularisation = NodePotential.chooseRegularisation(graph: training, known: known, validation: validation, seed: seed)
+        let regularisation = regularisation(training: training, known: known, validation: validation, seed: seed, cache: cache)
         if !regularisation.directionAUCs.isEmpty { details["blend_potential_alpha_trials"] = regularisation.summary }
         let (setting, trials) = search.search(base: base, embeddingBlocks: blocks, graph: training, known: known,
                                               validation: validation, seed: seed, potentialRegularisation: regularisation.alpha)

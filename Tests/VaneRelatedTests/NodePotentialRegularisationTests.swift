@@ -94,4 +94,24 @@ struct NodePotentialRegularisationTests {
             #expect(abs(served.sourceEmbeddings.values[node * width + width - 1] - weight * phi[node]) < 1e-4)
         }
     }
+
+    @Test func oneSplitChoosesAlphaOnceAndTheCachedChoiceChangesNothing() throws {
+        let graph = Self.hubs(seed: 3)
+        let (training, validation) = try Self.split(graph, seed: 3)
+        let cache = RelatedFitCache()
+        let base = DirectedGNNConfiguration()
+        let baseline = try RelatedTraining.fit(.springrank, base: base, training: training, validation: validation,
+                                               servingGraph: training, seed: 3, cache: cache)
+        let stored = try #require(cache.regularisation)
+        #expect(String(stored.alpha) == baseline.details["springrank_alpha"])
+        let search = BlendSearch(budget: 1)
+        let cached = try RelatedTraining.fit(.walks, base: base, training: training, validation: validation,
+                                             servingGraph: training, seed: 3, search: search, cache: cache)
+        let fresh = try RelatedTraining.fit(.walks, base: base, training: training, validation: validation,
+                                            servingGraph: training, seed: 3, search: search)
+        #expect(cached.details["blend_potential_alpha_trials"] == stored.summary)
+        #expect(cached.details["blend_potential_alpha"] == fresh.details["blend_potential_alpha"])
+        #expect(cached.model.sourceEmbeddings.values == fresh.model.sourceEmbeddings.values)
+        #expect(cached.model.targetEmbeddings.values == fresh.model.targetEmbeddings.values)
+    }
 }

@@ -28,6 +28,15 @@ extension ClickLog {
 
     /// The facts of this log for a waiting window and an attribution window, hours.
     public func facts(windowHours: Double, attributionHours: Double) -> Facts {
+        var local = LocalReplayContext()
+        return facts(windowHours: windowHours, attributionHours: attributionHours, shards: &local)
+    }
+
+    /// The facts of the whole log a job's ranks hold in shards (this one rank's): counts summed,
+    /// conversion delays concatenated, so every rank returns what one process holding every click
+    /// would. Collective.
+    public func facts<Shards: ReplayShardContext>(windowHours: Double, attributionHours: Double,
+                                                  shards: inout Shards) throws(Shards.Failure) -> Facts {
         var delays: [Double] = [], late = 0, buyersCarting = 0, othersCarting = 0
         for i in 0..<count {
             let carted = engagement.counts(of: i, by: .infinity).carts > 0
@@ -40,12 +49,15 @@ extension ClickLog {
                 othersCarting += 1
             }
         }
+        var counts = [Double(count), Double(late), Double(buyersCarting), Double(othersCarting), Double(engagement.count)]
+        try shards.sum(&counts)
+        delays = try shards.concatenate(delays)
         delays.sort()
-        let buyers = delays.count, others = count - buyers
+        let clicks = Int(counts[0]), buyers = delays.count, others = clicks - buyers
         func quantile(_ q: Double) -> Double { delays.isEmpty ? .nan : delays[min(delays.count - 1, Int(q * Double(delays.count)))] }
-        return Facts(clicks: count, conversionRate: Double(buyers) / Double(max(1, count)), medianDelayHours: quantile(0.5),
-                     p90DelayHours: quantile(0.9), lateShare: Double(late) / Double(max(1, buyers)),
-                     cartRateOfBuyers: Double(buyersCarting) / Double(max(1, buyers)), cartRateOfOthers: Double(othersCarting) / Double(max(1, others)),
-                     eventsPerClick: Double(engagement.count) / Double(max(1, count)))
+        return Facts(clicks: clicks, conversionRate: Double(buyers) / Double(max(1, clicks)), medianDelayHours: quantile(0.5),
+                     p90DelayHours: quantile(0.9), lateShare: counts[1] / Double(max(1, buyers)),
+                     cartRateOfBuyers: counts[2] / Double(max(1, buyers)), cartRateOfOthers: counts[3] / Double(max(1, others)),
+                     eventsPerClick: counts[4] / Double(max(1, clicks)))
     }
 }

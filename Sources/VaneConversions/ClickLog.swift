@@ -70,12 +70,23 @@ public struct ClickLog: Sendable {
 
     /// Parses Criteo's `data.txt` into a table with named columns (timestamps kept in seconds).
     static func criteoTable(_ file: TextFile) throws(InputError) -> Table {
+        let table = try criteoTable(file) { _ in true }
+        guard table.rowCount > 0 else { throw InputError(.emptyInput, file: file.path, "no clicks") }
+        return table
+    }
+
+    /// The rows `keeping` accepts (its argument: the row's index among the file's clicks, from 0);
+    /// other lines are not split. No rows is not an error here.
+    static func criteoTable(_ file: TextFile, keeping: (Int) -> Bool) throws(InputError) -> Table {
         var clickTimes: [Double] = [], conversionTimes: [Double] = []
         var integers = [[Double]](repeating: [], count: 8)
         var categories = [[String]](repeating: [], count: 9)
         var rowLines: [Int] = []
+        var dataRow = 0
         try file.forEachLine { (lineNumber, line) throws(InputError) in
             if line.isEmpty { return }
+            defer { dataRow += 1 }
+            guard keeping(dataRow) else { return }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 19 else {
                 throw InputError(.malformedLine, file: file.path, line: lineNumber,
@@ -106,7 +117,6 @@ public struct ClickLog: Sendable {
             }
             for k in 0..<9 { categories[k].append(String(fields[10 + k])) }
         }
-        guard !clickTimes.isEmpty else { throw InputError(.emptyInput, file: file.path, "no clicks") }
         var columns: [Table.Column] = [.numeric(clickTimes), .numeric(conversionTimes)]
         columns += integers.map { .numeric($0) }
         for values in categories {
@@ -125,46 +135,7 @@ public struct ClickLog: Sendable {
 
     /// Builds a log from a table with Vane's column names; `timeScale` converts times to hours.
     public static func fromTable(_ table: Table, hashBuckets: Int = 1 << 18, timeScale: Double = 1) throws -> ClickLog {
-        func numeric(_ name: String, required: Bool) throws -> [Double]? {
-            guard let index = table.columnNames.firstIndex(of: name) else {
-                if required { _ = try table.columnIndex(named: name) }
-                return nil
-            }
-            switch table.columns[index] {
-            case .numeric(let values): return values
-            case .categorical(_, let levels):
-                throw InputError(.invalidNumber, file: table.source, "column \"\(name)\" must be numeric (hours); found values like \"\(levels.first ?? "")\"")
-            }
-        }
-        let clicks = try numeric("click_time", required: true)!
-        let line = { (row: Int) in table.line(ofRow: row) }
-        if let bad = clicks.firstIndex(where: { $0.isNaN }) {
-            throw InputError(.invalidNumber, file: table.source, line: line(bad), "click_time is missing")
-        }
-        let conversions = try numeric("conversion_time", required: false) ?? Array(repeating: .nan, count: clicks.count)
-        if let bad = conversions.indices.first(where: { conversions[$0] < clicks[$0] }) {
-            throw InputError(.invalidValue, file: table.source, line: line(bad), "conversion_time \(conversions[bad]) is before click_time \(clicks[bad])")
-        }
-        // Times: finite, bounded, and a bounded span (replay work grows with the span, not the rows).
-        let rule = TimestampRule()
-        let clickHours = clicks.map { $0 * timeScale }
-        let earliest = clickHours.min() ?? 0
-        try rule.check(clickHours, column: "click_time", reference: earliest, file: table.source, line: line)
-        let conversionHours = conversions.map { $0 * timeScale }
-        try rule.check(conversionHours, column: "conversion_time", reference: earliest, file: table.source, line: line)
-        guard conversions.contains(where: { !$0.isNaN }) else {
-            throw InputError(.emptyInput, file: table.source,
-                             "no click has a conversion_time: there is nothing to learn and AUC is undefined")
-        }
-        if table.columnNames.contains("views") {
-            throw InputError(.invalidValue, file: table.source,
-                             "column \"views\" is a count without times: a replay cannot tell which views had happened by a training moment, so reading it would read the future. Write view_times (semicolon-separated hours, e.g. 0.5;3.25), or rename the column to use it as an ordinary feature known at click time")
-        }
-        let engagement = try engagementEvents(table, clickHours: clickHours, timeScale: timeScale, reference: earliest, rule: rule)
-        let reserved: Set<String> = Set(["click_time", "conversion_time", "cart_time", "click_id"] + EngagementEvents.Kind.allCases.map(\.column))
-        let rows = Array(0..<table.rowCount)
-        let encoder = TableFeatureEncoder(table: table, excluding: reserved, rows: rows, hashBuckets: hashBuckets)
-        return ClickLog(source: table.source, clickTimes: clickHours, conversionTimes: conversionHours,
-                        engagement: engagement, features: try encoder.encode(table, rows: rows), encoder: encoder)
+        var local = LocalReplayContext()
+        return try fromTable(table, hashBuckets: hashBuckets, timeScale: timeScale, shards: &local)
     }
 }

@@ -12,6 +12,9 @@ public struct ConversionSweep: Sendable {
     public enum Source: Sendable {
         /// One log for every seed.
         case log(ClickLog)
+        /// One log for every seed, read from a file: in a sharded job each rank reads only its shard's
+        /// rows (`ClickLog.loadShard`).
+        case file(path: String, format: ClickLog.Format)
         /// A fresh simulated log per seed, written and read in `format` (`.criteo`: no engagement).
         case simulated(ConversionSimulator.Configuration, scenario: String, format: ClickLog.Format = .vane)
     }
@@ -52,42 +55,45 @@ public struct ConversionSweep: Sendable {
         return try run(source, methods: methods, seeds: seeds, replay: replay, shards: &local, progress: progress)
     }
 
-    /// `run` for one rank of a sharded job: every rank reads (or simulates) the seed's whole log,
-    /// keeps its shard (`ClickLog.shard(rank:of:)`) and replays it with the others; every rank
-    /// returns the job's sweep. Collective.
+    /// `run` for one rank of a sharded job: every rank keeps its shard of each seed's log
+    /// (`ClickLog.shard(rank:of:)`'s clicks) and replays it with the others; every rank returns the
+    /// job's sweep. A `.file` log is read once, each rank building only its own rows
+    /// (`ClickLog.loadShard`); a simulated log is written whole by every rank, then read the same
+    /// way. The facts are the whole log's (`ClickLog.facts(windowHours:attributionHours:shards:)`).
+    /// Collective.
     public static func run<Shards: ReplayShardContext>(_ source: Source, methods: [DelayedFeedbackMethod], seeds: [UInt64], replay: StreamReplay,
                                                        shards: inout Shards,
                                                        progress: (Int, Int, String) -> Void = { _, _, _ in }) throws -> ConversionSweep {
         guard !seeds.isEmpty else { throw ConversionError(.invalidConfiguration, "name at least one seed") }
         guard !methods.isEmpty else { throw ConversionError(.invalidConfiguration, "name at least one method") }
         var results: [StreamReplay.Result] = [], facts: [ClickLog.Facts] = []
-        var name = ""
+        var name = "", fileShard: ClickLog?
+        if case .file(let path, let format) = source {
+            progress(0, seeds.count, "reading \(path)")
+            fileShard = try ClickLog.loadShard(path: path, format: format, shards: &shards)
+            name = path
+        }
         for (index, seed) in seeds.enumerated() {
-            var loaded: ClickLog?, failure: (any Error)?
-            do {
-                switch source {
-                case .log(let fixed):
-                    loaded = fixed
-                    name = fixed.source
-                case .simulated(let configuration, let scenario, let format):
-                    name = "simulated \(scenario), \(configuration.clicks) clicks over \(configuration.days) days" + (format == .criteo ? ", Criteo format" : "")
-                    progress(index, seeds.count, "seed \(seed): simulating")
-                    let path = FileManager.default.temporaryDirectory.appendingPathComponent("vane-sweep-\(getpid())-\(seed)-\(shards.rank).csv").path
-                    defer { try? FileManager.default.removeItem(atPath: path) }
-                    _ = try ConversionSimulator(configuration: configuration).write(to: path, seed: seed, format: format)
-                    loaded = try ClickLog.load(path: path, format: format)
-                }
-            } catch { failure = error }
-            // A rank that failed alone must not leave the others waiting in the replay's collectives.
-            var failed = [failure == nil ? 0.0 : 1]
-            try shards.maximum(&failed)
-            if let failure { throw failure }
-            guard let log = loaded, failed[0] == 0 else {
-                throw ConversionError(.invalidInput, "seed \(seed): another rank could not produce its log; rank \(shards.rank) stops too")
+            let shard: ClickLog
+            switch source {
+            case .log(let fixed):
+                name = fixed.source
+                shard = fixed.shard(rank: shards.rank, of: shards.ranks)
+            case .file:
+                shard = fileShard!
+            case .simulated(let configuration, let scenario, let format):
+                name = "simulated \(scenario), \(configuration.clicks) clicks over \(configuration.days) days" + (format == .criteo ? ", Criteo format" : "")
+                progress(index, seeds.count, "seed \(seed): simulating")
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent("vane-sweep-\(getpid())-\(seed)-\(shards.rank).csv").path
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                // A rank that failed alone must not leave the others waiting in the replay's collectives.
+                _ = try shards.agreeing("simulate seed \(seed)'s log") { try ConversionSimulator(configuration: configuration).write(to: path, seed: seed, format: format) }
+                shard = try ClickLog.loadShard(path: path, format: format, shards: &shards)
             }
             progress(index, seeds.count, "seed \(seed): replaying")
-            results.append(try replay.run(log.shard(rank: shards.rank, of: shards.ranks), methods: methods, seed: seed, shards: &shards))
-            facts.append(log.facts(windowHours: replay.configuration.windowHours, attributionHours: replay.configuration.attributionHours))
+            results.append(try replay.run(shard, methods: methods, seed: seed, shards: &shards))
+            facts.append(try shard.facts(windowHours: replay.configuration.windowHours, attributionHours: replay.configuration.attributionHours,
+                                         shards: &shards))
         }
         return ConversionSweep(seeds: seeds, source: name, methods: summaries(methods, results), results: results, facts: facts)
     }

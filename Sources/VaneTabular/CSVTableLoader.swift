@@ -22,12 +22,28 @@ public struct CSVTableLoader: Sendable {
     }
 
     public func load(_ file: TextFile) throws(InputError) -> Table {
+        let rows = try loadRows(file) { _ in true }
+        guard rows.rowCount > 0 else { throw InputError(.emptyInput, file: file.path, "header but no data rows") }
+        return try rows.table(numeric: rows.evidence.map(\.isNumeric))
+    }
+
+    /// The header and the fields of the data rows `keeping` accepts (its argument: the row's index
+    /// among the file's data rows, from 0), with what each column's kept values say about its type;
+    /// the other rows' lines are split into nothing. Every shard of a job reads the same file
+    /// with its own `keeping`, merges the ranks' `ColumnEvidence` so all agree on each column's
+    /// type, and builds its table with `RowShard.table(numeric:)`. O(bytes + kept fields).
+    public func loadRows(_ file: TextFile, keeping: (Int) -> Bool) throws(InputError) -> RowShard {
         var header: [String]?
         var raw: [[String]] = []
         var rowLines: [Int] = []
         var separator = delimiter
+        var dataRow = 0
         try file.forEachLine { (lineNumber, line) throws(InputError) in
             if line.allSatisfy({ $0 == " " }) { return }
+            if header != nil {
+                defer { dataRow += 1 }
+                guard keeping(dataRow) else { return }
+            }
             let fieldSeparator = separator ?? FieldDelimiter.infer(path: file.path, sampleLine: line)
             separator = fieldSeparator
             let fields = fieldSeparator.split(line).map { String($0.trimmingSpaces()) }
@@ -49,39 +65,21 @@ public struct CSVTableLoader: Sendable {
             for (column, value) in fields.enumerated() { raw[column].append(value) }
         }
         guard let names = header else { throw InputError(.emptyInput, file: file.path, "no header row") }
-        guard let first = raw.first, !first.isEmpty else { throw InputError(.emptyInput, file: file.path, "header but no data rows") }
-        var columns: [Table.Column] = []
-        for (index, values) in raw.enumerated() {
-            // One parse per field; a missing marker is NaN, any other non-finite value (the
-            // `InputNumber` rule: every spelling, and overflow) is refused once the column is numeric.
-            var nonFiniteRow: Int?
-            let parsed = values.enumerated().map { row, value -> Double? in
-                if missingMarkers.contains(value) { return .nan }
-                guard let number = Double(value) else { return nil }
-                if !number.isFinite && nonFiniteRow == nil { nonFiniteRow = row }
-                return number
+        // One parse per field, kept for the numeric columns; a missing marker is NaN.
+        var parsed: [[Double]?] = [], evidence: [ColumnEvidence] = []
+        for values in raw {
+            var numbers: [Double] = [], allNumbers = true, anyFinite = false
+            numbers.reserveCapacity(values.count)
+            for value in values {
+                if missingMarkers.contains(value) { numbers.append(.nan); continue }
+                guard let number = Double(value) else { allNumbers = false; break }
+                if number.isFinite { anyFinite = true }
+                numbers.append(number)
             }
-            let isNumeric = parsed.allSatisfy { $0 != nil } && parsed.contains { $0!.isFinite }
-            if isNumeric {
-                if let row = nonFiniteRow {
-                    let bad = (line: rowLines[row], text: values[row])
-                    throw InputError(.invalidNumber, file: file.path, line: bad.line,
-                                     "column \"\(names[index])\" holds non-finite value \"\(bad.text)\" (NaN, infinity, or beyond +-1.8e308); use an empty field for a missing value")
-                }
-                columns.append(.numeric(parsed.map { $0! }))
-            } else {
-                var levels: [String] = []
-                var codeOf: [String: Int32] = [:]
-                let codes = values.map { value -> Int32 in
-                    if let code = codeOf[value] { return code }
-                    let code = Int32(levels.count)
-                    codeOf[value] = code
-                    levels.append(value)
-                    return code
-                }
-                columns.append(.categorical(codes: codes, levels: levels))
-            }
+            parsed.append(allNumbers ? numbers : nil)
+            evidence.append(ColumnEvidence(allNumbers: allNumbers, anyFinite: anyFinite))
         }
-        return Table(source: file.path, columnNames: names, columns: columns, rowLines: rowLines)
+        return RowShard(source: file.path, columnNames: names, values: raw, parsed: parsed, rowLines: rowLines,
+                        evidence: evidence, missingMarkers: missingMarkers)
     }
 }

@@ -27,27 +27,14 @@ public struct TableFeatureEncoder: Sendable, Codable, Equatable {
     /// moving the model's overall level that many times faster (a Criteo log with its empty fields
     /// has eleven). Statistics from `rows` of `table`.
     public init(table: Table, excluding: Set<String>, rows: [Int], hashBuckets: Int = 1 << 14) {
-        var varying: [String] = [], constant: [String] = []
-        for (index, name) in table.columnNames.enumerated() where !excluding.contains(name) {
-            let varies = switch table.columns[index] {
-            case _ where rows.isEmpty: true
-            case .numeric(let values): rows.contains { !values[$0].isNaN }
-            case .categorical(let codes, _): rows.contains { codes[$0] != codes[rows[0]] }
-            }
-            if varies { varying.append(name) } else { constant.append(name) }
-        }
-        featureColumns = varying
-        constantColumns = constant
+        self.init(statistics: Statistics(table: table, excluding: excluding, rows: rows), hashBuckets: hashBuckets)
+    }
+
+    init(featureColumns: [String], constantColumns: [String], hashBuckets: Int, numericStatistics: [String: NumericScale]) {
+        self.featureColumns = featureColumns
+        self.constantColumns = constantColumns
         self.hashBuckets = hashBuckets
-        var statistics: [String: NumericScale] = [:]
-        for name in featureColumns {
-            guard case .numeric(let values) = table.columns[table.columnNames.firstIndex(of: name)!] else { continue }
-            let present = rows.map { values[$0] }.filter { !$0.isNaN }
-            let mean = present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
-            let variance = present.isEmpty ? 0 : present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count)
-            statistics[name] = NumericScale(mean: mean, deviation: variance > 0 ? variance.squareRoot() : 1)
-        }
-        numericStatistics = statistics
+        self.numericStatistics = numericStatistics
     }
 
     enum CodingKeys: String, CodingKey { case featureColumns, constantColumns, hashBuckets, numericStatistics }

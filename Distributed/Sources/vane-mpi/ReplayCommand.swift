@@ -28,9 +28,10 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a click log hour by hour over the ranks (clicks sharded) and compare delayed-feedback methods.",
         discussion: """
-        The protocol of `vane conversions evaluate`, data-parallel: every rank reads (or simulates) the \
-        log and keeps the clicks whose row hashes to it, each with its conversion and engagement, so a \
-        conversion always meets its click on one rank. The clock is the job's (start and end are a \
+        The protocol of `vane conversions evaluate`, data-parallel: every rank reads the log (or \
+        simulates it whole) and builds only the clicks whose row hashes to it, each with its conversion \
+        and engagement, so a conversion always meets its click on one rank; the ranks agree on each \
+        column's type and the feature statistics, so every rank encodes as one process would. The clock is the job's (start and end are a \
         minimum and a maximum over ranks), so all ranks are at the same hour and none trains on what \
         another has not reached. Each step every rank scores its clicks (the step's AUC, PR-AUC and \
         NLL are computed over every rank's), then trains on its stream's samples in job-wide \
@@ -43,7 +44,7 @@ struct ReplayCommand: ParsableCommand {
         """
     )
 
-    @Option(name: [.customLong("log"), .customLong("events")], help: "Click log read by every rank (a file system every rank sees).")
+    @Option(name: [.customLong("log"), .customLong("events")], help: "Click log every rank reads its shard of (a file system every rank sees).")
     var log: String?
 
     @Option(help: "vane (CSV with header) or criteo (data.txt).")
@@ -116,7 +117,10 @@ struct ReplayCommand: ParsableCommand {
                 do throws(ConversionError) { try simulation.validate() } catch { throw ValidationError("--clicks/--days: \(error.message)") }
                 return (replay, .simulated(simulation, scenario: scenario.rawValue), referenceRun)
             }
-            do { return (replay, .log(try ClickLog.load(path: log!, format: format)), referenceRun) } catch { throw ValidationError("--log: \(error)") }
+            // Each rank reads its own shard's rows in the sweep (collectively); a file no rank can open
+            // is named here, with the flag.
+            guard FileManager.default.isReadableFile(atPath: log!) else { throw ValidationError("--log: \(log!) cannot be read (no such file, or no permission)") }
+            return (replay, .file(path: log!, format: format), referenceRun)
         }
         var shards = MPIReplayContext(communicator: communicator)
         let started = Date()
@@ -183,7 +187,7 @@ struct ReplayReport: Encodable {
     let steps: [Int]
     let seconds: Double
     /// Per seed: seconds of the replay itself (preparation and every method), without reading or
-    /// simulating the log, which every rank does whole.
+    /// simulating the log.
     let replaySeconds: [Double]
     /// Per rank: seconds inside collectives.
     let communicationSeconds: [Double]

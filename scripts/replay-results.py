@@ -23,14 +23,15 @@ def main():
            "the ranks' gradients of one job-wide mini-batch (`StreamReplay` over `MPIReplayContext`). 1 rank is the single "
            "process bit for bit (a test checks it); differences are N ranks minus 1 rank, paired by seed (mean ± sd over seeds). "
            "Seconds are of ranks sharing the machine's cores, not of a cluster (4 ranks oversubscribe 2 cores); collectives include "
-           "the time a rank waits for the others. Every rank simulates (or reads) the whole log before keeping its shard, so its "
-           "peak memory is one process's: sharding divides the replay's work, not yet the loading.", ""]
+           "the time a rank waits for the others. Every rank simulates the whole log to a file, then builds only its own clicks' "
+           "rows from it (`ClickLog.loadShard`: the ranks agree on each column's type and merge the feature encoder's statistics), "
+           "so no rank holds the whole table; the file's bytes while reading and the replicated models stay per rank.", ""]
     for run in runs:
         if run.get("against_reference") is None:
             continue
         out += [f"## {run['source']}: {run['ranks']} ranks against {run['reference_ranks']}", "",
-                f"Replay {sum(run['replay_seconds']):.1f} s over the 3 seeds ({run['seconds']:.1f} s with simulating and reading each "
-                f"log, which every rank does whole); per rank: {', '.join(f'{s:.1f}' for s in run['communication_seconds'])} s in collectives; "
+                f"Replay {sum(run['replay_seconds']):.1f} s over the 3 seeds ({run['seconds']:.1f} s with simulating each log, which "
+                f"every rank does whole, and reading its shard); per rank: {', '.join(f'{s:.1f}' for s in run['communication_seconds'])} s in collectives; "
                 f"{', '.join(f'{b / 1e6:.1f}' for b in run['bytes_sent'])} MB sent; peak resident "
                 f"{', '.join(f'{m:.0f}' for m in run['peak_resident_mb'])} MB; {run['optimiser_steps']:,} optimiser steps "
                 f"(all models, 3 seeds).", "",

@@ -28,7 +28,9 @@ public struct DirectionAnchor: Sendable {
     /// their float precision (a source's offset stays within a few times the spread of its scores).
     public var multiples: [Float] = [0, 0.25, 0.5, 1, 2, 4, 8]
     /// One-way validation edges needed to choose at all.
-    public var minimumPairs = 40
+    public var minimumPairs = DirectionAnchor.defaultMinimumPairs
+    /// The default of `minimumPairs`, also what `NodePotential.chooseRegularisation` needs to choose alpha.
+    public static let defaultMinimumPairs = 40
 
     public init() {}
 
@@ -157,7 +159,7 @@ public struct DirectionAnchor: Sendable {
         var total = 0.0
         for (d, gap) in zip(differences, potentialGaps) {
             let value = d + alpha * gap
-            total += value > 0 ? 1 : (value == 0 ? 0.5 : 0)
+            total += LinkPredictionEvaluator.directionCredit(forward: value, backward: 0)
         }
         return total / Double(differences.count)
     }

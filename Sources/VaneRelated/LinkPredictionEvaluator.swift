@@ -42,6 +42,12 @@ public struct LinkPredictionEvaluation: Sendable {
 /// Cost: one (batch x d) x (d x N) GEMM per batch of distinct sources plus O(N) per query; the
 /// batch shrinks on large catalogues so its scores stay within 128 MB.
 public struct LinkPredictionEvaluator: Sendable {
+    /// One pair's share of a direction AUC: 1 when u -> v outscores v -> u, 1/2 on a tie, else 0.
+    /// The one tie rule of every direction AUC (evaluation, `DirectionAnchor`, SpringRank's alpha).
+    @inlinable public static func directionCredit(forward: Float, backward: Float) -> Double {
+        forward > backward ? 1 : (forward == backward ? 0.5 : 0)
+    }
+
     /// Degree buckets of SPEC.md: label and inclusive upper bound (degree 0 counts as "1").
     public static let degreeBuckets: [(label: String, upperBound: Int)] = [("1", 1), ("2-4", 4), ("5-16", 16), ("17+", Int.max)]
     /// Buckets of a one-way pair's evidence: label and inclusive upper bound of min(degree u, degree v).
@@ -118,7 +124,7 @@ public struct LinkPredictionEvaluator: Sendable {
         let pairScores = model.scores(of: oneWayEdges + oneWayEdges.map { DirectedGraph.Edge(source: $0.target, target: $0.source) })
         for (index, edge) in oneWayEdges.enumerated() {
             let forward = pairScores[index], backward = pairScores[oneWayEdges.count + index]
-            let win = forward > backward ? 1 : (forward == backward ? 0.5 : 0)
+            let win = Self.directionCredit(forward: forward, backward: backward)
             directionWins += win
             let evidence = min(totalDegree(edge.source), totalDegree(edge.target))
             let label = Self.directionBuckets.first { evidence <= $0.upperBound }!.label

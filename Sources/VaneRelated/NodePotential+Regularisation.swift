@@ -16,8 +16,8 @@ extension NodePotential {
     /// .823 / .830: no one alpha suits both kinds of graph.
     public static let regularisationGrid: [Double] = [0.1, 0.5, 2, 8, 32]
 
-    /// One-way validation edges needed to choose alpha at all.
-    public static let minimumRegularisationPairs = 40
+    /// One-way validation edges needed to choose alpha at all (as many as `DirectionAnchor` needs).
+    public static let minimumRegularisationPairs = DirectionAnchor.defaultMinimumPairs
 
     /// Training edges held out per fold of `chooseRegularisation` (a share of the training graph).
     public static let regularisationFoldShare = 0.1
@@ -78,8 +78,7 @@ extension NodePotential {
             for problem in problems {
                 let potential = springRank(problem.graph, alpha: alpha)
                 for edge in problem.pairs {
-                    let gap = potential[Int(edge.source)] - potential[Int(edge.target)]
-                    wins += gap > 0 ? 1 : (gap == 0 ? 0.5 : 0)
+                    wins += LinkPredictionEvaluator.directionCredit(forward: potential[Int(edge.source)], backward: potential[Int(edge.target)])
                 }
             }
             return wins / Double(pairs)

@@ -13,18 +13,29 @@ import VaneTensor
 /// Choice: among settings whose direction AUC is within `directionTolerance` of the best one
 /// found, the highest MRR (direction is what the model is for, so ranking is bought only with a
 /// negligible loss of it). The chosen setting is then fitted on all validation edges by the caller.
+/// With embedding blocks, one more trial follows: the best setting so far without them (the same
+/// designs' rows, the blocks' columns dropped: `NeighbourhoodBlendFitter.Design.withoutEmbeddings`),
+/// so the folds decide whether the embeddings earn their place in the blend at all; the choice
+/// rule then runs over every trial. (Where they add nothing, a blend cannot always tell: on Debian
+/// and Digital Music `walks` alone ranked test edges 0.002 MRR above the default on 3 seeds of
+/// 3, `docs/results/related.md` of 2026-12-07, while their folds' MRR ordered the two the same way
+/// on 4 of those 6 seeds.)
 /// Budget 1, or fewer than `minimumValidationEdges` validation edges, skips the search.
-/// Cost: one blend design per fold, then budget x 2 x (one Newton solve + one ranking of at most
-/// `selectionQueries` edges).
+/// Cost: one blend design per fold, then (budget + 1) x 2 x (one Newton solve + one ranking of at
+/// most `selectionQueries` edges).
 public struct BlendSearch: Sendable {
     /// One point of the search space.
     public struct Setting: Sendable, Equatable, CustomStringConvertible {
         public var directionWeight: Float
         public var l2: Float
+        /// Whether the blend keeps its embedding blocks (false: walks, degrees and potentials only,
+        /// the `walks` method's score). Only the search's last trial sets it false.
+        public var usesEmbeddings = true
 
-        public init(directionWeight: Float, l2: Float) {
+        public init(directionWeight: Float, l2: Float, usesEmbeddings: Bool = true) {
             self.directionWeight = directionWeight
             self.l2 = l2
+            self.usesEmbeddings = usesEmbeddings
         }
 
         /// The fitter's own defaults.
@@ -42,7 +53,7 @@ public struct BlendSearch: Sendable {
             return fitter
         }
 
-        public var description: String { "direction weight \(directionWeight), l2 \(l2)" }
+        public var description: String { "direction weight \(directionWeight), l2 \(l2)" + (usesEmbeddings ? "" : ", without embeddings") }
     }
 
     /// What one setting scored on the held-out folds.
@@ -123,11 +134,12 @@ public struct BlendSearch: Sendable {
         // One-way held-out edges of each fold: the weight of its direction AUC.
         let oneWay = heldOut.map { fold in fold.filter(known.isOneWay).count }
         var trials: [Trial] = []
-        for setting in settings(seed: seed) {
+        func trial(_ setting: Setting) -> Trial {
             var rankTotal = 0.0, rankCount = 0, directionTotal = 0.0, directionCount = 0
             for fold in 0..<2 {
-                let (blend, _) = setting.fitter.solve(designs[fold])
-                let model = blend.model(base: base, graph: graph, method: "search")
+                let design = setting.usesEmbeddings ? designs[fold] : designs[fold].withoutEmbeddings()
+                let (blend, _) = setting.fitter.solve(design)
+                let model = blend.model(base: setting.usesEmbeddings ? base : nil, graph: graph, method: "search")
                 let evaluation = evaluator.evaluate(model, test: heldOut[1 - fold])
                 rankTotal += evaluation.meanReciprocalRank * Double(evaluation.queries)
                 rankCount += evaluation.queries
@@ -136,8 +148,13 @@ public struct BlendSearch: Sendable {
                     directionCount += oneWay[1 - fold]
                 }
             }
-            trials.append(Trial(setting: setting, meanReciprocalRank: rankTotal / Double(max(1, rankCount)),
-                                directionAUC: directionCount > 0 ? directionTotal / Double(directionCount) : nil))
+            return Trial(setting: setting, meanReciprocalRank: rankTotal / Double(max(1, rankCount)),
+                         directionAUC: directionCount > 0 ? directionTotal / Double(directionCount) : nil)
+        }
+        for setting in settings(seed: seed) { trials.append(trial(setting)) }
+        if base != nil, !embeddingBlocks.isEmpty, var best = choose(trials) {
+            best.usesEmbeddings = false
+            trials.append(trial(best))
         }
         return (choose(trials) ?? .defaults, trials)
     }

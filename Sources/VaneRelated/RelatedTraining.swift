@@ -207,6 +207,9 @@ public enum RelatedTraining {
         }
         var fitter = setting.fitter
         fitter.potentialRegularisation = regularisation.alpha
+        // The search may find the embeddings add nothing: then the blend is the walks blend.
+        if base != nil { details["blend_uses_embeddings"] = String(setting.usesEmbeddings) }
+        let (base, blocks) = setting.usesEmbeddings ? (base, blocks) : (nil, [])
         let (fitted, _) = fitter.fit(base: base, embeddingBlocks: blocks, graph: training, known: known,
                                      validation: validation, seed: seed)
         // The direction anchor: how much of the SpringRank order to add to the blend's own direction

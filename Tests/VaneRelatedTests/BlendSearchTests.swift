@@ -113,4 +113,73 @@ struct BlendSearchTests {
                                                   validation: split.validation, seed: 4)
         #expect(small.trials.isEmpty && small.chosen == .defaults)
     }
+
+    /// Embeddings that know every validation edge (u's row one-hot, v's row the known in-links'
+    /// indicator), and embeddings of noise.
+    static func blocks(_ graph: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge],
+                       oracle: Bool) -> RelatedItemModel {
+        let n = graph.nodeCount
+        var generator = SeededGenerator(seed: 5)
+        var source = Matrix(rows: n, columns: n), target = Matrix(rows: n, columns: n)
+        if oracle {
+            for u in 0..<n { source.values[u * n + u] = 1 }
+            for edge in validation { target.values[Int(edge.target) * n + Int(edge.source)] = 1 }
+        } else {
+            source = Matrix.normal(rows: n, columns: n, standardDeviation: 1, using: &generator)
+            target = Matrix.normal(rows: n, columns: n, standardDeviation: 1, using: &generator)
+        }
+        return RelatedItemModel(method: "blocks", graph: graph, sourceEmbeddings: source, targetEmbeddings: target)
+    }
+
+    @Test func theLastTrialAsksWhetherTheEmbeddingsEarnTheirPlace() throws {
+        var generator = SeededGenerator(seed: 9)
+        let graph = try PowerLawGraphGenerator(nodes: 300, edges: 1500).generate(seed: 9)
+        let split = try EdgeSplit(graph: graph, using: &generator)
+        let training = graph.withEdges(split.training)
+        let known = graph.withEdges(split.training + split.validation)
+        var search = BlendSearch(budget: 3)
+        search.minimumValidationEdges = 20
+        for oracle in [true, false] {
+            let base = Self.blocks(training, known: known, validation: split.validation, oracle: oracle)
+            let result = search.search(base: base, embeddingBlocks: [0..<300], graph: training, known: known,
+                                       validation: split.validation, seed: 4)
+            #expect(result.trials.count == 4)
+            let last = try #require(result.trials.last)
+            #expect(!last.setting.usesEmbeddings && result.trials.dropLast().allSatisfy(\.setting.usesEmbeddings))
+            let best = try #require(search.choose(Array(result.trials.dropLast())))
+            #expect(last.setting.directionWeight == best.directionWeight && last.setting.l2 == best.l2)
+            if oracle {
+                // Embeddings that know the held-out edges rank them far above walks alone: kept.
+                #expect(result.chosen.usesEmbeddings)
+                #expect(result.trials[0].meanReciprocalRank > last.meanReciprocalRank + 0.1, "\(result.trials.map(\.summary))")
+            } else {
+                #expect(result.chosen == search.choose(result.trials))
+            }
+        }
+        // No blocks: nothing to drop, no extra trial.
+        #expect(search.search(base: nil, embeddingBlocks: [], graph: training, known: known, validation: split.validation, seed: 4).trials.count == 3)
+    }
+
+    @Test func aDesignWithoutEmbeddingsKeepsItsRowsAndDropsTheBlocksColumns() throws {
+        var generator = SeededGenerator(seed: 3)
+        let graph = try PowerLawGraphGenerator(nodes: 200, edges: 900).generate(seed: 3)
+        let split = try EdgeSplit(graph: graph, using: &generator)
+        let training = graph.withEdges(split.training)
+        let known = graph.withEdges(split.training + split.validation)
+        let base = Self.blocks(training, known: known, validation: split.validation, oracle: false)
+        let design = NeighbourhoodBlendFitter().design(base: base, embeddingBlocks: [0..<100, 100..<200], graph: training, known: known,
+                                                       validation: split.validation, seed: 3)
+        let without = design.withoutEmbeddings()
+        #expect(without.blocks.isEmpty && without.queries == design.queries)
+        #expect(without.objectiveFeatures.rows == design.objectiveFeatures.rows)
+        #expect(without.objectiveFeatures.columns == design.objectiveFeatures.columns - 2 && without.scale == Array(design.scale.dropFirst(2)))
+        let width = design.objectiveFeatures.columns
+        for r in [0, design.objectiveFeatures.rows / 2, design.objectiveFeatures.rows - 1] {
+            #expect(Array(without.objectiveFeatures.values[(r * (width - 2))..<((r + 1) * (width - 2))])
+                    == Array(design.objectiveFeatures.values[(r * width + 2)..<((r + 1) * width)]))
+        }
+        let (blend, _) = NeighbourhoodBlendFitter().solve(without)
+        #expect(blend.blockWeights.isEmpty)
+        #expect(without.withoutEmbeddings().objectiveFeatures.values == without.objectiveFeatures.values)
+    }
 }

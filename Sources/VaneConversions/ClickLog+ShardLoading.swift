@@ -21,20 +21,13 @@ extension ClickLog {
         case .vane:
             let rows = try shards.agreeing("read \(path)") { try CSVTableLoader().loadRows(TextFile(path: path), keeping: keeping) }
             // Each column is numeric only where every rank's fields say so.
-            let local: [Double] = [Double(rows.rowCount)] + rows.evidence.flatMap { evidence -> [Double] in [evidence.allNumbers ? 1 : 0, evidence.anyFinite ? 1 : 0] }
-            let all = try shards.concatenate(local)
-            guard all.count == local.count * ranks else {
+            let local = CSVTableLoader.ColumnEvidence.flattened(rows.evidence, rows: rows.rowCount)
+            let merged = CSVTableLoader.ColumnEvidence.merged(try shards.concatenate(local), columns: rows.evidence.count)
+            guard let merged, merged.parts == ranks else {
                 throw ConversionError(.invalidInput, "\(path): the ranks read different headers (was the file changed while it was read?)")
             }
-            var evidence = rows.evidence, total = 0
-            for part in stride(from: 0, to: all.count, by: local.count) {
-                total += Int(all[part])
-                for k in evidence.indices {
-                    evidence[k] = evidence[k].merged(with: .init(allNumbers: all[part + 1 + 2 * k] == 1, anyFinite: all[part + 2 + 2 * k] == 1))
-                }
-            }
-            guard total > 0 else { throw InputError(.emptyInput, file: path, "header but no data rows") }
-            table = try shards.agreeing("read \(path)") { try rows.table(numeric: evidence.map(\.isNumeric)) }
+            guard merged.rows > 0 else { throw InputError(.emptyInput, file: path, "header but no data rows") }
+            table = try shards.agreeing("read \(path)") { try rows.table(numeric: merged.evidence.map(\.isNumeric)) }
         case .criteo:
             table = try shards.agreeing("read \(path)") { try criteoTable(TextFile(path: path), keeping: keeping) }
             var total = [Double(table.rowCount)]
@@ -43,7 +36,7 @@ extension ClickLog {
         }
         let log = try fromTable(table, hashBuckets: hashBuckets, timeScale: format == .criteo ? 1.0 / 3600 : 1, shards: &shards)
         guard ranks > 1 else { return log }
-        return ClickLog(source: "\(log.source) (shard \(rank + 1) of \(ranks))", clickTimes: log.clickTimes, conversionTimes: log.conversionTimes,
+        return ClickLog(source: shardSource(log.source, rank: rank, of: ranks), clickTimes: log.clickTimes, conversionTimes: log.conversionTimes,
                         engagement: log.engagement, features: log.features, encoder: log.encoder)
     }
 

@@ -12,10 +12,13 @@ extension ClickLog {
         let events = EngagementEvents(perClick: rows.map { i in
             engagement.events(of: i).map { (time: engagement.times[$0], kind: engagement.kinds[$0]) }
         })
-        return ClickLog(source: "\(source) (shard \(rank + 1) of \(ranks))", clickTimes: rows.map { clickTimes[$0] },
+        return ClickLog(source: Self.shardSource(source, rank: rank, of: ranks), clickTimes: rows.map { clickTimes[$0] },
                         conversionTimes: rows.map { conversionTimes[$0] }, engagement: events,
                         features: features.selectingRows(rows), encoder: encoder)
     }
+
+    /// The source name of rank `rank`'s shard of a log named `source`.
+    static func shardSource(_ source: String, rank: Int, of ranks: Int) -> String { "\(source) (shard \(rank + 1) of \(ranks))" }
 
     /// The rank of `ranks` that replays row `row`.
     static func shard(ofRow row: Int, ranks: Int) -> Int {

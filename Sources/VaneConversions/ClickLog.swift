@@ -119,16 +119,7 @@ public struct ClickLog: Sendable {
         }
         var columns: [Table.Column] = [.numeric(clickTimes), .numeric(conversionTimes)]
         columns += integers.map { .numeric($0) }
-        for values in categories {
-            var levels: [String] = [], codeOf: [String: Int32] = [:]
-            let codes = values.map { value -> Int32 in
-                if let code = codeOf[value] { return code }
-                codeOf[value] = Int32(levels.count)
-                levels.append(value)
-                return Int32(levels.count - 1)
-            }
-            columns.append(.categorical(codes: codes, levels: levels))
-        }
+        columns += categories.map { .categorical(coding: $0) }
         let names = ["click_time", "conversion_time"] + (1...8).map { "int\($0)" } + (1...9).map { "cat\($0)" }
         return Table(source: file.path, columnNames: names, columns: columns, rowLines: rowLines)
     }

@@ -21,6 +21,26 @@ extension CSVTableLoader {
         public func merged(with other: ColumnEvidence) -> ColumnEvidence {
             ColumnEvidence(allNumbers: allNumbers && other.allNumbers, anyFinite: anyFinite || other.anyFinite)
         }
+
+        /// One shard's evidence as numbers, to send between ranks: its row count, then two 0/1 per column.
+        public static func flattened(_ evidence: [ColumnEvidence], rows: Int) -> [Double] {
+            [Double(rows)] + evidence.flatMap { column -> [Double] in [column.allNumbers ? 1 : 0, column.anyFinite ? 1 : 0] }
+        }
+
+        /// Several shards' `flattened` evidence (concatenated) merged, with how many parts and rows
+        /// there were; nil when the numbers do not fit `columns` columns.
+        public static func merged(_ values: [Double], columns: Int) -> (parts: Int, rows: Int, evidence: [ColumnEvidence])? {
+            let width = 1 + 2 * columns
+            guard !values.isEmpty, values.count % width == 0 else { return nil }
+            var evidence = [ColumnEvidence](repeating: ColumnEvidence(allNumbers: true, anyFinite: false), count: columns), rows = 0
+            for part in stride(from: 0, to: values.count, by: width) {
+                rows += Int(values[part])
+                for k in 0..<columns {
+                    evidence[k] = evidence[k].merged(with: .init(allNumbers: values[part + 1 + 2 * k] == 1, anyFinite: values[part + 2 + 2 * k] == 1))
+                }
+            }
+            return (values.count / width, rows, evidence)
+        }
     }
 
     /// Some data rows of a CSV, their fields not yet typed (`CSVTableLoader.loadRows`).
@@ -57,16 +77,7 @@ extension CSVTableLoader {
                     }
                     columns.append(.numeric(numbers))
                 } else {
-                    var levels: [String] = []
-                    var codeOf: [String: Int32] = [:]
-                    let codes = values.map { value -> Int32 in
-                        if let code = codeOf[value] { return code }
-                        let code = Int32(levels.count)
-                        codeOf[value] = code
-                        levels.append(value)
-                        return code
-                    }
-                    columns.append(.categorical(codes: codes, levels: levels))
+                    columns.append(.categorical(coding: values))
                 }
             }
             return Table(source: source, columnNames: columnNames, columns: columns, rowLines: rowLines)

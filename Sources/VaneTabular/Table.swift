@@ -15,6 +15,20 @@ public struct Table: Sendable {
             case .categorical(let codes, _): codes.count
             }
         }
+
+        /// A categorical column of `values`, each distinct value a level, in order of first
+        /// appearance. O(values).
+        public static func categorical(coding values: [String]) -> Column {
+            var levels: [String] = [], codeOf: [String: Int32] = [:]
+            let codes = values.map { value -> Int32 in
+                if let code = codeOf[value] { return code }
+                let code = Int32(levels.count)
+                codeOf[value] = code
+                levels.append(value)
+                return code
+            }
+            return .categorical(codes: codes, levels: levels)
+        }
     }
 
     /// Where the table came from, for error messages.

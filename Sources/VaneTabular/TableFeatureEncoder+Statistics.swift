@@ -98,7 +98,7 @@ extension TableFeatureEncoder {
             for start in stride(from: 0, to: values.count, by: width) {
                 var decoded: [Column] = []
                 for k in columns.indices {
-                    let v = values[(start + 1 + Self.valuesPerColumn * k)..<(start + 1 + Self.valuesPerColumn * (k + 1))].map { $0 }
+                    let v = Array(values[(start + 1 + Self.valuesPerColumn * k)..<(start + 1 + Self.valuesPerColumn * (k + 1))])
                     switch (v[0], v[1]) {
                     case (0, _): decoded.append(.numeric(count: v[1], mean: v[2], squaredDeviations: v[3]))
                     case (1, 0): decoded.append(.categorical(.none))

@@ -17,6 +17,16 @@ private func smallObjective(directionWeight: Float = 0.7, l2: Float = 0.05) -> B
 
 @Suite("Blend objective and its validation search")
 struct BlendSearchTests {
+    /// A seeded power-law graph split into training and validation edges, its training graph and
+    /// every known edge (training plus validation).
+    static func splitPowerLawGraph(nodes: Int, edges: Int, seed: UInt64) throws
+        -> (split: EdgeSplit, training: DirectedGraph, known: DirectedGraph) {
+        var generator = SeededGenerator(seed: seed)
+        let graph = try PowerLawGraphGenerator(nodes: nodes, edges: edges).generate(seed: seed)
+        let split = try EdgeSplit(graph: graph, using: &generator)
+        return (split, graph.withEdges(split.training), graph.withEdges(split.training + split.validation))
+    }
+
     @Test func gradientAndHessianMatchFiniteDifferences() {
         let objective = smallObjective()
         let theta: [Float] = [0.3, -0.2, 0.5]
@@ -93,11 +103,7 @@ struct BlendSearchTests {
     }
 
     @Test func searchIsDeterministicAndReportsEveryTrial() throws {
-        var generator = SeededGenerator(seed: 9)
-        let graph = try PowerLawGraphGenerator(nodes: 300, edges: 1200).generate(seed: 9)
-        let split = try EdgeSplit(graph: graph, using: &generator)
-        let training = graph.withEdges(split.training)
-        let known = graph.withEdges(split.training + split.validation)
+        let (split, training, known) = try Self.splitPowerLawGraph(nodes: 300, edges: 1200, seed: 9)
         var search = BlendSearch(budget: 3)
         search.minimumValidationEdges = 20
         let first = search.search(base: nil, embeddingBlocks: [], graph: training, known: known, validation: split.validation, seed: 4)
@@ -132,11 +138,7 @@ struct BlendSearchTests {
     }
 
     @Test func theLastTrialAsksWhetherTheEmbeddingsEarnTheirPlace() throws {
-        var generator = SeededGenerator(seed: 9)
-        let graph = try PowerLawGraphGenerator(nodes: 300, edges: 1500).generate(seed: 9)
-        let split = try EdgeSplit(graph: graph, using: &generator)
-        let training = graph.withEdges(split.training)
-        let known = graph.withEdges(split.training + split.validation)
+        let (split, training, known) = try Self.splitPowerLawGraph(nodes: 300, edges: 1500, seed: 9)
         var search = BlendSearch(budget: 3)
         search.minimumValidationEdges = 20
         for oracle in [true, false] {
@@ -161,11 +163,7 @@ struct BlendSearchTests {
     }
 
     @Test func aDesignWithoutEmbeddingsKeepsItsRowsAndDropsTheBlocksColumns() throws {
-        var generator = SeededGenerator(seed: 3)
-        let graph = try PowerLawGraphGenerator(nodes: 200, edges: 900).generate(seed: 3)
-        let split = try EdgeSplit(graph: graph, using: &generator)
-        let training = graph.withEdges(split.training)
-        let known = graph.withEdges(split.training + split.validation)
+        let (split, training, known) = try Self.splitPowerLawGraph(nodes: 200, edges: 900, seed: 3)
         let base = Self.blocks(training, known: known, validation: split.validation, oracle: false)
         let design = NeighbourhoodBlendFitter().design(base: base, embeddingBlocks: [0..<100, 100..<200], graph: training, known: known,
                                                        validation: split.validation, seed: 3)

@@ -10,8 +10,8 @@ extension ClickLog {
     /// statistics (`TableFeatureEncoder.Statistics`, merged in rank order). One rank reads exactly
     /// what `load(path:format:)` reads. Errors name the file and line as `load` does; an error on
     /// one rank stops every rank (the others say which rank failed), so none waits in a later
-    /// collective. Collective. O(bytes of the file + this shard's fields) per rank; the file's bytes
-    /// are held while reading.
+    /// collective. Collective. O(bytes of the file) time and O(this shard's fields) memory per rank: the
+    /// file is streamed (`TextFileStream`), never held.
     public static func loadShard<Shards: ReplayShardContext>(path: String, format: Format, hashBuckets: Int = 1 << 18,
                                                              shards: inout Shards) throws -> ClickLog {
         let rank = shards.rank, ranks = shards.ranks
@@ -19,7 +19,7 @@ extension ClickLog {
         let table: Table
         switch format {
         case .vane:
-            let rows = try shards.agreeing("read \(path)") { try CSVTableLoader().loadRows(TextFile(path: path), keeping: keeping) }
+            let rows = try shards.agreeing("read \(path)") { try CSVTableLoader().loadRows(TextFileStream(path: path), keeping: keeping) }
             // Each column is numeric only where every rank's fields say so.
             let local = CSVTableLoader.ColumnEvidence.flattened(rows.evidence, rows: rows.rowCount)
             let merged = CSVTableLoader.ColumnEvidence.merged(try shards.concatenate(local), columns: rows.evidence.count)
@@ -29,7 +29,7 @@ extension ClickLog {
             guard merged.rows > 0 else { throw InputError(.emptyInput, file: path, "header but no data rows") }
             table = try shards.agreeing("read \(path)") { try rows.table(numeric: merged.evidence.map(\.isNumeric)) }
         case .criteo:
-            table = try shards.agreeing("read \(path)") { try criteoTable(TextFile(path: path), keeping: keeping) }
+            table = try shards.agreeing("read \(path)") { try criteoTable(TextFileStream(path: path), keeping: keeping) }
             var total = [Double(table.rowCount)]
             try shards.sum(&total)
             guard total[0] > 0 else { throw InputError(.emptyInput, file: path, "no clicks") }

@@ -57,11 +57,11 @@ public struct ClickLog: Sendable {
     /// Reads a log as a raw table with Vane's column names, for tools that want the columns rather
     /// than encoded features (Criteo: click_time and conversion_time in seconds, int1-8, cat1-9).
     public static func loadTable(path: String, format: Format) throws -> Table {
-        try loadTable(TextFile(path: path), format: format)
+        try loadTable(TextFileStream(path: path), format: format)
     }
 
     /// The same from text already read (stdin, tests, fuzzing).
-    public static func loadTable(_ file: TextFile, format: Format) throws(InputError) -> Table {
+    public static func loadTable(_ file: some TextLineSource, format: Format) throws(InputError) -> Table {
         switch format {
         case .vane: try CSVTableLoader().load(file)
         case .criteo: try criteoTable(file)
@@ -69,7 +69,7 @@ public struct ClickLog: Sendable {
     }
 
     /// Parses Criteo's `data.txt` into a table with named columns (timestamps kept in seconds).
-    static func criteoTable(_ file: TextFile) throws(InputError) -> Table {
+    static func criteoTable(_ file: some TextLineSource) throws(InputError) -> Table {
         let table = try criteoTable(file) { _ in true }
         guard table.rowCount > 0 else { throw InputError(.emptyInput, file: file.path, "no clicks") }
         return table
@@ -77,7 +77,7 @@ public struct ClickLog: Sendable {
 
     /// The rows `keeping` accepts (its argument: the row's index among the file's clicks, from 0);
     /// other lines are not split. No rows is not an error here.
-    static func criteoTable(_ file: TextFile, keeping: (Int) -> Bool) throws(InputError) -> Table {
+    static func criteoTable(_ file: some TextLineSource, keeping: (Int) -> Bool) throws(InputError) -> Table {
         var clickTimes: [Double] = [], conversionTimes: [Double] = []
         var integers = [[Double]](repeating: [], count: 8)
         var categories = [[String]](repeating: [], count: 9)

@@ -36,11 +36,11 @@ public struct EdgeListLoader: Sendable {
 
     /// Loads a file; errors name the file and line.
     public func load(path: String) throws -> (graph: DirectedGraph, report: Report) {
-        try load(TextFile(path: path))
+        try load(TextFileStream(path: path))
     }
 
     /// Loads already-read text (tests, stdin).
-    public func load(_ file: TextFile) throws -> (graph: DirectedGraph, report: Report) {
+    public func load(_ file: some TextLineSource) throws -> (graph: DirectedGraph, report: Report) {
         var names: [String] = []
         var idByName: [String: Int32] = [:]
         var edges: [DirectedGraph.Edge] = []

@@ -15,10 +15,10 @@ public struct NodeAttributeTable: Sendable {
 
     /// Loads `path`; errors name the file and line (a repeated id, a line without attributes).
     public init(path: String) throws {
-        try self.init(TextFile(path: path))
+        try self.init(TextFileStream(path: path))
     }
 
-    public init(_ file: TextFile) throws {
+    public init(_ file: some TextLineSource) throws {
         var columns: [String]?
         var rows: [String: [String]] = [:]
         var delimiter: FieldDelimiter?

@@ -1,55 +1,23 @@
-import CZlib
 import Foundation
 
 /// The bytes of a text file, decompressed when it is gzip (detected by content, not by name),
 /// checked to be UTF-8, with a leading byte-order mark removed.
 ///
-/// Whole-file reading keeps parsing simple and fast for the sizes Vane handles (edge lists and event
-/// logs up to a few hundred MB); zlib's `gzread` passes plain files through unchanged. A gzip stream
-/// cut short (no trailer) or with a wrong CRC/length trailer is an error, never a silent partial read.
+/// The whole file in memory: for inputs read more than once or kept (tests, fuzzing, stdin); the
+/// loaders read paths with `TextFileStream`, which holds one piece at a time. zlib's `gzread` passes
+/// plain files through unchanged. A gzip stream cut short (no trailer) or with a wrong CRC/length
+/// trailer is an error, never a silent partial read.
 public struct TextFile: Sendable {
     /// The path as given, used in error messages.
     public let path: String
     /// Decompressed contents: valid UTF-8, without a byte-order mark.
     public let bytes: [UInt8]
 
-    /// Reads and, if needed, decompresses `path`.
+    /// Reads and, if needed, decompresses `path`. For a file read once line by line,
+    /// `TextFileStream` gives the same lines and errors without holding the whole file.
     public init(path: String) throws(InputError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(.fileNotFound, file: path, "no such file")
-        }
-        guard !isDirectory.boolValue else { throw InputError(.unreadable, file: path, "is a directory, expected a file") }
-        guard let handle = gzopen(path, "rb") else {
-            throw InputError(.unreadable, file: path, "cannot open for reading")
-        }
-        gzbuffer(handle, 1 << 17)
         var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        func failure(_ what: String) -> InputError {
-            var errorNumber: Int32 = 0
-            let reason = gzerror(handle, &errorNumber).map { String(cString: $0) } ?? "unknown error"
-            return InputError(.unreadable, file: path, "\(what): \(reason)")
-        }
-        while true {
-            let count = chunk.withUnsafeMutableBytes { gzread(handle, $0.baseAddress, UInt32($0.count)) }
-            if count < 0 {
-                let error = failure("read failed after \(result.count) bytes (corrupt gzip?)")
-                gzclose(handle)
-                throw error
-            }
-            if count == 0 { break }
-            result.append(contentsOf: chunk[0..<Int(count)])
-        }
-        // zlib reports a stream that ends before its trailer as Z_BUF_ERROR at end of input (and
-        // gzread has already returned what it could decode): a truncated download, refused.
-        var errorNumber: Int32 = 0
-        _ = gzerror(handle, &errorNumber)
-        let closed = gzclose(handle)
-        if errorNumber == Z_BUF_ERROR || closed == Z_BUF_ERROR {
-            throw InputError(.unreadable, file: path,
-                             "gzip stream is truncated (ends after \(result.count) decompressed bytes, before its trailer); the file is incomplete")
-        }
+        try GzipStream.read(path: path) { (piece) throws(InputError) in result.append(contentsOf: piece) }
         try self.init(path: path, bytes: result)
     }
 
@@ -58,12 +26,7 @@ public struct TextFile: Sendable {
         self.path = path
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if let offset = Self.firstInvalidUTF8(bytes) {
-            let line = bytes[..<offset].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-            let hex = bytes[offset..<min(bytes.count, offset + 4)].map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw InputError(.invalidText, file: path, line: line,
-                             "invalid UTF-8 (bytes \(hex) at byte \(offset)); save the file as UTF-8")
-        }
+        if let error = Self.invalidUTF8(bytes[...], path: path, firstLine: 1, firstByte: 0) { throw error }
         self.bytes = bytes
     }
 
@@ -77,7 +40,7 @@ public struct TextFile: Sendable {
 
     /// Offset of the first byte that does not start or continue a well-formed UTF-8 sequence
     /// (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), or nil. O(n), ASCII fast path.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
         bytes.withUnsafeBufferPointer { buffer -> Int? in
             let n = buffer.count
             var i = 0
@@ -110,13 +73,33 @@ public struct TextFile: Sendable {
         }
     }
 
+    /// The error for the first invalid UTF-8 in `bytes`, or nil; `bytes` starts at line `firstLine`
+    /// and byte `firstByte` of the file (after a byte-order mark), so the error names the file's line
+    /// and byte whether the file is read whole or in pieces of whole lines.
+    static func invalidUTF8(_ bytes: ArraySlice<UInt8>, path: String, firstLine: Int, firstByte: Int) -> InputError? {
+        guard let index = firstInvalidUTF8(bytes) else { return nil }
+        let offset = bytes.startIndex + index
+        let line = bytes[..<offset].reduce(firstLine) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        let hex = bytes[offset..<min(bytes.endIndex, offset + 4)].map { String(format: "%02x", $0) }.joined(separator: " ")
+        return InputError(.invalidText, file: path, line: line,
+                          "invalid UTF-8 (bytes \(hex) at byte \(firstByte + index)); save the file as UTF-8")
+    }
+
     /// Calls `body` with each line's 1-based number and text, without its line terminator
     /// (`\n` or `\r\n`). Stops at the first error `body` throws.
     public func forEachLine<E: Error>(_ body: (_ lineNumber: Int, _ line: Substring) throws(E) -> Void) throws(E) {
+        try Self.forEachLine(in: bytes[...], firstLine: 1, body)
+    }
+
+    /// `forEachLine` over valid UTF-8 `bytes` whose first line is line `firstLine`; returns how
+    /// many lines there were. A final line without a terminator is a line.
+    @discardableResult
+    static func forEachLine<E: Error>(in bytes: ArraySlice<UInt8>, firstLine: Int,
+                                      _ body: (_ lineNumber: Int, _ line: Substring) throws(E) -> Void) throws(E) -> Int {
         // Scan bytes, not Characters: Swift treats "\r\n" as one Character.
         let text = String(decoding: bytes, as: UTF8.self)
         let utf8 = text.utf8
-        var lineNumber = 0
+        var lineNumber = firstLine - 1
         var start = utf8.startIndex
         while start < utf8.endIndex {
             lineNumber += 1
@@ -129,5 +112,8 @@ public struct TextFile: Sendable {
             try body(lineNumber, line)
             start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
+        return lineNumber - firstLine + 1
     }
 }
+
+extension TextFile: TextLineSource {}

@@ -7,7 +7,7 @@ import VaneIO
 /// A non-finite number in an otherwise numeric column (`NaN`, `-nan`, `+infinity`, an overflow such
 /// as `1e309`: the `InputNumber` rule) is rejected with its line and column, since it is almost
 /// always an upstream bug rather than a missing value. A leading byte-order mark is ignored and
-/// invalid UTF-8 refused (`TextFile`). O(rows x columns).
+/// invalid UTF-8 refused (`TextLineSource`). O(rows x columns).
 public struct CSVTableLoader: Sendable {
     public var missingMarkers: Set<String>
     public var delimiter: FieldDelimiter?
@@ -18,10 +18,10 @@ public struct CSVTableLoader: Sendable {
     }
 
     public func load(path: String) throws(InputError) -> Table {
-        try load(TextFile(path: path))
+        try load(TextFileStream(path: path))
     }
 
-    public func load(_ file: TextFile) throws(InputError) -> Table {
+    public func load(_ file: some TextLineSource) throws(InputError) -> Table {
         let rows = try loadRows(file) { _ in true }
         guard rows.rowCount > 0 else { throw InputError(.emptyInput, file: file.path, "header but no data rows") }
         return try rows.table(numeric: rows.evidence.map(\.isNumeric))
@@ -32,7 +32,7 @@ public struct CSVTableLoader: Sendable {
     /// the other rows' lines are split into nothing. Every shard of a job reads the same file
     /// with its own `keeping`, merges the ranks' `ColumnEvidence` so all agree on each column's
     /// type, and builds its table with `RowShard.table(numeric:)`. O(bytes + kept fields).
-    public func loadRows(_ file: TextFile, keeping: (Int) -> Bool) throws(InputError) -> RowShard {
+    public func loadRows(_ file: some TextLineSource, keeping: (Int) -> Bool) throws(InputError) -> RowShard {
         var header: [String]?
         var raw: [[String]] = []
         var rowLines: [Int] = []

@@ -30,6 +30,7 @@ struct DistributedReplayTests {
     @Test(.enabled(if: MPIJob.available, "needs mpirun and a built vane-mpi"))
     func oneRankIsTheSingleProcessAndTwoRanksMatchIt() throws {
         let log = try #require(Self.log)
+        defer { try? FileManager.default.removeItem(atPath: log) }
         let one = try MPIJob.run(ranks: 1, ["replay", "--log", log, "--seeds", "1,2,3", "--json"])
         #expect(one.status == 0, "\(one.output)")
         let two = try MPIJob.run(ranks: 2, ["replay", "--log", log, "--seeds", "1,2,3", "--json"])

@@ -120,4 +120,32 @@ struct TextFileStreamTests {
         }
         #expect(count == 42)
     }
+
+    /// Every kept fuzz crasher of a text loader (inputs that once broke a loader: odd bytes, cut
+    /// sequences, stray BOMs) gives the same lines, or the same error, streamed in pieces as read whole.
+    @Test func crashersReadTheSameStreamedAsWhole() throws {
+        let crashers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/crashers")
+        var inputs = 0
+        for target in ["edges", "csv", "clicklog", "criteo"] {
+            let folder = crashers.appendingPathComponent(target)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where !name.hasPrefix(".") {
+                let path = folder.appendingPathComponent(name).path
+                inputs += 1
+                func read(_ source: () throws(InputError) -> any TextLineSource) -> Result<[String], InputError> {
+                    do { return .success(try lines(try source())) } catch let error as InputError { return .failure(error) } catch { Issue.record(error); return .success([]) }
+                }
+                let whole = read { () throws(InputError) in try TextFile(path: path) }
+                for pieceSize in [1, 7, 4096] {
+                    let streamed = read { () throws(InputError) in try TextFileStream(path: path, pieceSize: pieceSize) }
+                    switch (whole, streamed) {
+                    case (.success(let a), .success(let b)): #expect(a == b, "\(target)/\(name), piece size \(pieceSize)")
+                    case (.failure(let a), .failure(let b)): #expect(a.description == b.description, "\(target)/\(name), piece size \(pieceSize)")
+                    default: Issue.record("\(target)/\(name), piece size \(pieceSize): whole \(whole), streamed \(streamed)")
+                    }
+                }
+            }
+        }
+        #expect(inputs > 0)
+    }
 }

@@ -85,7 +85,9 @@ let package = Package(
         .testTarget(name: "VaneTabularTests", dependencies: ["VaneTabular"]),
         .testTarget(name: "VaneLinearTests", dependencies: ["VaneLinear", "VaneTensor"]),
         .testTarget(name: "VaneChartsTests", dependencies: ["VaneCharts"]),
-        .testTarget(name: "VaneConversionsTests", dependencies: ["VaneConversions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO"]),
+        // Test-only: a job of threads whose collectives meet in memory, for the sharded code's tests.
+        .target(name: "VaneTestSupport", path: "Tests/VaneTestSupport"),
+        .testTarget(name: "VaneConversionsTests", dependencies: ["VaneConversions", "VaneLinear", "VaneTensor", "VaneTabular", "VaneIO", "VaneTestSupport"]),
         .testTarget(name: "VanePipelineTests", dependencies: ["VanePipeline", "VaneRelated", "VaneDecisions", "VaneConversions"]),
         .testTarget(name: "VaneDecisionsTests", dependencies: ["VaneDecisions", "VaneLinear", "VaneNeural", "VaneTensor", "VaneTabular", "VaneIO", "VaneMetrics"]),
         .testTarget(name: "VaneServingTests", dependencies: [
@@ -99,7 +101,7 @@ let package = Package(
         .testTarget(name: "FuzzRegressionTests", dependencies: ["VaneIO", "VaneGraph", "VaneTabular", "VaneTensor", "VaneLinear",
                                                                 "VaneConversions", "VaneDecisions", "VaneRelated", "VaneServing"]),
         .testTarget(name: "vaneTests", dependencies: ["vane", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO"]),
+        .testTarget(name: "VaneRelatedTests", dependencies: ["VaneRelated", "VaneGraph", "VaneTensor", "VaneIO", "VaneTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -149,40 +149,9 @@ public struct LightGCNBaseline: Sendable {
             let query = RowGather.forward(final, indices: sources)
             let positive = RowGather.forward(final, indices: targets)
             let negative = RowGather.forward(final, indices: negativeIDs)
-            var logits = MatrixProduct.forward(query, negative, transposeB: true)   // E x negatives
-            let m = edges.count, k = negatives
-            // Softmax over [positive, negatives]; coefficient matrices for the gradient. Edges split
-            // across cores; each writes only its own rows of logits and positiveGradient.
-            var positiveCoefficient = [Float](repeating: 0, count: m)
-            var positiveGradient = Matrix(rows: m, columns: d)
-            positiveCoefficient.withUnsafeMutableBufferPointer { coefficientBuffer in
-                logits.values.withUnsafeMutableBufferPointer { logitBuffer in
-                    positiveGradient.values.withUnsafeMutableBufferPointer { gradientBuffer in
-                        let coefficients = SharedPointer(coefficientBuffer.baseAddress!), z = SharedPointer(logitBuffer.baseAddress!)
-                        let gradientRows = SharedPointer(gradientBuffer.baseAddress!)
-                        query.values.withUnsafeBufferPointer { queryBuffer in
-                            positive.values.withUnsafeBufferPointer { positiveBuffer in
-                                let q = SharedPointer(queryBuffer.baseAddress!), p = SharedPointer(positiveBuffer.baseAddress!)
-                                let parts = m >= 4096 ? 8 : 1
-                                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                                    for e in (m * part / parts)..<(m * (part + 1) / parts) {
-                                        var positiveLogit: Float = 0
-                                        for c in 0..<d { positiveLogit += q[e * d + c] * p[e * d + c] }
-                                        var top = positiveLogit
-                                        for j in 0..<k { top = max(top, z[e * k + j]) }
-                                        var total = exp(positiveLogit - top)
-                                        for j in 0..<k { total += exp(z[e * k + j] - top) }
-                                        let coefficient = (exp(positiveLogit - top) / total - 1) / Float(m)
-                                        coefficients[e] = coefficient
-                                        for j in 0..<k { z[e * k + j] = exp(z[e * k + j] - top) / total / Float(m) }
-                                        for c in 0..<d { gradientRows[e * d + c] = coefficient * q[e * d + c] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let m = edges.count
+            let (logits, positiveCoefficient, positiveGradient) = Self.sampledSoftmax(query: query, positive: positive, negative: negative,
+                                                                                      normaliser: m)
             // dQuery = c_pos * positive + P_neg negative; dPositive = c_pos * query; dNegative = P_neg^T query.
             var queryGradient = MatrixProduct.forward(logits, negative)
             for e in 0..<m {
@@ -210,6 +179,51 @@ public struct LightGCNBaseline: Sendable {
         }
         let chosen = best?.embeddings ?? embeddings
         return (model(freeEmbeddings: chosen, graph: servingGraph), best?.step ?? steps, chosen)
+    }
+
+    /// The sampled-softmax loss of rows u -> v against shared negatives, -(1/M) sum_e log softmax_e(positive),
+    /// over [q_e . p_e, q_e . n_1, ..., q_e . n_k], as what its gradient needs: `logits` overwritten by
+    /// the negatives' softmax weights / M (E x k), each edge's coefficient c_e = (softmax_e(positive) - 1) / M,
+    /// and c_e q_e, the gradient for p_e. `normaliser` is M, the edges of the whole step (more than
+    /// `query.rows` when ranks share a step). Edges split across cores. O(E k d).
+    static func sampledSoftmax(query: Matrix, positive: Matrix, negative: Matrix,
+                               normaliser: Int) -> (logits: Matrix, positiveCoefficient: [Float], positiveGradient: Matrix) {
+        let d = query.columns, m = query.rows, k = negative.rows, scale = Float(normaliser)
+        var logits = MatrixProduct.forward(query, negative, transposeB: true)   // E x negatives
+        // Softmax over [positive, negatives]; coefficient matrices for the gradient. Edges split
+        // across cores; each writes only its own rows of logits and positiveGradient.
+        var positiveCoefficient = [Float](repeating: 0, count: m)
+        var positiveGradient = Matrix(rows: m, columns: d)
+        guard m > 0 else { return (logits, positiveCoefficient, positiveGradient) }
+        positiveCoefficient.withUnsafeMutableBufferPointer { coefficientBuffer in
+            logits.values.withUnsafeMutableBufferPointer { logitBuffer in
+                positiveGradient.values.withUnsafeMutableBufferPointer { gradientBuffer in
+                    let coefficients = SharedPointer(coefficientBuffer.baseAddress!), z = SharedPointer(logitBuffer.baseAddress!)
+                    let gradientRows = SharedPointer(gradientBuffer.baseAddress!)
+                    query.values.withUnsafeBufferPointer { queryBuffer in
+                        positive.values.withUnsafeBufferPointer { positiveBuffer in
+                            let q = SharedPointer(queryBuffer.baseAddress!), p = SharedPointer(positiveBuffer.baseAddress!)
+                            let parts = m >= 4096 ? 8 : 1
+                            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                for e in (m * part / parts)..<(m * (part + 1) / parts) {
+                                    var positiveLogit: Float = 0
+                                    for c in 0..<d { positiveLogit += q[e * d + c] * p[e * d + c] }
+                                    var top = positiveLogit
+                                    for j in 0..<k { top = max(top, z[e * k + j]) }
+                                    var total = exp(positiveLogit - top)
+                                    for j in 0..<k { total += exp(z[e * k + j] - top) }
+                                    let coefficient = (exp(positiveLogit - top) / total - 1) / scale
+                                    coefficients[e] = coefficient
+                                    for j in 0..<k { z[e * k + j] = exp(z[e * k + j] - top) / total / scale }
+                                    for c in 0..<d { gradientRows[e * d + c] = coefficient * q[e * d + c] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (logits, positiveCoefficient, positiveGradient)
     }
 
     /// The model of trained free embeddings E0 propagated over `graph`.

@@ -9,9 +9,10 @@ extension RelatedExperiment {
     /// over the training graph and gathered on rank 0, which ranks the test edges with the same
     /// `LinkPredictionEvaluator` as `run(_:base:search:progress:)`.
     ///
-    /// `method` `vane` (or `hybrid+walks`): rank 0 then makes that method of the gathered GNN
-    /// (`RelatedTraining.blend`: LightGCN and the walk blend fitted on the validation edges, on rank 0
-    /// alone) before ranking, so the distributed job evaluates the default; its train seconds count both.
+    /// `method` `vane` (or `hybrid+walks`): the job then trains `vane`'s LightGCN block over the ranks
+    /// too (`LightGCNBaseline.fitDataParallel`), and rank 0 makes that method of the gathered GNN and
+    /// LightGCN (`RelatedTraining.blend`: the walk blend fitted on the validation edges, on rank 0
+    /// alone) before ranking, so the distributed job evaluates the default; its train seconds count all.
     ///
     /// `context` must place the nodes of `graph.withEdges(split.training)` (e.g. a partition of
     /// it). Collective; returns the result on rank 0 and nil elsewhere. Per-rank memory as
@@ -28,6 +29,11 @@ extension RelatedExperiment {
         let (models, report) = try DirectedGNNTrainer(configuration: configuration)
             .fitDataParallel(graph: trainingGraph, validation: split.validation, seed: seed, finalGraphs: [trainingGraph],
                              method: method.rawValue, context: &context, progress: progress)
+        // `vane`'s LightGCN block over the ranks too (collective), handed to the blend through its own
+        // cache: the experiment's cache stays the one-process fits' (a `--reference` run reuses them).
+        let blendCache = method.blendsLightGCN
+            ? try RelatedTraining.lightGCNOverRanks(training: trainingGraph, validation: split.validation, seed: seed, context: &context)
+            : RelatedFitCache()
         guard var model = models?.first else { return nil }
         let best = report.epochs[report.bestEpoch - 1]
         var details = ["trainer": "data-parallel", "ranks": "\(context.ranks)", "best_epoch": "\(report.bestEpoch)",
@@ -35,7 +41,7 @@ extension RelatedExperiment {
         if method.blendsWalks {
             let blended = try RelatedTraining.blend(method, gnn: (model, model), configuration: configuration, training: trainingGraph,
                                                     validation: split.validation, servingGraph: trainingGraph, seed: seed, search: search,
-                                                    cache: cache)
+                                                    cache: blendCache)
             model = blended.model
             details.merge(blended.details) { $1 }
         }

@@ -31,7 +31,13 @@ struct ShardedValidationRanking {
     /// `ownedNodes`: the rank's nodes in the order of its local rows (`DataParallelContext.ownedNodes`).
     init(graph: DirectedGraph, validation: [DirectedGraph.Edge], configuration: DirectedGNNConfiguration, seed: UInt64,
          ownedNodes: [Int32], scoreBudget: Int = 1 << 24) {
-        let queries = DirectedGNNTrainer.validationQueries(validation, configuration: configuration, seed: seed)
+        self.init(graph: graph, validation: validation, queries: DirectedGNNTrainer.validationQueries(validation, configuration: configuration, seed: seed),
+                  ownedNodes: ownedNodes, scoreBudget: scoreBudget)
+    }
+
+    /// The ranking of `queries` (some of `validation`), each against every item but its known targets.
+    init(graph: DirectedGraph, validation: [DirectedGraph.Edge], queries: [DirectedGraph.Edge], ownedNodes: [Int32],
+         scoreBudget: Int = 1 << 24) {
         self.queries = queries
         let sourceSet = Set(queries.map(\.source))
         var validationTargets: [Int32: [Int32]] = [:]

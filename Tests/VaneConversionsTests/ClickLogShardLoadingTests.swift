@@ -4,90 +4,37 @@ import VaneIO
 import VaneLinear
 @testable import VaneTabular
 @testable import VaneConversions
+import VaneTestSupport
 
-/// Every rank of a pretend job in one process, one thread per rank: each collective waits until
-/// every rank has brought its part, then hands all parts to all ranks in rank order.
-final class ThreadedJob: @unchecked Sendable {
-    // Safe to share across threads: every stored property is read and written only while `lock`
-    // is held (the NSCondition below).
-    private let lock = NSCondition()
-    private var parts: [Any?]
-    private var arrived = 0
-    private var generation = 0
-    private var delivered: [Any] = []
-    let ranks: Int
-
-    init(ranks: Int) {
-        self.ranks = ranks
-        parts = Array(repeating: nil, count: ranks)
+/// The replay's collectives over a `ThreadedJob`.
+struct ThreadedShards: ReplayShardContext {
+    let job: ThreadedJob
+    let rank: Int
+    var ranks: Int { job.ranks }
+    mutating func sum(_ values: inout [Double]) {
+        let all = job.exchange(rank: rank, values)
+        values = all.dropFirst().reduce(all[0]) { zip($0, $1).map(+) }
     }
-
-    /// Every rank's `part`, in rank order, once all ranks have called.
-    func exchange<T>(rank: Int, _ part: T) -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        let mine = generation
-        parts[rank] = part
-        arrived += 1
-        if arrived == ranks {
-            delivered = parts.map { $0! }
-            parts = Array(repeating: nil, count: ranks)
-            arrived = 0
-            generation += 1
-            lock.broadcast()
-        } else {
-            while generation == mine { lock.wait() }
-        }
-        return delivered.map { $0 as! T }
+    mutating func minimum(_ values: inout [Double]) {
+        let all = job.exchange(rank: rank, values)
+        values = all.dropFirst().reduce(all[0]) { zip($0, $1).map { min($0, $1) } }
     }
-
-    /// `body(rank, context)` on every rank at once; the results in rank order.
-    func run<T>(_ body: @escaping @Sendable (Int, inout Context) -> T) -> [T] {
-        let results = ResultSlots<T>(count: ranks)
-        let group = DispatchGroup()
-        for rank in 0..<ranks {
-            group.enter()
-            let thread = Thread {
-                var context = Context(job: self, rank: rank)
-                results.set(rank, body(rank, &context))
-                group.leave()
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-        group.wait()
-        return results.values
+    mutating func maximum(_ values: inout [Double]) {
+        let all = job.exchange(rank: rank, values)
+        values = all.dropFirst().reduce(all[0]) { zip($0, $1).map { max($0, $1) } }
     }
-
-    struct Context: ReplayShardContext {
-        let job: ThreadedJob
-        let rank: Int
-        var ranks: Int { job.ranks }
-        mutating func sum(_ values: inout [Double]) {
-            let all = job.exchange(rank: rank, values)
-            values = all.dropFirst().reduce(all[0]) { zip($0, $1).map(+) }
-        }
-        mutating func minimum(_ values: inout [Double]) {
-            let all = job.exchange(rank: rank, values)
-            values = all.dropFirst().reduce(all[0]) { zip($0, $1).map { min($0, $1) } }
-        }
-        mutating func maximum(_ values: inout [Double]) {
-            let all = job.exchange(rank: rank, values)
-            values = all.dropFirst().reduce(all[0]) { zip($0, $1).map { max($0, $1) } }
-        }
-        mutating func concatenate(_ values: [Double]) -> [Double] { job.exchange(rank: rank, values).flatMap { $0 } }
-        mutating func sum(_ gradient: LogisticGradient) -> LogisticGradient { LogisticGradient(summing: job.exchange(rank: rank, gradient)) }
-    }
+    mutating func concatenate(_ values: [Double]) -> [Double] { job.exchange(rank: rank, values).flatMap { $0 } }
+    mutating func sum(_ gradient: LogisticGradient) -> LogisticGradient { LogisticGradient(summing: job.exchange(rank: rank, gradient)) }
 }
 
-/// Results written by one thread each, read after all have finished.
-final class ResultSlots<T>: @unchecked Sendable {
-    // Safe: each slot is written by exactly one thread, and read only after every writer has left
-    // the DispatchGroup the reader waits on (which orders the writes before the reads).
-    private var slots: [T?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { slots[index] = value }
-    var values: [T] { slots.map { $0! } }
+extension ThreadedJob {
+    /// `body(rank, shards)` on every rank at once; the results in rank order.
+    func run<T>(_ body: @escaping @Sendable (Int, inout ThreadedShards) -> T) -> [T] {
+        run { rank in
+            var shards = ThreadedShards(job: self, rank: rank)
+            return body(rank, &shards)
+        }
+    }
 }
 
 @Suite("Click logs read by shard")

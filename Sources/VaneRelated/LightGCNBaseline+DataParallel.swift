@@ -1,0 +1,212 @@
+import Dispatch
+import Foundation
+import VaneGraph
+import VaneMetrics
+import VaneTensor
+
+extension LightGCNBaseline {
+    /// `fit` over the ranks of `context`: each rank holds only its own nodes' rows of E0, of their
+    /// Adam moments and of every propagated layer (`context.ownedNodes`), and no rank holds N x d
+    /// until rank 0 gathers the chosen embeddings.
+    ///
+    /// The same training as `fit`, step for step: every rank draws the same E0 stream (keeping its own
+    /// rows), the same validation queries, negatives and edge sample from the seed. Propagation
+    /// E_{k+1} = D^-1/2 A D^-1/2 E_k for a rank's rows needs its neighbours' rows of E_k: pulled from
+    /// their owners (`rows(of:ids:)`, the halo, fixed for the job). The matrix is symmetric, so the
+    /// backward pass through the K layers is the same pull-and-propagate. A sampled edge u -> v is
+    /// scored by the owner of u and by the owner of v, each pulling the other endpoint's and the
+    /// negatives' final rows: both compute the same softmax, and each keeps the gradient of its own
+    /// row, so no row gradient is pushed. The negatives' gradient (k x d) is summed over the edges
+    /// whose source a rank owns, then over ranks (`sum`). Adam is element-wise, so each rank's step
+    /// on its rows is the one-process step. Validation MRR is the filtered full ranking counted over
+    /// the ranks (`ShardedValidationRanking`), so early stopping is the same on every rank.
+    ///
+    /// Results equal `fit`'s up to the order of float sums. Returns on rank 0 the model over `graph`,
+    /// the steps to the best evaluation and the chosen E0 (as `fit`); nil elsewhere. Collective.
+    /// Per rank per step: 2K pulls of halo rows, one pull of the step's endpoint and negative rows,
+    /// one sum of k x d floats; memory O((owned + halo) x d) plus the replicated graph and edge sample.
+    public func fitDataParallel(graph: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
+                                context: inout some DataParallelContext) throws -> (model: RelatedItemModel, steps: Int, freeEmbeddings: Matrix)? {
+        guard dimension >= 1, layers >= 0, negatives >= 1, maximumSteps >= 1 else {
+            throw RelatedError(.invalidConfiguration, "lightgcn needs dimension, negatives and steps >= 1 and layers >= 0")
+        }
+        let n = graph.nodeCount, d = dimension
+        let allEdges = graph.edges
+        guard !allEdges.isEmpty else { throw RelatedError(.invalidRequest, "cannot train on a graph without edges") }
+        let propagation = OwnedPropagation(graph, ownedNodes: context.ownedNodes)
+        let owned = propagation.ownedNodes.count
+        var generator = SeededGenerator(seed: seed ^ 0x11C)
+        // E0: the one-process draw, row by row, keeping this rank's rows.
+        var embeddings = Matrix(rows: owned, columns: d)
+        for u in 0..<n {
+            let row = Int(propagation.localRow[u])
+            for c in 0..<d {
+                let value = 0.1 * Float(generator.nextGaussian())
+                if row >= 0 { embeddings.values[row * d + c] = value }
+            }
+        }
+        var adam = Adam(parameterCount: owned * d, configuration: AdamConfiguration(learningRate: learningRate))
+        var queries = validation
+        queries.seededSample(keeping: validationQueries, using: &generator)
+        let ranking = ShardedValidationRanking(graph: graph, validation: validation, queries: queries, ownedNodes: propagation.ownedNodes)
+        var best: (mrr: Double, embeddings: Matrix, step: Int)?
+        var stale = 0, steps = 0
+        for step in 1...maximumSteps {
+            steps = step
+            let final = try propagation.layerMean(embeddings, layers: layers, context: &context)
+            let negativeIDs = (0..<negatives).map { _ in Int32(generator.nextIndex(below: n)) }
+            var edges = allEdges
+            edges.seededSample(keeping: edgesPerStep, using: &generator)
+            // The step's edges with an endpoint here, and the final rows they and the negatives need.
+            let mine = edges.filter { propagation.localRow[Int($0.source)] >= 0 || propagation.localRow[Int($0.target)] >= 0 }
+            let ids = Array(Set(mine.flatMap { [$0.source, $0.target] } + negativeIDs)).sorted()
+            let pulled = try context.rows(of: final, ids: ids)
+            let slot = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+            let query = RowGather.forward(pulled, indices: mine.map { Int32(slot[$0.source]!) })
+            let positive = RowGather.forward(pulled, indices: mine.map { Int32(slot[$0.target]!) })
+            let negative = RowGather.forward(pulled, indices: negativeIDs.map { Int32(slot[$0]!) })
+            let softmax = Self.sampledSoftmax(query: query, positive: positive, negative: negative, normaliser: edges.count)
+            var logits = softmax.logits
+            let (positiveCoefficient, positiveGradient) = (softmax.positiveCoefficient, softmax.positiveGradient)
+            // dQuery = c_pos * positive + P_neg negative; dPositive = c_pos * query; dNegative = P_neg^T query,
+            // added to this rank's rows in `fit`'s order (queries, positives, negatives).
+            var queryGradient = MatrixProduct.forward(logits, negative)
+            var finalGradient = Matrix(rows: owned, columns: d)
+            for (e, edge) in mine.enumerated() {
+                let source = Int(propagation.localRow[Int(edge.source)])
+                if source >= 0 {
+                    for c in 0..<d {
+                        queryGradient.values[e * d + c] += positiveCoefficient[e] * positive.values[e * d + c]
+                        finalGradient.values[source * d + c] += queryGradient.values[e * d + c]
+                    }
+                } else {
+                    // Not this rank's source: the edge's share of the negatives' gradient is its owner's.
+                    for j in 0..<negatives { logits.values[e * negatives + j] = 0 }
+                }
+            }
+            for (e, edge) in mine.enumerated() {
+                let target = Int(propagation.localRow[Int(edge.target)])
+                guard target >= 0 else { continue }
+                for c in 0..<d { finalGradient.values[target * d + c] += positiveGradient.values[e * d + c] }
+            }
+            var negativeGradient = MatrixProduct.forward(logits, query, transposeA: true).values
+            try context.sum(&negativeGradient)
+            for (j, id) in negativeIDs.enumerated() {
+                let row = Int(propagation.localRow[Int(id)])
+                guard row >= 0 else { continue }
+                for c in 0..<d { finalGradient.values[row * d + c] += negativeGradient[j * d + c] }
+            }
+            var gradient = try propagation.layerMean(finalGradient, layers: layers, context: &context)
+            for i in 0..<gradient.count { gradient.values[i] += l2 * embeddings.values[i] }
+            adam.update(&embeddings, gradient: gradient)
+            var diverged: [Float] = [embeddings.isFinite ? 0 : 1]
+            try context.sum(&diverged)
+            guard diverged[0] == 0 else { throw RelatedError(.diverged, "lightgcn diverged at step \(step); lower its learning rate") }
+            if step % evaluationInterval == 0 || step == maximumSteps {
+                let current = try propagation.layerMean(embeddings, layers: layers, context: &context)
+                let mrr = try ranking.meanReciprocalRank(source: current, target: current, context: &context)
+                if best == nil || mrr > best!.mrr { best = (mrr, embeddings, step); stale = 0 } else { stale += 1 }
+                if stale >= patience { break }
+            }
+        }
+        let chosen = best?.embeddings ?? embeddings
+        let final = try propagation.layerMean(chosen, layers: layers, context: &context)
+        let gatheredFinal = try context.gather(final), gatheredFree = try context.gather(chosen)
+        guard let gatheredFinal, let gatheredFree else { return nil }
+        return (RelatedItemModel(method: "lightgcn", graph: graph, sourceEmbeddings: gatheredFinal, targetEmbeddings: gatheredFinal),
+                best?.step ?? steps, gatheredFree)
+    }
+
+    /// `Propagation` for one rank's rows: each owned node's undirected neighbours (global ids) and
+    /// where their rows are in the pulled halo, with every node's D^-1/2 (from the replicated graph).
+    struct OwnedPropagation {
+        let ownedNodes: [Int32]
+        /// Per node, its row among this rank's rows, or -1.
+        let localRow: [Int32]
+        let inverseRootDegree: [Float]
+        let offsets: [Int]
+        /// Per neighbour entry, its row in the pulled matrix of `halo`.
+        let slots: [Int32]
+        /// The distinct neighbours of the owned nodes (sorted): the rows each propagation pulls.
+        let halo: [Int32]
+
+        init(_ graph: DirectedGraph, ownedNodes: [Int32]) {
+            let n = graph.nodeCount
+            self.ownedNodes = ownedNodes
+            var localRow = [Int32](repeating: -1, count: n)
+            for (row, node) in ownedNodes.enumerated() { localRow[Int(node)] = Int32(row) }
+            self.localRow = localRow
+            func neighbours(of u: Int32, _ body: (Int32) -> Void) {
+                // Out- and in-neighbours are each sorted: merge them without duplicates (as `Propagation`).
+                let out = graph.outNeighbours(of: u), into = graph.inNeighbours(of: u)
+                var i = out.startIndex, j = into.startIndex
+                while i < out.endIndex || j < into.endIndex {
+                    if j == into.endIndex || (i < out.endIndex && out[i] < into[j]) { body(out[i]); i += 1 }
+                    else if i == out.endIndex || into[j] < out[i] { body(into[j]); j += 1 }
+                    else { body(out[i]); i += 1; j += 1 }
+                }
+            }
+            var rootDegree = [Float](repeating: 0, count: n)
+            for u in 0..<n {
+                var count = 0
+                neighbours(of: Int32(u)) { _ in count += 1 }
+                rootDegree[u] = count > 0 ? 1 / Float(count).squareRoot() : 0
+            }
+            inverseRootDegree = rootDegree
+            var offsets = [0], entries: [Int32] = []
+            for node in ownedNodes {
+                neighbours(of: node) { entries.append($0) }
+                offsets.append(entries.count)
+            }
+            self.offsets = offsets
+            halo = Array(Set(entries)).sorted()
+            var haloRow = [Int32: Int32](minimumCapacity: halo.count)
+            for (row, node) in halo.enumerated() { haloRow[node] = Int32(row) }
+            slots = entries.map { haloRow[$0]! }
+        }
+
+        /// This rank's rows of D^-1/2 A D^-1/2 x, `local` its rows of x. Collective (one pull).
+        func apply(_ local: Matrix, context: inout some DataParallelContext) throws -> Matrix {
+            let d = local.columns, owned = ownedNodes.count
+            let pulled = try context.rows(of: local, ids: halo)
+            var y = Matrix(rows: owned, columns: d)
+            guard owned > 0, !halo.isEmpty, d > 0 else { return y }
+            y.values.withUnsafeMutableBufferPointer { output in
+                let out = SharedPointer(output.baseAddress!)
+                pulled.values.withUnsafeBufferPointer { input in
+                    let rows = SharedPointer(input.baseAddress!)
+                    let chunk = max(1, (owned + 15) / 16)
+                    // Each iteration writes only its own rows; sums in `Propagation.apply`'s order
+                    // (s_u times the sum of s_w x_w), so one rank gives its values.
+                    DispatchQueue.concurrentPerform(iterations: (owned + chunk - 1) / chunk) { part in
+                        var sum = [Float](repeating: 0, count: d)
+                        for r in (part * chunk)..<min(owned, (part + 1) * chunk) {
+                            let scale = inverseRootDegree[Int(ownedNodes[r])]
+                            guard scale > 0 else { continue }
+                            for c in 0..<d { sum[c] = 0 }
+                            for position in offsets[r]..<offsets[r + 1] {
+                                let slot = Int(slots[position])
+                                let weight = inverseRootDegree[Int(halo[slot])]
+                                for c in 0..<d { sum[c] += weight * rows[slot * d + c] }
+                            }
+                            for c in 0..<d { out[r * d + c] = scale * sum[c] }
+                        }
+                    }
+                }
+            }
+            return y
+        }
+
+        /// This rank's rows of mean_{k=0..K} P^k x. Collective (K pulls).
+        func layerMean(_ local: Matrix, layers: Int, context: inout some DataParallelContext) throws -> Matrix {
+            var total = local, current = local
+            for _ in 0..<layers {
+                current = try apply(current, context: &context)
+                for i in 0..<total.count { total.values[i] += current.values[i] }
+            }
+            let scale = 1 / Float(layers + 1)
+            for i in 0..<total.count { total.values[i] *= scale }
+            return total
+        }
+    }
+}

@@ -51,6 +51,8 @@ extension LightGCNBaseline {
         let ranking = ShardedValidationRanking(graph: graph, validation: validation, queries: queries, ownedNodes: propagation.ownedNodes)
         var best: (mrr: Double, embeddings: Matrix, step: Int)?
         var stale = 0, steps = 0
+        // Per node, its row among the step's pulled final rows, or -1 (reset after each step).
+        var slot = [Int32](repeating: -1, count: n)
         for step in 1...maximumSteps {
             steps = step
             let final = try propagation.layerMean(embeddings, layers: layers, context: &context)
@@ -59,12 +61,21 @@ extension LightGCNBaseline {
             edges.seededSample(keeping: edgesPerStep, using: &generator)
             // The step's edges with an endpoint here, and the final rows they and the negatives need.
             let mine = edges.filter { propagation.localRow[Int($0.source)] >= 0 || propagation.localRow[Int($0.target)] >= 0 }
-            let ids = Array(Set(mine.flatMap { [$0.source, $0.target] } + negativeIDs)).sorted()
+            var ids: [Int32] = []
+            func need(_ id: Int32) {
+                guard slot[Int(id)] < 0 else { return }
+                slot[Int(id)] = 0
+                ids.append(id)
+            }
+            for edge in mine { need(edge.source); need(edge.target) }
+            for id in negativeIDs { need(id) }
+            ids.sort()
+            for (row, id) in ids.enumerated() { slot[Int(id)] = Int32(row) }
             let pulled = try context.rows(of: final, ids: ids)
-            let slot = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-            let query = RowGather.forward(pulled, indices: mine.map { Int32(slot[$0.source]!) })
-            let positive = RowGather.forward(pulled, indices: mine.map { Int32(slot[$0.target]!) })
-            let negative = RowGather.forward(pulled, indices: negativeIDs.map { Int32(slot[$0]!) })
+            let query = RowGather.forward(pulled, indices: mine.map { slot[Int($0.source)] })
+            let positive = RowGather.forward(pulled, indices: mine.map { slot[Int($0.target)] })
+            let negative = RowGather.forward(pulled, indices: negativeIDs.map { slot[Int($0)] })
+            for id in ids { slot[Int(id)] = -1 }
             let softmax = Self.sampledSoftmax(query: query, positive: positive, negative: negative, normaliser: edges.count)
             var logits = softmax.logits
             let (positiveCoefficient, positiveGradient) = (softmax.positiveCoefficient, softmax.positiveGradient)
@@ -109,12 +120,16 @@ extension LightGCNBaseline {
                 if stale >= patience { break }
             }
         }
-        let chosen = best?.embeddings ?? embeddings
+        let chosen = best?.embeddings ?? embeddings, chosenStep = best?.step ?? steps
+        // Training state freed before rank 0 gathers N x d twice.
+        adam = Adam(parameterCount: 0, configuration: adam.configuration)
+        embeddings = Matrix(rows: 0, columns: d)
+        best = nil
         let final = try propagation.layerMean(chosen, layers: layers, context: &context)
         let gatheredFinal = try context.gather(final), gatheredFree = try context.gather(chosen)
         guard let gatheredFinal, let gatheredFree else { return nil }
         return (RelatedItemModel(method: "lightgcn", graph: graph, sourceEmbeddings: gatheredFinal, targetEmbeddings: gatheredFinal),
-                best?.step ?? steps, gatheredFree)
+                chosenStep, gatheredFree)
     }
 
     /// `Propagation` for one rank's rows: each owned node's undirected neighbours (global ids) and
@@ -177,19 +192,33 @@ extension LightGCNBaseline {
                     let rows = SharedPointer(input.baseAddress!)
                     let chunk = max(1, (owned + 15) / 16)
                     // Each iteration writes only its own rows; sums in `Propagation.apply`'s order
-                    // (s_u times the sum of s_w x_w), so one rank gives its values.
+                    // (s_u times the sum of s_w x_w, 16 columns at a time), so one rank gives its values.
                     DispatchQueue.concurrentPerform(iterations: (owned + chunk - 1) / chunk) { part in
-                        var sum = [Float](repeating: 0, count: d)
                         for r in (part * chunk)..<min(owned, (part + 1) * chunk) {
                             let scale = inverseRootDegree[Int(ownedNodes[r])]
                             guard scale > 0 else { continue }
-                            for c in 0..<d { sum[c] = 0 }
-                            for position in offsets[r]..<offsets[r + 1] {
-                                let slot = Int(slots[position])
-                                let weight = inverseRootDegree[Int(halo[slot])]
-                                for c in 0..<d { sum[c] += weight * rows[slot * d + c] }
+                            let row = out + r * d
+                            let neighbourRange = offsets[r]..<offsets[r + 1]
+                            var c = 0
+                            while c + 16 <= d {
+                                var sum = SIMD16<Float>()
+                                for position in neighbourRange {
+                                    let slot = Int(slots[position])
+                                    let values = UnsafeRawPointer(rows + (slot &* d &+ c)).loadUnaligned(as: SIMD16<Float>.self)
+                                    sum += inverseRootDegree[Int(halo[slot])] * values
+                                }
+                                UnsafeMutableRawPointer(row + c).storeBytes(of: scale * sum, as: SIMD16<Float>.self)
+                                c += 16
                             }
-                            for c in 0..<d { out[r * d + c] = scale * sum[c] }
+                            while c < d {
+                                var sum: Float = 0
+                                for position in neighbourRange {
+                                    let slot = Int(slots[position])
+                                    sum += inverseRootDegree[Int(halo[slot])] * rows[slot * d + c]
+                                }
+                                row[c] = scale * sum
+                                c += 1
+                            }
                         }
                     }
                 }

@@ -23,9 +23,9 @@ def main():
            "the ranks' gradients of one job-wide mini-batch (`StreamReplay` over `MPIReplayContext`). 1 rank is the single "
            "process bit for bit (a test checks it); differences are N ranks minus 1 rank, paired by seed (mean ± sd over seeds). "
            "Seconds are of ranks sharing the machine's cores, not of a cluster (4 ranks oversubscribe 2 cores); collectives include "
-           "the time a rank waits for the others. Every rank simulates the whole log to a file, then builds only its own clicks' "
-           "rows from it (`ClickLog.loadShard`: the ranks agree on each column's type and merge the feature encoder's statistics), "
-           "so no rank holds the whole table; the file's bytes while reading and the replicated models stay per rank.", ""]
+           "the time a rank waits for the others. Every rank simulates the whole log to a file, then streams it and builds only its "
+           "own clicks' rows (`ClickLog.loadShard` over `TextFileStream`: the ranks agree on each column's type and merge the feature "
+           "encoder's statistics), so no rank holds the whole table or file; the replicated models stay per rank.", ""]
     for run in runs:
         if run.get("against_reference") is None:
             continue

@@ -7,7 +7,8 @@ import VaneTensor
 extension LightGCNBaseline {
     /// `fit` over the ranks of `context`: each rank holds only its own nodes' rows of E0, of their
     /// Adam moments and of every propagated layer (`context.ownedNodes`), and no rank holds N x d
-    /// until rank 0 gathers the chosen embeddings.
+    /// until rank 0 gathers the chosen embeddings. Validation ranks each query against every item
+    /// but the source's known targets, `graph`'s and `validation`'s (`fit` with `known` = both).
     ///
     /// The same training as `fit`, step for step: every rank draws the same E0 stream (keeping its own
     /// rows), the same validation queries, negatives and edge sample from the seed. Propagation
@@ -25,7 +26,7 @@ extension LightGCNBaseline {
     /// the steps to the best evaluation and the chosen E0 (as `fit`); nil elsewhere. Collective.
     /// Per rank per step: 2K pulls of halo rows, one pull of the step's endpoint and negative rows,
     /// one sum of k x d floats; memory O((owned + halo) x d) plus the replicated graph and edge sample.
-    public func fitDataParallel(graph: DirectedGraph, known: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
+    public func fitDataParallel(graph: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
                                 context: inout some DataParallelContext) throws -> (model: RelatedItemModel, steps: Int, freeEmbeddings: Matrix)? {
         guard dimension >= 1, layers >= 0, negatives >= 1, maximumSteps >= 1 else {
             throw RelatedError(.invalidConfiguration, "lightgcn needs dimension, negatives and steps >= 1 and layers >= 0")

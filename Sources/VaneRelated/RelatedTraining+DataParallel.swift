@@ -10,8 +10,7 @@ extension RelatedTraining {
     public static func lightGCNOverRanks(training: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
                                          context: inout some DataParallelContext) throws -> RelatedFitCache {
         let cache = RelatedFitCache(), started = Date()
-        let known = training.withEdges(training.edges + validation)
-        if let fit = try LightGCNBaseline().fitDataParallel(graph: training, known: known, validation: validation, seed: seed, context: &context) {
+        if let fit = try LightGCNBaseline().fitDataParallel(graph: training, validation: validation, seed: seed, context: &context) {
             cache.store(RelatedFitCache.LightGCN(model: fit.model, steps: fit.steps, freeEmbeddings: fit.freeEmbeddings,
                                                  seconds: Date().timeIntervalSince(started)))
         }

@@ -82,8 +82,7 @@ struct LightGCNDataParallelTests {
         let one = try Self.lightgcn.fit(graph: training, known: known, validation: validation, servingGraph: training, seed: 5)
         // Rows kept in a shuffled node order: the fit must read rows by node id.
         var context = PermutedOneRankContext(nodeCount: training.nodeCount, widths: [], seed: 3)
-        let ranked = try #require(try Self.lightgcn.fitDataParallel(graph: training, known: known, validation: validation, seed: 5,
-                                                                    context: &context))
+        let ranked = try #require(try Self.lightgcn.fitDataParallel(graph: training, validation: validation, seed: 5, context: &context))
         #expect(ranked.steps == one.steps)
         #expect(ranked.freeEmbeddings.values == one.freeEmbeddings.values)
         #expect(ranked.model.sourceEmbeddings.values == one.model.sourceEmbeddings.values)
@@ -100,7 +99,7 @@ struct LightGCNDataParallelTests {
         let job = ThreadedJob(ranks: ranks)
         let results = job.run { rank in
             var context = ThreadedDataParallelContext(job: job, rank: rank, partition: partition)
-            return Result { try Self.lightgcn.fitDataParallel(graph: training, known: known, validation: validation, seed: 5, context: &context) }
+            return Result { try Self.lightgcn.fitDataParallel(graph: training, validation: validation, seed: 5, context: &context) }
         }
         let first = try #require(try results[0].get())
         for rank in 1..<ranks { #expect(try results[rank].get() == nil) }
@@ -112,7 +111,7 @@ struct LightGCNDataParallelTests {
     }
 
     @Test func aLearningRateThatDivergesStopsEveryRank() throws {
-        let (training, known, validation) = try Self.split()
+        let (training, _, validation) = try Self.split()
         var diverging = Self.lightgcn
         diverging.learningRate = 1e30
         let lightgcn = diverging
@@ -120,7 +119,7 @@ struct LightGCNDataParallelTests {
         let partition = (0..<training.nodeCount).map { $0 % 2 }
         let results = job.run { rank in
             var context = ThreadedDataParallelContext(job: job, rank: rank, partition: partition)
-            return Result { try lightgcn.fitDataParallel(graph: training, known: known, validation: validation, seed: 5, context: &context) }
+            return Result { try lightgcn.fitDataParallel(graph: training, validation: validation, seed: 5, context: &context) }
         }
         for result in results {
             #expect { try result.get() } throws: { ($0 as? RelatedError)?.code == .diverged }

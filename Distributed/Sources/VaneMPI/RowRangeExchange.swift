@@ -51,17 +51,29 @@ public struct RowRangeExchange {
         }
         let asked = try communicator.exchange(requests)
         let base = ownRange.lowerBound
-        let answers = asked.map { ids in
-            var answer = [Float]()
-            answer.reserveCapacity(ids.count * width)
-            for id in ids { answer += local.values[((Int(id) - base) * width)..<((Int(id) - base + 1) * width)] }
-            return answer
+        // Rows are copied whole (one memory copy each), not element by element.
+        let answers = local.values.withUnsafeBufferPointer { source in
+            asked.map { ids in
+                [Float](unsafeUninitializedCapacity: ids.count * width) { answer, count in
+                    for (k, id) in ids.enumerated() {
+                        let from = (Int(id) - base) * width
+                        precondition(from >= 0 && from + width <= source.count, "pull: asked for a row this rank does not own")
+                        (answer.baseAddress! + k * width).initialize(from: source.baseAddress! + from, count: width)
+                    }
+                    count = ids.count * width
+                }
+            }
         }
         let received = try communicator.exchange(answers, width: width)
         var result = Matrix(rows: ids.count, columns: width)
-        for (i, slot) in slots.enumerated() {
-            let (r, position) = placed[slot]
-            for c in 0..<width { result.values[i * width + c] = received[r][position * width + c] }
+        guard width > 0 else { return result }
+        result.values.withUnsafeMutableBufferPointer { output in
+            for (i, slot) in slots.enumerated() {
+                let (r, position) = placed[slot]
+                received[r].withUnsafeBufferPointer { rows in
+                    (output.baseAddress! + i * width).update(from: rows.baseAddress! + position * width, count: width)
+                }
+            }
         }
         return result
     }

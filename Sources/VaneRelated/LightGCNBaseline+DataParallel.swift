@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import VaneGraph
 import VaneMetrics
@@ -133,110 +132,54 @@ extension LightGCNBaseline {
                 chosenStep, gatheredFree)
     }
 
-    /// `Propagation` for one rank's rows: each owned node's undirected neighbours (global ids) and
-    /// where their rows are in the pulled halo, with every node's D^-1/2 (from the replicated graph).
+    /// `Propagation` for one rank's rows: each owned node's undirected neighbours, as rows of the
+    /// pulled halo, with D^-1/2 of the owned nodes and of the halo's (from the replicated graph).
     struct OwnedPropagation {
         let ownedNodes: [Int32]
         /// Per node, its row among this rank's rows, or -1.
         let localRow: [Int32]
-        let inverseRootDegree: [Float]
         let offsets: [Int]
         /// Per neighbour entry, its row in the pulled matrix of `halo`.
         let slots: [Int32]
         /// The distinct neighbours of the owned nodes (sorted): the rows each propagation pulls.
         let halo: [Int32]
+        /// D^-1/2 of each owned node (the output's scale) and of each halo node (the input's weight).
+        let ownedScale: [Float], haloWeight: [Float]
 
         init(_ graph: DirectedGraph, ownedNodes: [Int32]) {
-            let n = graph.nodeCount
             self.ownedNodes = ownedNodes
-            var localRow = [Int32](repeating: -1, count: n)
+            var localRow = [Int32](repeating: -1, count: graph.nodeCount)
             for (row, node) in ownedNodes.enumerated() { localRow[Int(node)] = Int32(row) }
             self.localRow = localRow
-            func neighbours(of u: Int32, _ body: (Int32) -> Void) {
-                // Out- and in-neighbours are each sorted: merge them without duplicates (as `Propagation`).
-                let out = graph.outNeighbours(of: u), into = graph.inNeighbours(of: u)
-                var i = out.startIndex, j = into.startIndex
-                while i < out.endIndex || j < into.endIndex {
-                    if j == into.endIndex || (i < out.endIndex && out[i] < into[j]) { body(out[i]); i += 1 }
-                    else if i == out.endIndex || into[j] < out[i] { body(into[j]); j += 1 }
-                    else { body(out[i]); i += 1; j += 1 }
-                }
-            }
-            var rootDegree = [Float](repeating: 0, count: n)
-            for u in 0..<n {
-                var count = 0
-                neighbours(of: Int32(u)) { _ in count += 1 }
-                rootDegree[u] = count > 0 ? 1 / Float(count).squareRoot() : 0
-            }
-            inverseRootDegree = rootDegree
             var offsets = [0], entries: [Int32] = []
             for node in ownedNodes {
-                neighbours(of: node) { entries.append($0) }
+                Propagation.forEachNeighbour(of: node, in: graph) { entries.append($0) }
                 offsets.append(entries.count)
             }
             self.offsets = offsets
+            ownedScale = ownedNodes.indices.map { Propagation.inverseRootDegree(offsets[$0 + 1] - offsets[$0]) }
             halo = Array(Set(entries)).sorted()
+            haloWeight = halo.map { node in
+                var degree = 0
+                Propagation.forEachNeighbour(of: node, in: graph) { _ in degree += 1 }
+                return Propagation.inverseRootDegree(degree)
+            }
             var haloRow = [Int32: Int32](minimumCapacity: halo.count)
             for (row, node) in halo.enumerated() { haloRow[node] = Int32(row) }
             slots = entries.map { haloRow[$0]! }
         }
 
-        /// This rank's rows of D^-1/2 A D^-1/2 x, `local` its rows of x. Collective (one pull).
+        /// This rank's rows of D^-1/2 A D^-1/2 x, `local` its rows of x, summed in `Propagation.apply`'s
+        /// order, so one rank gives its values. Collective (one pull).
         func apply(_ local: Matrix, context: inout some DataParallelContext) throws -> Matrix {
-            let d = local.columns, owned = ownedNodes.count
             let pulled = try context.rows(of: local, ids: halo)
-            var y = Matrix(rows: owned, columns: d)
-            guard owned > 0, !halo.isEmpty, d > 0 else { return y }
-            y.values.withUnsafeMutableBufferPointer { output in
-                let out = SharedPointer(output.baseAddress!)
-                pulled.values.withUnsafeBufferPointer { input in
-                    let rows = SharedPointer(input.baseAddress!)
-                    let chunk = max(1, (owned + 15) / 16)
-                    // Each iteration writes only its own rows; sums in `Propagation.apply`'s order
-                    // (s_u times the sum of s_w x_w, 16 columns at a time), so one rank gives its values.
-                    DispatchQueue.concurrentPerform(iterations: (owned + chunk - 1) / chunk) { part in
-                        for r in (part * chunk)..<min(owned, (part + 1) * chunk) {
-                            let scale = inverseRootDegree[Int(ownedNodes[r])]
-                            guard scale > 0 else { continue }
-                            let row = out + r * d
-                            let neighbourRange = offsets[r]..<offsets[r + 1]
-                            var c = 0
-                            while c + 16 <= d {
-                                var sum = SIMD16<Float>()
-                                for position in neighbourRange {
-                                    let slot = Int(slots[position])
-                                    let values = UnsafeRawPointer(rows + (slot &* d &+ c)).loadUnaligned(as: SIMD16<Float>.self)
-                                    sum += inverseRootDegree[Int(halo[slot])] * values
-                                }
-                                UnsafeMutableRawPointer(row + c).storeBytes(of: scale * sum, as: SIMD16<Float>.self)
-                                c += 16
-                            }
-                            while c < d {
-                                var sum: Float = 0
-                                for position in neighbourRange {
-                                    let slot = Int(slots[position])
-                                    sum += inverseRootDegree[Int(halo[slot])] * rows[slot * d + c]
-                                }
-                                row[c] = scale * sum
-                                c += 1
-                            }
-                        }
-                    }
-                }
-            }
-            return y
+            return Propagation.propagate(pulled, rows: ownedNodes.count, columns: local.columns, offsets: offsets, entries: slots,
+                                         inputWeight: haloWeight, outputScale: ownedScale)
         }
 
         /// This rank's rows of mean_{k=0..K} P^k x. Collective (K pulls).
         func layerMean(_ local: Matrix, layers: Int, context: inout some DataParallelContext) throws -> Matrix {
-            var total = local, current = local
-            for _ in 0..<layers {
-                current = try apply(current, context: &context)
-                for i in 0..<total.count { total.values[i] += current.values[i] }
-            }
-            let scale = 1 / Float(layers + 1)
-            for i in 0..<total.count { total.values[i] *= scale }
-            return total
+            try Propagation.layerMean(local, layers: layers) { try apply($0, context: &context) }
         }
     }
 }

@@ -44,39 +44,55 @@ public struct LightGCNBaseline: Sendable {
             var neighbours: [Int32] = []
             var rootDegree = [Float](repeating: 0, count: n)
             for u in 0..<n {
-                // Out- and in-neighbours are each sorted: merge them without duplicates.
-                let out = graph.outNeighbours(of: Int32(u)), into = graph.inNeighbours(of: Int32(u))
-                var i = out.startIndex, j = into.startIndex
                 let start = neighbours.count
-                while i < out.endIndex || j < into.endIndex {
-                    let next: Int32
-                    if j == into.endIndex || (i < out.endIndex && out[i] < into[j]) { next = out[i]; i += 1 }
-                    else if i == out.endIndex || into[j] < out[i] { next = into[j]; j += 1 }
-                    else { next = out[i]; i += 1; j += 1 }
-                    neighbours.append(next)
-                }
+                Self.forEachNeighbour(of: Int32(u), in: graph) { neighbours.append($0) }
                 offsets.append(neighbours.count)
-                rootDegree[u] = neighbours.count > start ? 1 / Float(neighbours.count - start).squareRoot() : 0
+                rootDegree[u] = Self.inverseRootDegree(neighbours.count - start)
             }
             self.offsets = offsets
             self.neighbours = neighbours
             inverseRootDegree = rootDegree
         }
 
-        /// D^-1/2 A D^-1/2 x, rows on all cores. Each output row is summed in registers, 16 columns
-        /// at a time, and written once (the scalar loop with checked index arithmetic did not vectorise).
+        /// `u`'s neighbours in the undirected graph, in id order: its out- and in-neighbours (each
+        /// sorted) merged without duplicates. O(degree).
+        static func forEachNeighbour(of u: Int32, in graph: DirectedGraph, _ body: (Int32) -> Void) {
+            let out = graph.outNeighbours(of: u), into = graph.inNeighbours(of: u)
+            var i = out.startIndex, j = into.startIndex
+            while i < out.endIndex || j < into.endIndex {
+                if j == into.endIndex || (i < out.endIndex && out[i] < into[j]) { body(out[i]); i += 1 }
+                else if i == out.endIndex || into[j] < out[i] { body(into[j]); j += 1 }
+                else { body(out[i]); i += 1; j += 1 }
+            }
+        }
+
+        /// D^-1/2 of a node with `degree` undirected neighbours; 0 for none.
+        static func inverseRootDegree(_ degree: Int) -> Float { degree > 0 ? 1 / Float(degree).squareRoot() : 0 }
+
+        /// D^-1/2 A D^-1/2 x, rows on all cores.
         func apply(_ x: Matrix) -> Matrix {
-            let n = x.rows, d = x.columns
-            var y = Matrix(rows: n, columns: d)
+            Self.propagate(x, rows: x.rows, columns: x.columns, offsets: offsets, entries: neighbours,
+                           inputWeight: inverseRootDegree, outputScale: inverseRootDegree)
+        }
+
+        /// Rows r of y = outputScale[r] * sum over p in offsets[r] ..< offsets[r + 1] of
+        /// inputWeight[entries[p]] * x[entries[p]]: `apply` over a whole graph, or over one rank's rows
+        /// with x its pulled halo (`OwnedPropagation`). Rows on all cores; each output row is summed in
+        /// registers, 16 columns at a time, and written once (the scalar loop with checked index
+        /// arithmetic did not vectorise). O(entries x columns).
+        static func propagate(_ x: Matrix, rows: Int, columns d: Int, offsets: [Int], entries: [Int32],
+                              inputWeight: [Float], outputScale: [Float]) -> Matrix {
+            var y = Matrix(rows: rows, columns: d)
+            guard rows > 0, d > 0, x.count > 0 else { return y }
             y.values.withUnsafeMutableBufferPointer { output in
                 let out = SharedPointer(output.baseAddress!)
                 x.values.withUnsafeBufferPointer { buffer in
                     let input = SharedPointer(buffer.baseAddress!)
-                    let chunk = max(1, (n + 15) / 16)
+                    let chunk = max(1, (rows + 15) / 16)
                     // Each iteration writes only its own rows.
-                    DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { part in
-                        for u in (part * chunk)..<min(n, (part + 1) * chunk) {
-                            let scale = inverseRootDegree[u]
+                    DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { part in
+                        for u in (part * chunk)..<min(rows, (part + 1) * chunk) {
+                            let scale = outputScale[u]
                             guard scale > 0 else { continue }
                             let row = out + u * d
                             let neighbourRange = offsets[u]..<offsets[u + 1]
@@ -84,9 +100,9 @@ public struct LightGCNBaseline: Sendable {
                             while c + 16 <= d {
                                 var sum = SIMD16<Float>()
                                 for position in neighbourRange {
-                                    let v = Int(neighbours[position])
+                                    let v = Int(entries[position])
                                     let values = UnsafeRawPointer(input + (v &* d &+ c)).loadUnaligned(as: SIMD16<Float>.self)
-                                    sum += inverseRootDegree[v] * values
+                                    sum += inputWeight[v] * values
                                 }
                                 UnsafeMutableRawPointer(row + c).storeBytes(of: scale * sum, as: SIMD16<Float>.self)
                                 c += 16
@@ -94,8 +110,8 @@ public struct LightGCNBaseline: Sendable {
                             while c < d {
                                 var sum: Float = 0
                                 for position in neighbourRange {
-                                    let v = Int(neighbours[position])
-                                    sum += inverseRootDegree[v] * input[v * d + c]
+                                    let v = Int(entries[position])
+                                    sum += inputWeight[v] * input[v * d + c]
                                 }
                                 row[c] = scale * sum
                                 c += 1
@@ -109,9 +125,14 @@ public struct LightGCNBaseline: Sendable {
 
         /// mean_{k=0..K} P^k x.
         func layerMean(_ x: Matrix, layers: Int) -> Matrix {
+            Self.layerMean(x, layers: layers, apply: apply)
+        }
+
+        /// mean_{k=0..K} of `apply` taken k times on x.
+        static func layerMean(_ x: Matrix, layers: Int, apply: (Matrix) throws -> Matrix) rethrows -> Matrix {
             var total = x, current = x
             for _ in 0..<layers {
-                current = apply(current)
+                current = try apply(current)
                 for i in 0..<total.count { total.values[i] += current.values[i] }
             }
             let scale = 1 / Float(layers + 1)

@@ -15,13 +15,12 @@ enum GzipStream {
     }
 
     /// Calls `body` with each piece of `path`'s decompressed bytes, in order (at most `pieceSize`
-    /// each), and returns how many there were. A read error, a corrupt stream and a gzip stream cut
+    /// each). A read error, a corrupt stream and a gzip stream cut
     /// short (no trailer) or with a wrong CRC/length trailer are errors, thrown after `body` has seen
     /// the pieces decoded before it: a caller that must not act on a partial file holds back what it
     /// has not finished (`TextFileStream` holds the last partial line). O(bytes), O(pieceSize) memory.
-    @discardableResult
     static func read(path: String, pieceSize: Int = 1 << 20,
-                     _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> Void) throws(InputError) -> Int {
+                     _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> Void) throws(InputError) {
         try checkReadable(path)
         guard let handle = gzopen(path, "rb") else {
             throw InputError(.unreadable, file: path, "cannot open for reading")
@@ -61,6 +60,5 @@ enum GzipStream {
             throw InputError(.unreadable, file: path,
                              "gzip stream is truncated (ends after \(total) decompressed bytes, before its trailer); the file is incomplete")
         }
-        return total
     }
 }

@@ -12,7 +12,8 @@ extension LightGCNBaseline {
     /// The same training as `fit`, step for step: every rank draws the same E0 stream (keeping its own
     /// rows), the same validation queries, negatives and edge sample from the seed. Propagation
     /// E_{k+1} = D^-1/2 A D^-1/2 E_k for a rank's rows needs its neighbours' rows of E_k: pulled from
-    /// their owners (`rows(of:ids:)`, the halo, fixed for the job). The matrix is symmetric, so the
+    /// their owners (the halo, fixed for the job: its pull is planned once, `planPull(ids:)`, and each
+    /// propagation moves rows only, `rows(of:plan:)`). The matrix is symmetric, so the
     /// backward pass through the K layers is the same pull-and-propagate. A sampled edge u -> v is
     /// scored by the owner of u and by the owner of v, each pulling the other endpoint's and the
     /// negatives' final rows: both compute the same softmax, and each keeps the gradient of its own
@@ -23,7 +24,7 @@ extension LightGCNBaseline {
     ///
     /// Results equal `fit`'s up to the order of float sums. Returns on rank 0 the model over `graph`,
     /// the steps to the best evaluation and the chosen E0 (as `fit`); nil elsewhere. Collective.
-    /// Per rank per step: 2K pulls of halo rows, one pull of the step's endpoint and negative rows,
+    /// Per rank per step: 2K planned pulls of halo rows, one pull of the step's endpoint and negative rows,
     /// one sum of k x d floats; memory O((owned + halo) x d) plus the replicated graph and edge sample.
     public func fitDataParallel(graph: DirectedGraph, validation: [DirectedGraph.Edge], seed: UInt64,
                                 context: inout some DataParallelContext) throws -> (model: RelatedItemModel, steps: Int, freeEmbeddings: Matrix)? {
@@ -33,7 +34,7 @@ extension LightGCNBaseline {
         let n = graph.nodeCount, d = dimension
         let allEdges = graph.edges
         guard !allEdges.isEmpty else { throw RelatedError(.invalidRequest, "cannot train on a graph without edges") }
-        let propagation = OwnedPropagation(graph, ownedNodes: context.ownedNodes)
+        let propagation = try OwnedPropagation(graph, context: &context)
         let owned = propagation.ownedNodes.count
         var generator = SeededGenerator(seed: seed ^ 0x11C)
         // E0: the one-process draw, row by row, keeping this rank's rows.
@@ -133,8 +134,9 @@ extension LightGCNBaseline {
     }
 
     /// `Propagation` for one rank's rows: each owned node's undirected neighbours, as rows of the
-    /// pulled halo, with D^-1/2 of the owned nodes and of the halo's (from the replicated graph).
-    struct OwnedPropagation {
+    /// pulled halo, with D^-1/2 of the owned nodes and of the halo's (from the replicated graph). The
+    /// halo is the same at every propagation, so its pull is planned once (`planPull`).
+    struct OwnedPropagation<Context: DataParallelContext> {
         let ownedNodes: [Int32]
         /// Per node, its row among this rank's rows, or -1.
         let localRow: [Int32]
@@ -145,8 +147,12 @@ extension LightGCNBaseline {
         let halo: [Int32]
         /// D^-1/2 of each owned node (the output's scale) and of each halo node (the input's weight).
         let ownedScale: [Float], haloWeight: [Float]
+        /// The context's plan for pulling `halo`.
+        let haloPlan: Context.PullPlan
 
-        init(_ graph: DirectedGraph, ownedNodes: [Int32]) {
+        /// Collective (plans the halo's pull).
+        init(_ graph: DirectedGraph, context: inout Context) throws {
+            let ownedNodes = context.ownedNodes
             self.ownedNodes = ownedNodes
             var localRow = [Int32](repeating: -1, count: graph.nodeCount)
             for (row, node) in ownedNodes.enumerated() { localRow[Int(node)] = Int32(row) }
@@ -167,18 +173,19 @@ extension LightGCNBaseline {
             var haloRow = [Int32: Int32](minimumCapacity: halo.count)
             for (row, node) in halo.enumerated() { haloRow[node] = Int32(row) }
             slots = entries.map { haloRow[$0]! }
+            haloPlan = try context.planPull(ids: halo)
         }
 
         /// This rank's rows of D^-1/2 A D^-1/2 x, `local` its rows of x, summed in `Propagation.apply`'s
         /// order, so one rank gives its values. Collective (one pull).
-        func apply(_ local: Matrix, context: inout some DataParallelContext) throws -> Matrix {
-            let pulled = try context.rows(of: local, ids: halo)
+        func apply(_ local: Matrix, context: inout Context) throws -> Matrix {
+            let pulled = try context.rows(of: local, plan: haloPlan)
             return Propagation.propagate(pulled, rows: ownedNodes.count, columns: local.columns, offsets: offsets, entries: slots,
                                          inputWeight: haloWeight, outputScale: ownedScale)
         }
 
         /// This rank's rows of mean_{k=0..K} P^k x. Collective (K pulls).
-        func layerMean(_ local: Matrix, layers: Int, context: inout some DataParallelContext) throws -> Matrix {
+        func layerMean(_ local: Matrix, layers: Int, context: inout Context) throws -> Matrix {
             try Propagation.layerMean(local, layers: layers) { try apply($0, context: &context) }
         }
     }

@@ -204,6 +204,36 @@ public final class Communicator {
         return try exchange(parts, width: width, type: rowType!, bytesPerElement: 4)
     }
 
+    /// Rows of `width` floats sent and received in counts every rank already knows (a planned
+    /// exchange, `RowRangeExchange.Plan`): `send` holds sendCounts[r] rows for each rank r in rank
+    /// order; `receive` gets receiveCounts[r] rows from each rank r in rank order, and must hold their
+    /// sum. One `MPI_Alltoallv`, no exchange of counts. Collective.
+    public func exchangeRows(_ send: UnsafeBufferPointer<Float>, counts sendCounts: [Int32],
+                             into receive: UnsafeMutableBufferPointer<Float>, counts receiveCounts: [Int32], width: Int) throws(MPIError) {
+        precondition(width >= 1 && sendCounts.count == size && receiveCounts.count == size, "exchangeRows: one count per rank")
+        precondition(Int(sendCounts.reduce(0, +)) * width == send.count && Int(receiveCounts.reduce(0, +)) * width == receive.count,
+                     "exchangeRows: buffers must hold the counted rows")
+        var sendOffsets = [Int32](repeating: 0, count: size), receiveOffsets = [Int32](repeating: 0, count: size)
+        var sent = 0, received = 0
+        for r in 0..<size {
+            sendOffsets[r] = try Self.count(sent, "exchange offset")
+            receiveOffsets[r] = try Self.count(received, "exchange offset")
+            sent += Int(sendCounts[r])
+            received += Int(receiveCounts[r])
+        }
+        var rowType: MPI_Datatype? = nil
+        try Self.check(MPI_Type_contiguous(try Self.count(width, "row width"), vane_mpi_float(), &rowType), "MPI_Type_contiguous")
+        try Self.check(MPI_Type_commit(&rowType), "MPI_Type_commit")
+        defer { MPI_Type_free(&rowType) }
+        var sendCounts = sendCounts, receiveCounts = receiveCounts
+        try Self.check(MPI_Alltoallv(send.baseAddress, &sendCounts, &sendOffsets, rowType!, receive.baseAddress, &receiveCounts,
+                                     &receiveOffsets, rowType!, vane_mpi_comm_world()), "MPI_Alltoallv")
+        for r in 0..<size where r != rank {
+            bytesSent += Int(sendCounts[r]) * width * 4
+            bytesReceived += Int(receiveCounts[r]) * width * 4
+        }
+    }
+
     private func exchange<Element: Numeric>(_ parts: [[Element]], width: Int, type: MPI_Datatype,
                                             bytesPerElement: Int) throws(MPIError) -> [[Element]] {
         precondition(parts.count == size, "exchange: one part per rank")

@@ -39,6 +39,8 @@ public struct RowRangeExchange {
     public struct Plan: Sendable {
         /// Rows of the result (the planned ids, repeats included).
         public let count: Int
+        /// The planning rank's own rows (its range's length): every row index below refers to them.
+        let ownRows: Int
         /// Local rows (id minus the range start) this rank sends, to rank 0 first, then rank 1, ...
         let sendRows: [Int32]
         let sendCounts: [Int32]
@@ -83,7 +85,7 @@ public struct RowRangeExchange {
             let (r, position) = placed[slot]
             return r == me ? -Int32(position) - 1 : Int32(receiveStart[r] + position)
         }
-        return Plan(count: ids.count, sendRows: sendRows, sendCounts: try asked.map { ids throws(MPIError) in try Communicator.count(ids.count, "pull") },
+        return Plan(count: ids.count, ownRows: ownRange.count, sendRows: sendRows, sendCounts: try asked.map { ids throws(MPIError) in try Communicator.count(ids.count, "pull") },
                     receiveCounts: requests.map { Int32($0.count) }, sources: sources)
     }
 
@@ -92,6 +94,7 @@ public struct RowRangeExchange {
     /// one exchange of rows; rows this rank owns are copied, not sent. O(plan.count x width).
     public func pull(_ plan: Plan, from local: Matrix) throws(MPIError) -> Matrix {
         precondition(local.rows == ownRange.count, "pull: the local matrix must hold this rank's rows")
+        precondition(plan.ownRows == ownRange.count && plan.sendCounts.count == communicator.size, "pull: the plan was made by another exchange")
         let width = local.columns
         var result = Matrix(rows: plan.count, columns: width)
         guard width > 0 else { return result }

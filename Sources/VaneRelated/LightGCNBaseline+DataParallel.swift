@@ -58,8 +58,7 @@ extension LightGCNBaseline {
             steps = step
             let final = try propagation.layerMean(embeddings, layers: layers, context: &context)
             let negativeIDs = (0..<negatives).map { _ in Int32(generator.nextIndex(below: n)) }
-            var edges = allEdges
-            edges.seededSample(keeping: edgesPerStep, using: &generator)
+            let edges = allEdges.seededSampled(keeping: edgesPerStep, using: &generator)
             // The step's edges with an endpoint here, and the final rows they and the negatives need.
             let mine = edges.filter { propagation.localRow[Int($0.source)] >= 0 || propagation.localRow[Int($0.target)] >= 0 }
             var ids: [Int32] = []

@@ -164,8 +164,7 @@ public struct LightGCNBaseline: Sendable {
             steps = step
             let final = propagation.layerMean(embeddings, layers: layers)
             let negativeIDs = (0..<negatives).map { _ in Int32(generator.nextIndex(below: n)) }
-            var edges = allEdges
-            edges.seededSample(keeping: edgesPerStep, using: &generator)
+            let edges = allEdges.seededSampled(keeping: edgesPerStep, using: &generator)
             let sources = edges.map(\.source), targets = edges.map(\.target)
             let query = RowGather.forward(final, indices: sources)
             let positive = RowGather.forward(final, indices: targets)

@@ -30,3 +30,33 @@ extension Array {
         removeLast(self.count - count)
     }
 }
+
+extension RandomAccessCollection where Index == Int {
+    /// The sample `seededSample(keeping:using:)` keeps of a copy of this collection, with the generator
+    /// left in the same state, without copying it: the partial Fisher-Yates swaps are replayed on a
+    /// dictionary of the displaced positions only. O(count) time and memory, not O(self.count), where
+    /// the collection is much longer than the sample (e.g. a step's edges out of a large graph's);
+    /// a shorter one is copied, which is faster there. Every element when there are at most `count`.
+    public func seededSampled(keeping count: Int, using generator: inout SeededGenerator) -> [Element] {
+        let n = self.count
+        guard n > count else { return Array(self) }
+        guard n > 64 * count else {
+            var copy = Array(self)
+            copy.seededSample(keeping: count, using: &generator)
+            return copy
+        }
+        var displaced: [Int: Element] = [:]
+        displaced.reserveCapacity(count)
+        var sample: [Element] = []
+        sample.reserveCapacity(count)
+        for i in 0..<count {
+            // swapAt(i, j) of the copy: position i takes j's element, j takes i's; i is never read again.
+            let j = i + generator.nextIndex(below: n - i)
+            let atI = displaced.removeValue(forKey: i) ?? self[startIndex + i]
+            if j == i { sample.append(atI); continue }
+            sample.append(displaced[j] ?? self[startIndex + j])
+            displaced[j] = atI
+        }
+        return sample
+    }
+}

@@ -37,14 +37,12 @@ extension LightGCNBaseline {
         let propagation = try OwnedPropagation(graph, context: &context)
         let owned = propagation.ownedNodes.count
         var generator = SeededGenerator(seed: seed ^ 0x11C)
-        // E0: the one-process draw, row by row, keeping this rank's rows.
+        // E0: the one-process draw, row by row, keeping this rank's rows (others' rows skipped, not drawn).
         var embeddings = Matrix(rows: owned, columns: d)
         for u in 0..<n {
             let row = Int(propagation.localRow[u])
-            for c in 0..<d {
-                let value = 0.1 * Float(generator.nextGaussian())
-                if row >= 0 { embeddings.values[row * d + c] = value }
-            }
+            guard row >= 0 else { generator.skipGaussians(d); continue }
+            for c in 0..<d { embeddings.values[row * d + c] = 0.1 * Float(generator.nextGaussian()) }
         }
         var adam = Adam(parameterCount: owned * d, configuration: AdamConfiguration(learningRate: learningRate))
         var queries = validation

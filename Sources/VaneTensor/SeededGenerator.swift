@@ -65,4 +65,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         let u2 = nextUnitDouble()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
+
+    /// Advances the generator past `count` `nextGaussian()` draws without computing them (the same
+    /// 64-bit words are consumed, so what follows is what would follow the draws): how a rank of a
+    /// data-parallel job keeps a one-process stream while drawing only its own rows. O(count), about
+    /// 15x cheaper than the draws (64M: 0.1 s against 1.5 s, -O, this 2-core machine).
+    public mutating func skipGaussians(_ count: Int) {
+        for _ in 0..<max(0, count) {
+            // nextUnitDouble() <= leastNormalMagnitude exactly when its 53 bits are all zero.
+            while next() >> 11 == 0 {}
+            _ = next()
+        }
+    }
 }

@@ -113,6 +113,17 @@ struct TensorTests {
         #expect(Matrix.xavierUniform(rows: 8, columns: 4, using: &g1) == Matrix.xavierUniform(rows: 8, columns: 4, using: &g2))
     }
 
+    /// Skipping k gaussians leaves the generator where drawing them does, for any k and seed.
+    @Test(arguments: [0, 1, 2, 63, 1000])
+    func skippingGaussiansLandsWhereDrawingThemDoes(count: Int) {
+        for seed in [UInt64(1), 8, 12345] {
+            var drawn = SeededGenerator(seed: seed), skipped = SeededGenerator(seed: seed)
+            for _ in 0..<count { _ = drawn.nextGaussian() }
+            skipped.skipGaussians(count)
+            #expect(drawn.nextGaussian() == skipped.nextGaussian() && drawn.next() == skipped.next(), "seed \(seed), \(count) skipped")
+        }
+    }
+
     @Test func generatorDistributionsAreSane() {
         var generator = SeededGenerator(seed: 1)
         let n = 20_000

@@ -31,8 +31,9 @@ public protocol DataParallelContext {
     /// Rows of a node-state matrix split over the ranks as the tables are (`local`: this rank's
     /// rows, in `ownedNodes` order) for the given node ids, in order, wherever they live.
     mutating func rows(of local: Matrix, ids: [Int32]) throws -> Matrix
-    /// What `planPull(ids:)` keeps of a fixed list of ids (e.g. a halo pulled at every step).
-    associatedtype PullPlan = [Int32]
+    /// What `planPull(ids:)` keeps of a fixed list of ids (e.g. a halo pulled at every step); a
+    /// context with nothing to plan keeps the ids and pulls them again each time.
+    associatedtype PullPlan
     /// Plans the pulls of `ids`, rows of matrices split like the tables, once, so that each
     /// `rows(of:plan:)` moves rows only (an MPI job: the ids are sent to their owners here, not at
     /// every pull). Collective.
@@ -45,12 +46,6 @@ public protocol DataParallelContext {
     /// Every rank's `local` rows (in `ownedNodes` order) assembled in node id order on rank 0; nil
     /// on the other ranks.
     mutating func gather(_ local: Matrix) throws -> Matrix?
-}
-
-extension DataParallelContext where PullPlan == [Int32] {
-    /// The ids themselves: a context with nothing to plan pulls them again each time.
-    public mutating func planPull(ids: [Int32]) throws -> [Int32] { ids }
-    public mutating func rows(of local: Matrix, plan: [Int32]) throws -> Matrix { try rows(of: local, ids: plan) }
 }
 
 extension DirectedGNNConfiguration {

@@ -39,6 +39,9 @@ struct ThreadedDataParallelContext: DataParallelContext {
         let all = job.exchange(rank: rank, values)
         values = all.dropFirst().reduce(all[0]) { zip($0, $1).map(+) }
     }
+    /// Nothing to plan on threads: a plan is its ids, pulled again each time.
+    func planPull(ids: [Int32]) -> [Int32] { ids }
+    mutating func rows(of local: Matrix, plan: [Int32]) throws -> Matrix { try rows(of: local, ids: plan) }
     mutating func rows(of local: Matrix, ids: [Int32]) throws -> Matrix {
         let all = job.exchange(rank: rank, local)
         var result = Matrix(rows: ids.count, columns: local.columns)

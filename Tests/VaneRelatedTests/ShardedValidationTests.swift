@@ -39,6 +39,8 @@ struct PermutedOneRankContext: DataParallelContext {
     }
     func sum(_ values: inout [Float]) throws {}
     func sum(_ values: inout [Double]) throws {}
+    func planPull(ids: [Int32]) -> [Int32] { ids }
+    func rows(of local: Matrix, plan: [Int32]) -> Matrix { rows(of: local, ids: plan) }
     func rows(of local: Matrix, ids: [Int32]) -> Matrix {
         RowGather.forward(local, indices: ids.map { Int32(position[Int($0)]) })
     }

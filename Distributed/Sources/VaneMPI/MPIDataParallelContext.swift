@@ -15,6 +15,9 @@ public final class MPIDataParallelContext: DataParallelContext {
     private let oldID: [Int32]
     /// This rank's nodes in layout order (the order of its table rows).
     private let ownedNodeList: [Int32]
+    /// Rows owned elsewhere that each plan made here (`planPull`) receives per pull, in order: what a
+    /// planned pull moves to this rank (times the row width x 4 bytes).
+    public private(set) var plannedRemoteRows: [Int] = []
 
     /// Tables of `widths` columns over the partition's nodes (parts = ranks), rows seeded by node id
     /// and `seed`, sparse Adam with `learningRate`.
@@ -56,6 +59,16 @@ public final class MPIDataParallelContext: DataParallelContext {
 
     public func rows(of local: Matrix, ids: [Int32]) throws -> Matrix {
         try exchange.pull(ids.map { newID[Int($0)] }, from: local)
+    }
+
+    public func planPull(ids: [Int32]) throws -> RowRangeExchange.Plan {
+        let plan = try exchange.plan(ids.map { newID[Int($0)] })
+        plannedRemoteRows.append(plan.remoteRows)
+        return plan
+    }
+
+    public func rows(of local: Matrix, plan: RowRangeExchange.Plan) throws -> Matrix {
+        try exchange.pull(plan, from: local)
     }
 
     public func releaseTables() { tables = [] }

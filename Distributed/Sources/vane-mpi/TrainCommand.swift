@@ -87,13 +87,18 @@ struct TrainCommand: ParsableCommand {
         // is counted (the bytes per step are the GNN's) and before the peaks are read.
         var blendCache = RelatedFitCache()
         var lightGCNSeconds: Double?
+        // Per rank: bytes LightGCN sent, and the remote rows of its halo (what each planned pull receives).
+        var lightGCNTraffic = [Double](repeating: 0, count: 2 * communicator.size)
         if blending {
             if rank == 0, !json { print("training LightGCN over the ranks") }
-            let lightGCNStarted = Date()
+            let lightGCNStarted = Date(), sentBefore = communicator.bytesSent
             do {
                 blendCache = try RelatedTraining.lightGCNOverRanks(training: training, validation: validation, seed: job.seed, context: &context)
             } catch let error as RelatedError { throw ValidationError(error.message) }
             lightGCNSeconds = Date().timeIntervalSince(lightGCNStarted)
+            lightGCNTraffic[2 * rank] = Double(communicator.bytesSent - sentBefore)
+            lightGCNTraffic[2 * rank + 1] = Double(context.plannedRemoteRows.last ?? 0)
+            try communicator.allreduceSum(&lightGCNTraffic)
         }
         var peaks = [Double](repeating: 0, count: communicator.size)
         peaks[rank] = peakResidentMegabytes()
@@ -124,6 +129,8 @@ struct TrainCommand: ParsableCommand {
         if json {
             print("{\"edges_file\": \"\(edges)\", \"ranks\": \(communicator.size), \"partition\": \"\(partition.method.rawValue)\", "
                   + "\"method\": \"\(model.method)\", \"lightgcn_seconds\": \(lightGCNSeconds.map { String($0) } ?? "null"), "
+                  + (blending ? "\"lightgcn_bytes_sent_per_rank\": \(stride(from: 0, to: lightGCNTraffic.count, by: 2).map { lightGCNTraffic[$0] }), "
+                     + "\"lightgcn_halo_remote_rows_per_rank\": \(stride(from: 1, to: lightGCNTraffic.count, by: 2).map { lightGCNTraffic[$0] }), " : "")
                   + "\"blend_seconds\": \(blendSeconds.map { String($0) } ?? "null"), "
                   + "\"validation_mrr\": \(bestMRR), \"best_epoch\": \(report.bestEpoch), \"epochs\": \(report.epochs.count), "
                   + "\"batch_size\": \(report.batchSize), \"seconds\": \(seconds), \"bytes_sent_per_rank\": \(sent), "

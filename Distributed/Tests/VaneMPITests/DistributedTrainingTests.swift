@@ -65,6 +65,12 @@ struct DistributedTrainingTests {
         let (_, lightGCNSteps, _) = try LightGCNBaseline().fit(graph: graph.withEdges(split.training), known: graph.withEdges(split.training + split.validation), validation: split.validation,
                                                              servingGraph: graph.withEdges(split.training), seed: 1)
         #expect(details["lightgcn_best_step"] == String(lightGCNSteps), "2 ranks \(details["lightgcn_best_step"] ?? "none"), one process \(lightGCNSteps)")
+        // Each rank planned its halo's pull once and reports it: rows owned by the other rank.
+        let line = try #require(two.output.split(separator: "\n").last(where: { $0.hasPrefix("{") }))
+        let printed = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let halo = try #require(printed["lightgcn_halo_remote_rows_per_rank"] as? [Double])
+        #expect(halo.count == 2 && halo.allSatisfy { $0 > 0 && $0 < Double(graph.nodeCount) }, "\(halo)")
+        #expect((printed["lightgcn_bytes_sent_per_rank"] as? [Double])?.allSatisfy { $0 > 0 } == true, "\(printed)")
     }
 
     /// `vane-mpi evaluate --reference`: the test metrics of `vane graph evaluate`'s protocol for the

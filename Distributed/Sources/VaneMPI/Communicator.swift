@@ -197,11 +197,9 @@ public final class Communicator {
     /// MPI sees are rows, through a contiguous row datatype, so they stay far from 2^31.
     public func exchange(_ parts: [[Float]], width: Int) throws(MPIError) -> [[Float]] {
         precondition(width >= 1 && parts.allSatisfy { $0.count % width == 0 }, "exchange: parts must be whole rows of width")
-        var rowType: MPI_Datatype? = nil
-        try Self.check(MPI_Type_contiguous(try Self.count(width, "row width"), vane_mpi_float(), &rowType), "MPI_Type_contiguous")
-        try Self.check(MPI_Type_commit(&rowType), "MPI_Type_commit")
-        defer { MPI_Type_free(&rowType) }
-        return try exchange(parts, width: width, type: rowType!, bytesPerElement: 4)
+        return try withRowType(width: width) { (rowType) throws(MPIError) in
+            try exchange(parts, width: width, type: rowType, bytesPerElement: 4)
+        }
     }
 
     /// Rows of `width` floats sent and received in counts every rank already knows (a planned
@@ -213,6 +211,26 @@ public final class Communicator {
         precondition(width >= 1 && sendCounts.count == size && receiveCounts.count == size, "exchangeRows: one count per rank")
         precondition(Int(sendCounts.reduce(0, +)) * width == send.count && Int(receiveCounts.reduce(0, +)) * width == receive.count,
                      "exchangeRows: buffers must hold the counted rows")
+        try withRowType(width: width) { (rowType) throws(MPIError) in
+            _ = try alltoallv(UnsafeRawPointer(send.baseAddress), counts: sendCounts, into: UnsafeMutableRawPointer(receive.baseAddress),
+                              counts: receiveCounts, type: rowType, bytesPerCount: width * 4)
+        }
+    }
+
+    /// `body` with a committed datatype of `width` contiguous floats, freed after.
+    private func withRowType<Result>(width: Int, _ body: (MPI_Datatype) throws(MPIError) -> Result) throws(MPIError) -> Result {
+        var rowType: MPI_Datatype? = nil
+        try Self.check(MPI_Type_contiguous(try Self.count(width, "row width"), vane_mpi_float(), &rowType), "MPI_Type_contiguous")
+        try Self.check(MPI_Type_commit(&rowType), "MPI_Type_commit")
+        defer { MPI_Type_free(&rowType) }
+        return try body(rowType!)
+    }
+
+    /// One `MPI_Alltoallv` of `type` elements in counts every rank knows (rank r's part at the sum
+    /// of the counts before r), with the bytes to and from other ranks counted. Returns the receive
+    /// offsets. Collective.
+    private func alltoallv(_ send: UnsafeRawPointer?, counts sendCounts: [Int32], into receive: UnsafeMutableRawPointer?,
+                           counts receiveCounts: [Int32], type: MPI_Datatype, bytesPerCount: Int) throws(MPIError) -> [Int32] {
         var sendOffsets = [Int32](repeating: 0, count: size), receiveOffsets = [Int32](repeating: 0, count: size)
         var sent = 0, received = 0
         for r in 0..<size {
@@ -221,51 +239,37 @@ public final class Communicator {
             sent += Int(sendCounts[r])
             received += Int(receiveCounts[r])
         }
-        var rowType: MPI_Datatype? = nil
-        try Self.check(MPI_Type_contiguous(try Self.count(width, "row width"), vane_mpi_float(), &rowType), "MPI_Type_contiguous")
-        try Self.check(MPI_Type_commit(&rowType), "MPI_Type_commit")
-        defer { MPI_Type_free(&rowType) }
+        _ = try Self.count(received, "exchange total")
         var sendCounts = sendCounts, receiveCounts = receiveCounts
-        try Self.check(MPI_Alltoallv(send.baseAddress, &sendCounts, &sendOffsets, rowType!, receive.baseAddress, &receiveCounts,
-                                     &receiveOffsets, rowType!, vane_mpi_comm_world()), "MPI_Alltoallv")
+        try Self.check(MPI_Alltoallv(send, &sendCounts, &sendOffsets, type, receive, &receiveCounts, &receiveOffsets, type,
+                                     vane_mpi_comm_world()), "MPI_Alltoallv")
         for r in 0..<size where r != rank {
-            bytesSent += Int(sendCounts[r]) * width * 4
-            bytesReceived += Int(receiveCounts[r]) * width * 4
+            bytesSent += Int(sendCounts[r]) * bytesPerCount
+            bytesReceived += Int(receiveCounts[r]) * bytesPerCount
         }
+        return receiveOffsets
     }
 
     private func exchange<Element: Numeric>(_ parts: [[Element]], width: Int, type: MPI_Datatype,
                                             bytesPerElement: Int) throws(MPIError) -> [[Element]] {
         precondition(parts.count == size, "exchange: one part per rank")
-        var sendCounts = [Int32](repeating: 0, count: size), sendOffsets = [Int32](repeating: 0, count: size)
-        var sendTotal = 0
-        for r in 0..<size {
-            sendCounts[r] = try Self.count(parts[r].count / width, "exchange count")
-            sendOffsets[r] = try Self.count(sendTotal, "exchange offset")
-            sendTotal += parts[r].count / width
-        }
+        var sendCounts = [Int32](repeating: 0, count: size)
+        for r in 0..<size { sendCounts[r] = try Self.count(parts[r].count / width, "exchange count") }
         var receiveCounts = [Int32](repeating: 0, count: size)
         try Self.check(MPI_Alltoall(&sendCounts, 1, vane_mpi_int32(), &receiveCounts, 1, vane_mpi_int32(), vane_mpi_comm_world()), "MPI_Alltoall")
-        var receiveOffsets = [Int32](repeating: 0, count: size)
-        var receiveTotal = 0
-        for r in 0..<size {
-            receiveOffsets[r] = try Self.count(receiveTotal, "exchange offset")
-            receiveTotal += Int(receiveCounts[r])
-        }
+        let receiveTotal = receiveCounts.reduce(0) { $0 + Int($1) }
         _ = try Self.count(receiveTotal, "exchange total")
         let send = parts.flatMap { $0 }
         var receive = [Element](repeating: 0, count: receiveTotal * width)
-        let status = send.withUnsafeBufferPointer { input in
-            receive.withUnsafeMutableBufferPointer { output in
-                MPI_Alltoallv(input.baseAddress, &sendCounts, &sendOffsets, type, output.baseAddress, &receiveCounts, &receiveOffsets, type,
-                              vane_mpi_comm_world())
+        // withUnsafeBytes rethrows untyped errors: the typed error comes out as a Result.
+        let receiveOffsets = try send.withUnsafeBytes { input in
+            receive.withUnsafeMutableBytes { output in
+                Result { () throws(MPIError) in
+                    try alltoallv(input.baseAddress, counts: sendCounts, into: output.baseAddress, counts: receiveCounts, type: type,
+                                  bytesPerCount: width * bytesPerElement)
+                }
             }
-        }
-        try Self.check(status, "MPI_Alltoallv")
-        for r in 0..<size where r != rank {
-            bytesSent += Int(sendCounts[r]) * width * bytesPerElement
-            bytesReceived += Int(receiveCounts[r]) * width * bytesPerElement
-        }
+        }.get()
         return (0..<size).map { r in
             let start = Int(receiveOffsets[r]) * width
             return Array(receive[start..<(start + Int(receiveCounts[r]) * width)])

@@ -132,8 +132,7 @@ public struct RowRangeExchange {
     /// rows on this rank are `local` (ownRange.count x any width): `pull(plan(ids), from: local)`.
     /// Collective. Sends each distinct remote id once (4 bytes) and receives its row (width x 4 bytes).
     public func pull(_ ids: [Int32], from local: Matrix) throws(MPIError) -> Matrix {
-        precondition(local.rows == ownRange.count, "pull: the local matrix must hold this rank's rows")
-        return try pull(try plan(ids), from: local)
+        try pull(try plan(ids), from: local)
     }
 
     /// Distinct ids in order of first appearance, and each position's slot among them. O(ids).

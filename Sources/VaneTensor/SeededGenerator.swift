@@ -68,8 +68,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// Advances the generator past `count` `nextGaussian()` draws without computing them (the same
     /// 64-bit words are consumed, so what follows is what would follow the draws): how a rank of a
-    /// data-parallel job keeps a one-process stream while drawing only its own rows. O(count), about
-    /// 15x cheaper than the draws (64M: 0.1 s against 1.5 s, -O, this 2-core machine).
+    /// data-parallel job keeps a one-process stream while drawing only its own rows. O(count), without
+    /// the draws' log, square root and cosine.
     public mutating func skipGaussians(_ count: Int) {
         for _ in 0..<max(0, count) {
             // nextUnitDouble() <= leastNormalMagnitude exactly when its 53 bits are all zero.

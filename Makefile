@@ -205,7 +205,7 @@ UNSEEN_INTRO := The graphs below are not in ../shared/data and no hyperparameter
 ## docs/results/conversions.md: every delayed-feedback method on each simulator scenario, SEEDS seeds
 ## (each seed its own log), the engagement method's revision levels, the same logs in Criteo format (no
 ## engagement), and auxiliary models fitted once against refreshed daily.
-CONVERSION_SCENARIOS := default slow weak-engagement drift
+CONVERSION_SCENARIOS := default slow weak-engagement drift heterogeneous
 CLICKS ?= 300000
 DAYS ?= 30
 CONVERSION_LOG = --clicks $(CLICKS) --days $(DAYS) --seeds $(SEEDS) --json

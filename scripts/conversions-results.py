@@ -13,7 +13,7 @@ import os
 import platform
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCENARIOS = ["default", "slow", "weak-engagement", "drift"]
+SCENARIOS = ["default", "slow", "weak-engagement", "drift", "heterogeneous"]
 
 
 def cell(summary, digits=4):

@@ -27,6 +27,15 @@ import VaneTensor
 ///   times, each at click + Exponential(mean `otherEngagementMeanHours`). P(cart | buy) / P(cart | no
 ///   buy) = 0.87 / 0.023 = 38 is the calibrated quantity: RetailRocket's "P(buy | cart) ~31x the base
 ///   rate" holds at its base rate of ~1%, and at 23% no lift can exceed 1 / 0.23.
+/// - Heterogeneous laws (all off by default; the `heterogeneous` scenario turns them on): with
+///   `delayShape` k set, the slow component is Weibull(k) with median `slowMedianHours` instead of
+///   log-normal; `priceDelayElasticity` e multiplies every delay by exp(e price) (dear items convert
+///   later); a `slowAdvertiserShare` of the advertisers have every delay times `slowAdvertiserFactor`;
+///   with `intentStrength` s each click draws a latent intent I ~ N(0, 1) that adds s I to the
+///   conversion logit and multiplies a non-converter's cart probability by exp(s I - s^2 / 2) (the
+///   mean unchanged), so carts by non-buyers come from clicks that looked like buyers. Delays then
+///   depend on the features in a way the mixture's do not, and a flip model over additive features
+///   and time waited is misspecified.
 public struct ConversionSimulator: Sendable {
     /// Named settings of the story, each documented by what differs from `standard`.
     public enum Scenario: String, Sendable, CaseIterable {
@@ -41,6 +50,11 @@ public struct ConversionSimulator: Sendable {
         /// `default` with drift 1: the advertiser effects rotate a quarter turn over the log and the
         /// slow delays triple, so models fitted once grow stale.
         case drift
+        /// Other laws than the four above (added after the engagement method's defaults were fixed, as
+        /// a check on laws it was not tuned to): 10% fast conversions (mean 0.5 h), else Weibull(0.5)
+        /// with median 24 h; delays x exp(0.7 price); a quarter of the advertisers 5x slower; latent
+        /// intent of strength 0.8; carts by 75% of buyers and 4% of others.
+        case heterogeneous
 
         /// The scenario's configuration with `clicks` clicks over `days` days.
         public func configuration(clicks: Int = 1_000_000, days: Int = 60) -> Configuration {
@@ -63,6 +77,17 @@ public struct ConversionSimulator: Sendable {
                 c.viewsMeanOthers = 1
             case .drift:
                 c.drift = 1
+            case .heterogeneous:
+                c.fastShare = 0.1
+                c.fastMeanHours = 0.5
+                c.slowMedianHours = 24
+                c.delayShape = 0.5
+                c.priceDelayElasticity = 0.7
+                c.slowAdvertiserShare = 0.25
+                c.slowAdvertiserFactor = 5
+                c.intentStrength = 0.8
+                c.cartRateConverters = 0.75
+                c.cartRateOthers = 0.04
             }
             return c
         }
@@ -86,6 +111,16 @@ public struct ConversionSimulator: Sendable {
         public var otherEngagementMeanHours = 12.0
         /// 0 (stationary) to 1: how far the advertiser effects rotate and the slow delays stretch over the log.
         public var drift = 0.0
+        /// Weibull shape of the slow delay component (median `slowMedianHours`); nil: log-normal.
+        public var delayShape: Double?
+        /// e in delay x exp(e price).
+        public var priceDelayElasticity = 0.0
+        /// Share of advertisers whose delays are `slowAdvertiserFactor` times longer.
+        public var slowAdvertiserShare = 0.0
+        public var slowAdvertiserFactor = 1.0
+        /// s: a latent intent I ~ N(0, 1) adds s I to the conversion logit and scales a non-converter's
+        /// cart probability by exp(s I - s^2 / 2); 0: no intent drawn.
+        public var intentStrength = 0.0
         public init() {}
 
         public func validate() throws(ConversionError) {
@@ -110,6 +145,19 @@ public struct ConversionSimulator: Sendable {
                 throw ConversionError(.invalidConfiguration, "non-converters' engagement mean must be in (0, 8760] hours, got \(otherEngagementMeanHours)")
             }
             guard drift >= 0, drift <= 1 else { throw ConversionError(.invalidConfiguration, "drift must be in [0, 1], got \(drift)") }
+            if let delayShape, !(delayShape >= 0.1 && delayShape <= 10) {
+                throw ConversionError(.invalidConfiguration, "delay shape must be in [0.1, 10], got \(delayShape)")
+            }
+            guard priceDelayElasticity.magnitude <= 3 else {
+                throw ConversionError(.invalidConfiguration, "price delay elasticity must be in [-3, 3], got \(priceDelayElasticity)")
+            }
+            guard slowAdvertiserShare >= 0, slowAdvertiserShare <= 1, slowAdvertiserFactor >= 1, slowAdvertiserFactor <= 100 else {
+                throw ConversionError(.invalidConfiguration,
+                                      "slow advertisers: share must be in [0, 1] and factor in [1, 100], got \(slowAdvertiserShare) and \(slowAdvertiserFactor)")
+            }
+            guard intentStrength >= 0, intentStrength <= 3 else {
+                throw ConversionError(.invalidConfiguration, "intent strength must be in [0, 3], got \(intentStrength)")
+            }
         }
     }
 
@@ -147,11 +195,14 @@ public struct ConversionSimulator: Sendable {
         let itemEffect = (0..<20_000).map { _ in 0.7 * generator.nextGaussian() }
         let segmentEffect = (0..<40).map { _ in 0.4 * generator.nextGaussian() }
         let deviceEffect = (0..<4).map { _ in 0.2 * generator.nextGaussian() }
+        // Drawn only when used, so the other scenarios' draws are unchanged.
+        let slowAdvertiser = c.slowAdvertiserShare > 0 ? (0..<300).map { _ in generator.nextUnitDouble() < c.slowAdvertiserShare } : []
         // Base logit for the target rate, set by bisection on a sample of the other effects.
         var sample: [Double] = []
         for _ in 0..<20_000 {
             sample.append(advertiserEffect[draw(advertisers)] + itemEffect[draw(items)] + segmentEffect[generator.nextIndex(below: 40)]
-                          + deviceEffect[generator.nextIndex(below: 4)] - 0.3 * generator.nextGaussian() + 0.2 * generator.nextGaussian())
+                          + deviceEffect[generator.nextIndex(below: 4)] - 0.3 * generator.nextGaussian() + 0.2 * generator.nextGaussian()
+                          + (c.intentStrength > 0 ? c.intentStrength * generator.nextGaussian() : 0))
         }
         var low = -10.0, high = 10.0
         for _ in 0..<50 {
@@ -177,13 +228,22 @@ public struct ConversionSimulator: Sendable {
             let progressThroughLog = min(1, click / span)
             let theta = c.drift * Double.pi / 2 * progressThroughLog
             let advertiserTerm = cos(theta) * advertiserEffect[advertiser] + sin(theta) * driftedAdvertiserEffect[advertiser]
+            let intent = c.intentStrength > 0 ? generator.nextGaussian() : 0
             let logit = base + advertiserTerm + itemEffect[item] + segmentEffect[segment] + deviceEffect[device] - 0.3 * price + 0.2 * recency
+                + c.intentStrength * intent
             var converts = generator.nextUnitDouble() < 1 / (1 + exp(-logit))
             var delay = Double.nan
             if converts {
-                delay = Self.delay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours,
-                                   slowMedianHours: c.slowMedianHours * (1 + 2 * c.drift * progressThroughLog),
-                                   slowSigma: c.slowSigma, using: &generator)
+                let slowMedian = c.slowMedianHours * (1 + 2 * c.drift * progressThroughLog)
+                delay = if let shape = c.delayShape {
+                    Self.weibullMixtureDelay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours, slowMedianHours: slowMedian, shape: shape,
+                                             using: &generator)
+                } else {
+                    Self.delay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours, slowMedianHours: slowMedian, slowSigma: c.slowSigma,
+                               using: &generator)
+                }
+                if c.priceDelayElasticity != 0 { delay *= exp(c.priceDelayElasticity * price) }
+                if !slowAdvertiser.isEmpty, slowAdvertiser[advertiser] { delay *= c.slowAdvertiserFactor }
                 if delay > c.attributionWindowHours { converts = false }
             }
             // Engagement: a converter's events fall between click and purchase, others' after an
@@ -194,7 +254,8 @@ public struct ConversionSimulator: Sendable {
             func times(_ count: Int) -> String {
                 (0..<count).map { _ in eventTime() }.sorted().map { String(format: "%.4f", $0) }.joined(separator: ";")
             }
-            let carts = generator.nextUnitDouble() < (converts ? c.cartRateConverters : c.cartRateOthers) ? 1 : 0
+            let intentLift = c.intentStrength > 0 ? exp(c.intentStrength * intent - c.intentStrength * c.intentStrength / 2) : 1
+            let carts = generator.nextUnitDouble() < (converts ? c.cartRateConverters : min(1, c.cartRateOthers * intentLift)) ? 1 : 0
             let favourites = generator.nextUnitDouble() < (converts ? c.favouriteRateConverters : c.favouriteRateOthers) ? 1 : 0
             let views = Self.poisson(mean: converts ? c.viewsMeanConverters : c.viewsMeanOthers, using: &generator)
             if converts { conversions += 1 }
@@ -242,6 +303,15 @@ public struct ConversionSimulator: Sendable {
         let u = generator.nextUnitDouble()
         while u > cumulative && count < 50 { count += 1; p *= mean / Double(count); cumulative += p }
         return count
+    }
+
+    /// A conversion delay in hours from the fast-exponential / slow-Weibull(shape) mixture, the slow
+    /// component's median `slowMedianHours` (scale = median / ln(2)^(1 / shape); inversion).
+    public static func weibullMixtureDelay(fastShare: Double, fastMeanHours: Double, slowMedianHours: Double, shape: Double,
+                                           using generator: inout SeededGenerator) -> Double {
+        if generator.nextUnitDouble() < fastShare { return -fastMeanHours * log(1 - generator.nextUnitDouble()) }
+        let scale = slowMedianHours / pow(log(2.0), 1 / shape)
+        return scale * pow(-log(1 - generator.nextUnitDouble()), 1 / shape)
     }
 
     /// A conversion delay in hours from the fast-exponential / slow-log-normal mixture.

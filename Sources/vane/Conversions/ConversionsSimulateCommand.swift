@@ -18,6 +18,9 @@ struct ConversionsSimulateCommand: ParsableCommand {
           slow             most conversions days after the click (10% fast, else median 72 h)
           weak-engagement  engagement that barely predicts (cart 30% of buyers vs 15% of others)
           drift            default, but advertiser effects rotate and slow delays triple over the log
+          heterogeneous    other laws, kept aside as a check on laws the methods were not tuned to:
+                           Weibull(0.5) slow delays (median 24 h) that grow with price and are 5x
+                           for a quarter of advertisers; a latent intent behind buying and carting
         Columns: click_id, click_time, conversion_time (empty if none), view_times, cart_times, \
         favourite_times (semicolon-separated hours), advertiser, item, segment, device, price, recency; \
         times in hours from the start.

@@ -37,6 +37,7 @@ let package = Package(
         ]),
         .testTarget(name: "VanePartitionTests", dependencies: [
             "VanePartition", .product(name: "VaneGraph", package: "Vane"), .product(name: "VaneIO", package: "Vane"),
+            .product(name: "VaneTensor", package: "Vane"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import CMETIS
+import Synchronization
 import VaneGraph
 
 extension GraphPartition {
@@ -10,7 +11,8 @@ extension GraphPartition {
     /// of the undirected graph underneath `graph` (an edge in either direction joins two nodes; a
     /// reciprocal pair weighs 2, so the cut METIS minimises counts directed edges), with two balance
     /// constraints: nodes (embedding rows per rank) and out-edges (seed edges per rank), each within
-    /// `imbalance` of the mean. Seeded and deterministic for a seed. Memory O(nodes + edges) in 32-bit
+    /// `imbalance` of the mean. Seeded and deterministic for a seed, also when called from several
+    /// threads (the calls into METIS take turns). Memory O(nodes + edges) in 32-bit
     /// indices; time about O(edges log parts). Throws for parts outside 1...nodes, graphs beyond
     /// `metisEdgeLimit` (use `hash`), and METIS errors.
     public static func metis(_ graph: DirectedGraph, parts: Int, seed: UInt64 = 1, imbalance: Double = 1.05) throws(PartitionError) -> GraphPartition {
@@ -62,7 +64,12 @@ extension GraphPartition {
         options[Int(METIS_OPTION_NUMBERING.rawValue)] = 0
         var part = [idx_t](repeating: 0, count: n)
         if adjncy.isEmpty { adjncy.append(0); adjwgt.append(0) }  // METIS reads the arrays even when no edge exists
-        let status = METIS_PartGraphKway(&nvtxs, &ncon, &xadj, &adjncy, &vwgt, nil, &adjwgt, &nparts, nil, &ubvec, &options, &edgecut, &part)
+        // METIS keeps its random state (GKlib's generator, seeded by METIS_OPTION_SEED) in process
+        // globals, so two calls at once draw from each other's stream and the seed no longer fixes
+        // the partition: calls are serialised.
+        let status = metisCalls.withLock { _ in
+            METIS_PartGraphKway(&nvtxs, &ncon, &xadj, &adjncy, &vwgt, nil, &adjwgt, &nparts, nil, &ubvec, &options, &edgecut, &part)
+        }
         guard status == METIS_OK.rawValue else {
             let reason = status == METIS_ERROR_MEMORY.rawValue ? "out of memory" : status == METIS_ERROR_INPUT.rawValue ? "input error" : "error \(status)"
             throw PartitionError(.metisFailed, "METIS_PartGraphKway failed (\(reason)) on \(n) nodes, \(graph.edgeCount) edges, \(parts) parts")
@@ -70,3 +77,6 @@ extension GraphPartition {
         return GraphPartition(parts: parts, method: .metis, assignment: part.map { Int32($0) })
     }
 }
+
+/// Serialises calls into METIS, whose random state is global to the process.
+private let metisCalls = Mutex(())

@@ -84,39 +84,55 @@ public struct LightGCNBaseline: Sendable {
                               inputWeight: [Float], outputScale: [Float]) -> Matrix {
             var y = Matrix(rows: rows, columns: d)
             guard rows > 0, d > 0, x.count > 0 else { return y }
+            precondition(offsets.count > rows && outputScale.count >= rows && offsets[rows] <= entries.count,
+                         "propagate: offsets, entries and scales must cover the rows")
             y.values.withUnsafeMutableBufferPointer { output in
                 let out = SharedPointer(output.baseAddress!)
                 x.values.withUnsafeBufferPointer { buffer in
                     let input = SharedPointer(buffer.baseAddress!)
+                    // Unchecked reads of the index arrays (their bounds are checked above and the ids are
+                    // rows of x by construction); the arithmetic and its order are as before.
+                    offsets.withUnsafeBufferPointer { offsetBuffer in
+                    entries.withUnsafeBufferPointer { entryBuffer in
+                    inputWeight.withUnsafeBufferPointer { weightBuffer in
+                    outputScale.withUnsafeBufferPointer { scaleBuffer in
+                    let (offset, entry) = (SharedPointer(offsetBuffer.baseAddress!), SharedPointer(entryBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+                    let (weight, scales) = (SharedPointer(weightBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!), SharedPointer(scaleBuffer.baseAddress!))
                     let chunk = max(1, (rows + 15) / 16)
                     // Each iteration writes only its own rows.
                     DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { part in
                         for u in (part * chunk)..<min(rows, (part + 1) * chunk) {
-                            let scale = outputScale[u]
+                            let scale = scales[u]
                             guard scale > 0 else { continue }
                             let row = out + u * d
-                            let neighbourRange = offsets[u]..<offsets[u + 1]
+                            let first = offset[u], last = offset[u + 1]
                             var c = 0
                             while c + 16 <= d {
                                 var sum = SIMD16<Float>()
-                                for position in neighbourRange {
-                                    let v = Int(entries[position])
+                                var position = first
+                                while position < last {
+                                    let v = Int(entry[position])
                                     let values = UnsafeRawPointer(input + (v &* d &+ c)).loadUnaligned(as: SIMD16<Float>.self)
-                                    sum += inputWeight[v] * values
+                                    sum += weight[v] * values
+                                    position &+= 1
                                 }
                                 UnsafeMutableRawPointer(row + c).storeBytes(of: scale * sum, as: SIMD16<Float>.self)
                                 c += 16
                             }
                             while c < d {
                                 var sum: Float = 0
-                                for position in neighbourRange {
-                                    let v = Int(entries[position])
-                                    sum += inputWeight[v] * input[v * d + c]
+                                for position in first..<last {
+                                    let v = Int(entry[position])
+                                    sum += weight[v] * input[v * d + c]
                                 }
                                 row[c] = scale * sum
                                 c += 1
                             }
                         }
+                    }
+                    }
+                    }
+                    }
                     }
                 }
             }
@@ -133,10 +149,9 @@ public struct LightGCNBaseline: Sendable {
             var total = x, current = x
             for _ in 0..<layers {
                 current = try apply(current)
-                for i in 0..<total.count { total.values[i] += current.values[i] }
+                total.add(current)
             }
-            let scale = 1 / Float(layers + 1)
-            for i in 0..<total.count { total.values[i] *= scale }
+            total.scale(by: 1 / Float(layers + 1))
             return total
         }
     }
@@ -174,18 +189,14 @@ public struct LightGCNBaseline: Sendable {
                                                                                       normaliser: m)
             // dQuery = c_pos * positive + P_neg negative; dPositive = c_pos * query; dNegative = P_neg^T query.
             var queryGradient = MatrixProduct.forward(logits, negative)
-            for e in 0..<m {
-                for c in 0..<d { queryGradient.values[e * d + c] += positiveCoefficient[e] * positive.values[e * d + c] }
-            }
+            queryGradient.addScaledRows(positive, coefficients: positiveCoefficient)
             let negativeGradient = MatrixProduct.forward(logits, query, transposeA: true)
             var finalGradient = Matrix(rows: n, columns: d)
             for (rows, ids) in [(queryGradient, sources), (positiveGradient, targets), (negativeGradient, negativeIDs)] {
-                for (r, id) in ids.enumerated() {
-                    for c in 0..<d { finalGradient.values[Int(id) * d + c] += rows.values[r * d + c] }
-                }
+                RowGather.accumulateBackward(outputGradient: rows, indices: ids, into: &finalGradient)
             }
             var gradient = propagation.layerMean(finalGradient, layers: layers)
-            for i in 0..<gradient.count { gradient.values[i] += l2 * embeddings.values[i] }
+            gradient.add(embeddings, scaledBy: l2)
             adam.update(&embeddings, gradient: gradient)
             guard embeddings.isFinite else { throw RelatedError(.diverged, "lightgcn diverged at step \(step); lower its learning rate") }
             if step % evaluationInterval == 0 || step == maximumSteps {

@@ -53,10 +53,15 @@ public struct Adam: Sendable {
             gradient.values.withUnsafeBufferPointer { g in
                 firstMoment.withUnsafeMutableBufferPointer { m in
                     secondMoment.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<n {
-                            m[i] = c.beta1 * m[i] + (1 - c.beta1) * g[i]
-                            v[i] = c.beta2 * v[i] + (1 - c.beta2) * g[i] * g[i]
-                            p[i] = p[i] * decay - stepSize * m[i] / ((v[i] / correction2).squareRoot() + c.epsilon)
+                        let (pp, gp, mp, vp) = (SharedPointer(p.baseAddress!), SharedPointer(g.baseAddress!),
+                                                SharedPointer(m.baseAddress!), SharedPointer(v.baseAddress!))
+                        // Element-wise: each range writes its own elements, so any split gives the serial result.
+                        ParallelRanges.forEach(count: n) { range in
+                            for i in range {
+                                mp[i] = c.beta1 * mp[i] + (1 - c.beta1) * gp[i]
+                                vp[i] = c.beta2 * vp[i] + (1 - c.beta2) * gp[i] * gp[i]
+                                pp[i] = pp[i] * decay - stepSize * mp[i] / ((vp[i] / correction2).squareRoot() + c.epsilon)
+                            }
                         }
                     }
                 }

@@ -1,21 +1,47 @@
 /// Elementwise arithmetic used by optimisers and the ops' backward passes.
 extension Matrix {
     /// `self += scale * other`, elementwise (AXPY). Shapes must match.
+    /// Large matrices on all cores (`ParallelRanges`: the same result as one core).
     public mutating func add(_ other: Matrix, scaledBy scale: Float = 1) {
         precondition(rows == other.rows && columns == other.columns, "Shape mismatch in add")
-        let n = count
+        guard count > 0 else { return }
         values.withUnsafeMutableBufferPointer { target in
             other.values.withUnsafeBufferPointer { source in
-                for i in 0..<n { target[i] += scale * source[i] }
+                let (out, input) = (SharedPointer(target.baseAddress!), SharedPointer(source.baseAddress!))
+                ParallelRanges.forEach(count: target.count) { range in
+                    for i in range { out[i] += scale * input[i] }
+                }
             }
         }
     }
 
-    /// `self *= scale`, elementwise.
+    /// `self *= scale`, elementwise; large matrices on all cores.
     public mutating func scale(by scale: Float) {
-        let n = count
+        guard count > 0 else { return }
         values.withUnsafeMutableBufferPointer { target in
-            for i in 0..<n { target[i] *= scale }
+            let out = SharedPointer(target.baseAddress!)
+            ParallelRanges.forEach(count: target.count) { range in
+                for i in range { out[i] *= scale }
+            }
+        }
+    }
+
+    /// Row r += coefficients[r] * other's row r, for every row (shapes must match, one coefficient a
+    /// row); large matrices on all cores. O(rows x columns).
+    public mutating func addScaledRows(_ other: Matrix, coefficients: [Float]) {
+        precondition(rows == other.rows && columns == other.columns && coefficients.count == rows, "Shape mismatch in addScaledRows")
+        let d = columns
+        guard count > 0 else { return }
+        values.withUnsafeMutableBufferPointer { target in
+            other.values.withUnsafeBufferPointer { source in
+                let (out, input) = (SharedPointer(target.baseAddress!), SharedPointer(source.baseAddress!))
+                ParallelRanges.forEach(count: rows, serialBelow: max(1, 65_536 / d)) { range in
+                    for r in range {
+                        let coefficient = coefficients[r]
+                        for c in (r * d)..<((r + 1) * d) { out[c] += coefficient * input[c] }
+                    }
+                }
+            }
         }
     }
 

@@ -9,11 +9,15 @@ public enum RowGather {
         let d = table.columns
         return Matrix(rows: indices.count, columns: d) { target in
             table.values.withUnsafeBufferPointer { source in
-                for (i, index) in indices.enumerated() {
-                    let row = Int(index)
-                    precondition(row >= 0 && row < table.rows, "RowGather: index \(row) out of range")
-                    let from = row * d, to = i * d
-                    for c in 0..<d { target[to + c] = source[from + c] }
+                guard d > 0, let targetBase = target.baseAddress, let sourceBase = source.baseAddress else { return }
+                let (out, input) = (SharedPointer(targetBase), SharedPointer(sourceBase))
+                // Rows on all cores for large gathers; each range writes its own output rows.
+                ParallelRanges.forEach(count: indices.count, serialBelow: max(1, 65_536 / d)) { range in
+                    for i in range {
+                        let row = Int(indices[i])
+                        precondition(row >= 0 && row < table.rows, "RowGather: index \(row) out of range")
+                        (out.base + i * d).initialize(from: input.base + row * d, count: d)
+                    }
                 }
             }
         }
@@ -32,17 +36,25 @@ public enum RowGather {
     }
 
     /// Scatter-adds into an existing dense gradient: gradient[indices[i]] += outputGradient[i].
-    /// No hashing of duplicates (they add in place). O(B D).
+    /// No hashing of duplicates (they add in place, in index order). Large scatters run on all cores,
+    /// each core adding the indices that fall in its own range of gradient rows, in index order, so
+    /// every element receives the same additions in the same order as on one core. O(B D), plus
+    /// O(B) per core to find its indices.
     public static func accumulateBackward(outputGradient: Matrix, indices: [Int32], into gradient: inout Matrix) {
         let d = outputGradient.columns
         precondition(gradient.columns == d && indices.count == outputGradient.rows, "RowGather: gradient shape mismatch")
+        let rowCount = gradient.rows
+        for index in indices { precondition(index >= 0 && Int(index) < rowCount, "RowGather: index \(index) out of range") }
+        guard d > 0, !indices.isEmpty else { return }
         outputGradient.values.withUnsafeBufferPointer { source in
             gradient.values.withUnsafeMutableBufferPointer { target in
-                for (i, index) in indices.enumerated() {
-                    let row = Int(index)
-                    precondition(row >= 0 && row * d < target.count, "RowGather: index \(row) out of range")
-                    let from = i * d, to = row * d
-                    for c in 0..<d { target[to + c] += source[from + c] }
+                let (out, input) = (SharedPointer(target.baseAddress!), SharedPointer(source.baseAddress!))
+                let parts = indices.count * d >= 65_536 ? 8 : 1
+                ParallelRanges.forEach(count: rowCount, parts: parts, serialBelow: 0) { owned in
+                    for (i, index) in indices.enumerated() where owned.contains(Int(index)) {
+                        let from = i * d, to = Int(index) * d
+                        for c in 0..<d { out[to + c] += input[from + c] }
+                    }
                 }
             }
         }

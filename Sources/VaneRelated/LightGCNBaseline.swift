@@ -83,60 +83,67 @@ public struct LightGCNBaseline: Sendable {
         static func propagate(_ x: Matrix, rows: Int, columns d: Int, offsets: [Int], entries: [Int32],
                               inputWeight: [Float], outputScale: [Float]) -> Matrix {
             var y = Matrix(rows: rows, columns: d)
-            guard rows > 0, d > 0, x.count > 0 else { return y }
-            precondition(offsets.count > rows && outputScale.count >= rows && offsets[rows] <= entries.count,
-                         "propagate: offsets, entries and scales must cover the rows")
-            y.values.withUnsafeMutableBufferPointer { output in
-                let out = SharedPointer(output.baseAddress!)
-                x.values.withUnsafeBufferPointer { buffer in
-                    let input = SharedPointer(buffer.baseAddress!)
-                    // Unchecked reads of the index arrays (their bounds are checked above and the ids are
-                    // rows of x by construction); the arithmetic and its order are as before.
-                    offsets.withUnsafeBufferPointer { offsetBuffer in
-                    entries.withUnsafeBufferPointer { entryBuffer in
+            // No entries: every row sums nothing and stays 0.
+            guard rows > 0, d > 0, x.count > 0, !entries.isEmpty else { return y }
+            precondition(offsets.count > rows && outputScale.count >= rows && offsets[rows] <= entries.count && inputWeight.count >= x.rows
+                         && entries.allSatisfy { $0 >= 0 && Int($0) < x.rows }, "propagate: offsets, entries and weights must cover the rows")
+            // The checks above let the loop read the index arrays unchecked; the arithmetic and its order
+            // are those of the checked loop this replaced (same results bit for bit).
+            offsets.withUnsafeBufferPointer { offsetBuffer in
+                entries.withUnsafeBufferPointer { entryBuffer in
                     inputWeight.withUnsafeBufferPointer { weightBuffer in
-                    outputScale.withUnsafeBufferPointer { scaleBuffer in
-                    let (offset, entry) = (SharedPointer(offsetBuffer.baseAddress!), SharedPointer(entryBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!))
-                    let (weight, scales) = (SharedPointer(weightBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!), SharedPointer(scaleBuffer.baseAddress!))
-                    let chunk = max(1, (rows + 15) / 16)
-                    // Each iteration writes only its own rows.
-                    DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { part in
-                        for u in (part * chunk)..<min(rows, (part + 1) * chunk) {
-                            let scale = scales[u]
-                            guard scale > 0 else { continue }
-                            let row = out + u * d
-                            let first = offset[u], last = offset[u + 1]
-                            var c = 0
-                            while c + 16 <= d {
-                                var sum = SIMD16<Float>()
-                                var position = first
-                                while position < last {
-                                    let v = Int(entry[position])
-                                    let values = UnsafeRawPointer(input + (v &* d &+ c)).loadUnaligned(as: SIMD16<Float>.self)
-                                    sum += weight[v] * values
-                                    position &+= 1
+                        outputScale.withUnsafeBufferPointer { scaleBuffer in
+                            x.values.withUnsafeBufferPointer { inputBuffer in
+                                y.values.withUnsafeMutableBufferPointer { outputBuffer in
+                                    Self.propagateRows(rows: rows, columns: d, offsets: SharedPointer(offsetBuffer.baseAddress!),
+                                                       entries: SharedPointer(entryBuffer.baseAddress!), inputWeight: SharedPointer(weightBuffer.baseAddress!),
+                                                       outputScale: SharedPointer(scaleBuffer.baseAddress!), input: SharedPointer(inputBuffer.baseAddress!),
+                                                       output: SharedPointer(outputBuffer.baseAddress!))
                                 }
-                                UnsafeMutableRawPointer(row + c).storeBytes(of: scale * sum, as: SIMD16<Float>.self)
-                                c += 16
-                            }
-                            while c < d {
-                                var sum: Float = 0
-                                for position in first..<last {
-                                    let v = Int(entry[position])
-                                    sum += weight[v] * input[v * d + c]
-                                }
-                                row[c] = scale * sum
-                                c += 1
                             }
                         }
-                    }
-                    }
-                    }
-                    }
                     }
                 }
             }
             return y
+        }
+
+        /// The loop of `propagate` over raw pointers: rows on all cores, each output row summed in
+        /// registers 16 columns at a time and written once; each iteration writes only its own rows.
+        private static func propagateRows(rows: Int, columns d: Int, offsets: SharedPointer<Int>, entries: SharedPointer<Int32>,
+                                          inputWeight: SharedPointer<Float>, outputScale: SharedPointer<Float>,
+                                          input: SharedPointer<Float>, output: SharedPointer<Float>) {
+            let chunk = max(1, (rows + 15) / 16)
+            DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { part in
+                for u in (part * chunk)..<min(rows, (part + 1) * chunk) {
+                    let scale = outputScale[u]
+                    guard scale > 0 else { continue }
+                    let row = output.base + u * d
+                    let first = offsets[u], last = offsets[u + 1]
+                    var c = 0
+                    while c + 16 <= d {
+                        var sum = SIMD16<Float>()
+                        var position = first
+                        while position < last {
+                            let v = Int(entries[position])
+                            let values = UnsafeRawPointer(input.base + (v &* d &+ c)).loadUnaligned(as: SIMD16<Float>.self)
+                            sum += inputWeight[v] * values
+                            position &+= 1
+                        }
+                        UnsafeMutableRawPointer(row + c).storeBytes(of: scale * sum, as: SIMD16<Float>.self)
+                        c += 16
+                    }
+                    while c < d {
+                        var sum: Float = 0
+                        for position in first..<last {
+                            let v = Int(entries[position])
+                            sum += inputWeight[v] * input[v * d + c]
+                        }
+                        row[c] = scale * sum
+                        c += 1
+                    }
+                }
+            }
         }
 
         /// mean_{k=0..K} P^k x.

@@ -235,13 +235,8 @@ public struct ConversionSimulator: Sendable {
             var delay = Double.nan
             if converts {
                 let slowMedian = c.slowMedianHours * (1 + 2 * c.drift * progressThroughLog)
-                delay = if let shape = c.delayShape {
-                    Self.weibullMixtureDelay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours, slowMedianHours: slowMedian, shape: shape,
-                                             using: &generator)
-                } else {
-                    Self.delay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours, slowMedianHours: slowMedian, slowSigma: c.slowSigma,
-                               using: &generator)
-                }
+                delay = Self.delay(fastShare: c.fastShare, fastMeanHours: c.fastMeanHours, slowMedianHours: slowMedian, slowSigma: c.slowSigma,
+                                   slowShape: c.delayShape, using: &generator)
                 if c.priceDelayElasticity != 0 { delay *= exp(c.priceDelayElasticity * price) }
                 if !slowAdvertiser.isEmpty, slowAdvertiser[advertiser] { delay *= c.slowAdvertiserFactor }
                 if delay > c.attributionWindowHours { converts = false }
@@ -305,20 +300,13 @@ public struct ConversionSimulator: Sendable {
         return count
     }
 
-    /// A conversion delay in hours from the fast-exponential / slow-Weibull(shape) mixture, the slow
-    /// component's median `slowMedianHours` (scale = median / ln(2)^(1 / shape); inversion).
-    public static func weibullMixtureDelay(fastShare: Double, fastMeanHours: Double, slowMedianHours: Double, shape: Double,
-                                           using generator: inout SeededGenerator) -> Double {
-        if generator.nextUnitDouble() < fastShare { return -fastMeanHours * log(1 - generator.nextUnitDouble()) }
-        let scale = slowMedianHours / pow(log(2.0), 1 / shape)
-        return scale * pow(-log(1 - generator.nextUnitDouble()), 1 / shape)
-    }
-
-    /// A conversion delay in hours from the fast-exponential / slow-log-normal mixture.
-    public static func delay(fastShare: Double, fastMeanHours: Double, slowMedianHours: Double, slowSigma: Double,
+    /// A conversion delay in hours from the mixture: with probability `fastShare` exponential with mean
+    /// `fastMeanHours`, else the slow component with median `slowMedianHours`: log-normal with sigma
+    /// `slowSigma`, or, with `slowShape` k, Weibull(k) (scale = median / ln(2)^(1 / k); inversion).
+    public static func delay(fastShare: Double, fastMeanHours: Double, slowMedianHours: Double, slowSigma: Double, slowShape: Double? = nil,
                              using generator: inout SeededGenerator) -> Double {
-        generator.nextUnitDouble() < fastShare
-            ? -fastMeanHours * log(1 - generator.nextUnitDouble())
-            : slowMedianHours * exp(slowSigma * generator.nextGaussian())
+        if generator.nextUnitDouble() < fastShare { return -fastMeanHours * log(1 - generator.nextUnitDouble()) }
+        guard let shape = slowShape else { return slowMedianHours * exp(slowSigma * generator.nextGaussian()) }
+        return slowMedianHours / pow(log(2.0), 1 / shape) * pow(-log(1 - generator.nextUnitDouble()), 1 / shape)
     }
 }

@@ -138,9 +138,8 @@ struct BlendObjective {
             let out = SharedPointer(output.baseAddress!)
             a.values.withUnsafeBufferPointer { buffer in
                 let values = SharedPointer(buffer.baseAddress!)
-                let parts = rows >= 65_536 ? 8 : 1
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                ParallelRanges.forEach(count: rows) { range in
+                    for r in range {
                         var total: Float = 0
                         for j in 0..<w { total += values[r * w + j] * theta[j] }
                         out[r] = total

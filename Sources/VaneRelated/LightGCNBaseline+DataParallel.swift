@@ -170,6 +170,9 @@ extension LightGCNBaseline {
             var haloRow = [Int32: Int32](minimumCapacity: halo.count)
             for (row, node) in halo.enumerated() { haloRow[node] = Int32(row) }
             slots = entries.map { haloRow[$0]! }
+            // Every slot is a row of the pulled halo, one input weight each (what `propagate` relies on).
+            let haloCount = halo.count
+            precondition(haloWeight.count == haloCount && slots.allSatisfy { Int($0) < haloCount }, "OwnedPropagation: a slot outside the halo")
             haloPlan = try context.planPull(ids: halo)
         }
 

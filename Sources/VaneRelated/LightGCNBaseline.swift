@@ -49,6 +49,7 @@ public struct LightGCNBaseline: Sendable {
                 offsets.append(neighbours.count)
                 rootDegree[u] = Self.inverseRootDegree(neighbours.count - start)
             }
+            precondition(neighbours.allSatisfy { Int($0) < n }, "Propagation: a neighbour outside the graph")
             self.offsets = offsets
             self.neighbours = neighbours
             inverseRootDegree = rootDegree
@@ -79,16 +80,18 @@ public struct LightGCNBaseline: Sendable {
         /// inputWeight[entries[p]] * x[entries[p]]: `apply` over a whole graph, or over one rank's rows
         /// with x its pulled halo (`OwnedPropagation`). Rows on all cores; each output row is summed in
         /// registers, 16 columns at a time, and written once (the scalar loop with checked index
-        /// arithmetic did not vectorise). O(entries x columns).
+        /// arithmetic did not vectorise). Every entry must be a row of `inputWeight` (the callers check it
+        /// once, where they build their lists), and x has one row per input weight. O(entries x columns).
         static func propagate(_ x: Matrix, rows: Int, columns d: Int, offsets: [Int], entries: [Int32],
                               inputWeight: [Float], outputScale: [Float]) -> Matrix {
             var y = Matrix(rows: rows, columns: d)
             // No entries: every row sums nothing and stays 0.
             guard rows > 0, d > 0, x.count > 0, !entries.isEmpty else { return y }
-            precondition(offsets.count > rows && outputScale.count >= rows && offsets[rows] <= entries.count && inputWeight.count >= x.rows
-                         && entries.allSatisfy { $0 >= 0 && Int($0) < x.rows }, "propagate: offsets, entries and weights must cover the rows")
-            // The checks above let the loop read the index arrays unchecked; the arithmetic and its order
-            // are those of the checked loop this replaced (same results bit for bit).
+            precondition(offsets.count > rows && outputScale.count >= rows && offsets[rows] <= entries.count && inputWeight.count == x.rows,
+                         "propagate: offsets, entries and weights must cover the rows")
+            // The checks above (and the callers' check that entries index inputWeight, made once rather
+            // than at every propagation) let the loop read the index arrays unchecked; the arithmetic and
+            // its order are those of the checked loop this replaced (same results bit for bit).
             offsets.withUnsafeBufferPointer { offsetBuffer in
                 entries.withUnsafeBufferPointer { entryBuffer in
                     inputWeight.withUnsafeBufferPointer { weightBuffer in
@@ -241,9 +244,8 @@ public struct LightGCNBaseline: Sendable {
                     query.values.withUnsafeBufferPointer { queryBuffer in
                         positive.values.withUnsafeBufferPointer { positiveBuffer in
                             let q = SharedPointer(queryBuffer.baseAddress!), p = SharedPointer(positiveBuffer.baseAddress!)
-                            let parts = m >= 4096 ? 8 : 1
-                            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                                for e in (m * part / parts)..<(m * (part + 1) / parts) {
+                            ParallelRanges.forEach(count: m, serialBelow: 4096) { edges in
+                                for e in edges {
                                     var positiveLogit: Float = 0
                                     for c in 0..<d { positiveLogit += q[e * d + c] * p[e * d + c] }
                                     var top = positiveLogit

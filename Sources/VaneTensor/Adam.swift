@@ -95,8 +95,7 @@ public struct SparseAdam: Sendable {
         let (beta1, beta2, epsilon) = (c.beta1, c.beta2, c.epsilon)
         let inverseCorrection2 = 1 / correction2
         let rowCount = gradient.rowIndices.count
-        // Touched rows are distinct, so workers own disjoint rows; chunked to amortise dispatch.
-        let chunks = rowCount * d >= 65_536 ? 8 : 1
+        // Touched rows are distinct, so workers own disjoint rows.
         table.values.withUnsafeMutableBufferPointer { p in
             gradient.gradients.values.withUnsafeBufferPointer { g in
                 firstMoment.values.withUnsafeMutableBufferPointer { m in
@@ -105,8 +104,8 @@ public struct SparseAdam: Sendable {
                                                 SharedPointer(m.baseAddress!), SharedPointer(v.baseAddress!))
                         gradient.rowIndices.withUnsafeBufferPointer { rowsBuffer in
                             let rows = SharedPointer(rowsBuffer.baseAddress!)
-                            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                                for j in (rowCount * chunk / chunks)..<(rowCount * (chunk + 1) / chunks) {
+                            ParallelRanges.forEach(count: rowCount, serialBelow: max(1, 65_536 / max(d, 1))) { touched in
+                                for j in touched {
                                     let parameters = pp + Int(rows[j]) * d, moments1 = mp + Int(rows[j]) * d
                                     let moments2 = vp + Int(rows[j]) * d, gradients = gp + j * d
                                     // Explicit 8-wide SIMD: the scalar loop did not vectorise (sqrt and

@@ -38,7 +38,7 @@ struct ConversionSimulatorLawsTests {
         var generator = SeededGenerator(seed: 11)
         for shape in [0.5, 1, 2.5] {
             let delays = (0..<20_000).map { _ in
-                ConversionSimulator.weibullMixtureDelay(fastShare: 0, fastMeanHours: 1, slowMedianHours: 30, shape: shape, using: &generator)
+                ConversionSimulator.delay(fastShare: 0, fastMeanHours: 1, slowMedianHours: 30, slowSigma: 1, slowShape: shape, using: &generator)
             }
             #expect(abs(median(delays) / 30 - 1) < 0.05, "shape \(shape): median \(median(delays))")
             // Shape < 1: more mass both near zero and far out than the exponential (shape 1).
